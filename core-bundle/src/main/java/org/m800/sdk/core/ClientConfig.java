@@ -1,0 +1,344 @@
+package org.m800.sdk.core;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Where a client connects and how it behaves. Immutable and thread-safe. Build it with
+ * {@link #builder()} or read it from a map with {@link #fromMap(Map)}; the keys are the constants of
+ * this class, and every setting but {@link #imServers()} has a documented default.
+ *
+ * @param clientId names the client in diagnostics, services and logs; letters, digits, {@code . _ -}
+ * @param imServers WebSocket URIs ({@code ws://}, {@code wss://}) of the IM servers, tried in order; at least one
+ * @param signUpServers HTTP URIs ({@code http://}, {@code https://}) of the sign-up servers, tried in order
+ * @param verificationServers HTTP URIs of the phone-number verification servers, tried in order
+ * @param callServers WebSocket URIs of the call-signalling servers, tried in order
+ * @param dataDirectory where the client keeps its durable state, or {@code null} for the default
+ *        {@code <user.home>/.m800/<applicationIdentifier>/<clientId>} (see {@link #dataDirectoryFor(AppMeta)})
+ * @param requestTimeout how long a request waits for its answer (default {@value #DEFAULT_REQUEST_TIMEOUT_MS} ms)
+ * @param connectTimeout how long one connection attempt may take (default {@value #DEFAULT_CONNECT_TIMEOUT_MS} ms)
+ * @param heartbeatInterval how often an idle connection is probed (default {@value #DEFAULT_HEARTBEAT_INTERVAL_MS} ms)
+ * @param heartbeatTimeout how long without any frame before a connection counts as dead
+ *        (default {@value #DEFAULT_HEARTBEAT_TIMEOUT_MS} ms)
+ * @param reconnectMinDelay the first reconnect back-off (default {@value #DEFAULT_RECONNECT_MIN_DELAY_MS} ms)
+ * @param reconnectMaxDelay the largest reconnect back-off (default {@value #DEFAULT_RECONNECT_MAX_DELAY_MS} ms)
+ * @param offlineQueueLimit how many requests may wait while offline (default {@value #DEFAULT_OFFLINE_QUEUE_LIMIT})
+ * @param featureTimeout how long {@link Client#addFeature(String)} waits for the feature to become
+ *        ready (default {@value #DEFAULT_FEATURE_TIMEOUT_MS} ms)
+ */
+public record ClientConfig(String clientId, List<URI> imServers, List<URI> signUpServers,
+        List<URI> verificationServers, List<URI> callServers, Path dataDirectory, Duration requestTimeout,
+        Duration connectTimeout, Duration heartbeatInterval, Duration heartbeatTimeout, Duration reconnectMinDelay,
+        Duration reconnectMaxDelay, int offlineQueueLimit, Duration featureTimeout) {
+
+    /** Key of {@link #clientId()}. */
+    public static final String CLIENT_ID = "clientId";
+    /** Key of {@link #imServers()}. */
+    public static final String IM_SERVERS = "imServers";
+    /** Key of {@link #signUpServers()}. */
+    public static final String SIGN_UP_SERVERS = "signUpServers";
+    /** Key of {@link #verificationServers()}. */
+    public static final String VERIFICATION_SERVERS = "verificationServers";
+    /** Key of {@link #callServers()}. */
+    public static final String CALL_SERVERS = "callServers";
+    /** Key of {@link #dataDirectory()}. */
+    public static final String DATA_DIRECTORY = "dataDirectory";
+    /** Key of {@link #requestTimeout()}. */
+    public static final String REQUEST_TIMEOUT = "requestTimeout";
+    /** Key of {@link #connectTimeout()}. */
+    public static final String CONNECT_TIMEOUT = "connectTimeout";
+    /** Key of {@link #heartbeatInterval()}. */
+    public static final String HEARTBEAT_INTERVAL = "heartbeatInterval";
+    /** Key of {@link #heartbeatTimeout()}. */
+    public static final String HEARTBEAT_TIMEOUT = "heartbeatTimeout";
+    /** Key of {@link #reconnectMinDelay()}. */
+    public static final String RECONNECT_MIN_DELAY = "reconnectMinDelay";
+    /** Key of {@link #reconnectMaxDelay()}. */
+    public static final String RECONNECT_MAX_DELAY = "reconnectMaxDelay";
+    /** Key of {@link #offlineQueueLimit()}. */
+    public static final String OFFLINE_QUEUE_LIMIT = "offlineQueueLimit";
+    /** Key of {@link #featureTimeout()}. */
+    public static final String FEATURE_TIMEOUT = "featureTimeout";
+
+    /** Default of {@link #requestTimeout()} in milliseconds. */
+    public static final long DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+    /** Default of {@link #connectTimeout()} in milliseconds. */
+    public static final long DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
+    /** Default of {@link #heartbeatInterval()} in milliseconds. */
+    public static final long DEFAULT_HEARTBEAT_INTERVAL_MS = 10_000;
+    /** Default of {@link #heartbeatTimeout()} in milliseconds. */
+    public static final long DEFAULT_HEARTBEAT_TIMEOUT_MS = 25_000;
+    /** Default of {@link #reconnectMinDelay()} in milliseconds. */
+    public static final long DEFAULT_RECONNECT_MIN_DELAY_MS = 250;
+    /** Default of {@link #reconnectMaxDelay()} in milliseconds. */
+    public static final long DEFAULT_RECONNECT_MAX_DELAY_MS = 30_000;
+    /** Default of {@link #offlineQueueLimit()}. */
+    public static final int DEFAULT_OFFLINE_QUEUE_LIMIT = 1_000;
+    /** Default of {@link #featureTimeout()} in milliseconds. */
+    public static final long DEFAULT_FEATURE_TIMEOUT_MS = 30_000;
+
+    private static final Pattern CLIENT_ID_PATTERN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+    private static final Set<String> WEB_SOCKET = Set.of("ws", "wss");
+    private static final Set<String> HTTP = Set.of("http", "https");
+
+    /**
+     * Checks every setting.
+     *
+     * @throws M800Exception with {@link ErrorCode#INVALID_ARGUMENT} naming the first bad setting
+     */
+    public ClientConfig {
+        clientId = ConfigValues.requireText(CLIENT_ID, clientId);
+        if (!CLIENT_ID_PATTERN.matcher(clientId).matches()) {
+            throw M800Exception.invalidArgument(CLIENT_ID + " '" + clientId
+                    + "' must be 1 to 128 letters, digits, '.', '_' or '-', starting with a letter or digit");
+        }
+        imServers = ConfigValues.checkServers(IM_SERVERS, imServers, WEB_SOCKET, true);
+        signUpServers = ConfigValues.checkServers(SIGN_UP_SERVERS, signUpServers, HTTP, false);
+        verificationServers = ConfigValues.checkServers(VERIFICATION_SERVERS, verificationServers, HTTP, false);
+        callServers = ConfigValues.checkServers(CALL_SERVERS, callServers, WEB_SOCKET, false);
+        requestTimeout = ConfigValues.positive(REQUEST_TIMEOUT, requestTimeout);
+        connectTimeout = ConfigValues.positive(CONNECT_TIMEOUT, connectTimeout);
+        heartbeatInterval = ConfigValues.positive(HEARTBEAT_INTERVAL, heartbeatInterval);
+        heartbeatTimeout = ConfigValues.positive(HEARTBEAT_TIMEOUT, heartbeatTimeout);
+        if (heartbeatTimeout.compareTo(heartbeatInterval) <= 0) {
+            throw M800Exception.invalidArgument(HEARTBEAT_TIMEOUT + " (" + heartbeatTimeout
+                    + ") must be longer than " + HEARTBEAT_INTERVAL + " (" + heartbeatInterval + ")");
+        }
+        reconnectMinDelay = ConfigValues.positive(RECONNECT_MIN_DELAY, reconnectMinDelay);
+        reconnectMaxDelay = ConfigValues.positive(RECONNECT_MAX_DELAY, reconnectMaxDelay);
+        if (reconnectMaxDelay.compareTo(reconnectMinDelay) < 0) {
+            throw M800Exception.invalidArgument(RECONNECT_MAX_DELAY + " (" + reconnectMaxDelay
+                    + ") must not be shorter than " + RECONNECT_MIN_DELAY + " (" + reconnectMinDelay + ")");
+        }
+        if (offlineQueueLimit < 0) {
+            throw M800Exception.invalidArgument(OFFLINE_QUEUE_LIMIT + " must not be negative, was " + offlineQueueLimit);
+        }
+        featureTimeout = ConfigValues.positive(FEATURE_TIMEOUT, featureTimeout);
+    }
+
+    /** @return a builder with the defaults set and no server */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return a builder holding this configuration's values */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.clientId = clientId;
+        b.imServers = imServers;
+        b.signUpServers = signUpServers;
+        b.verificationServers = verificationServers;
+        b.callServers = callServers;
+        b.dataDirectory = dataDirectory;
+        b.requestTimeout = requestTimeout;
+        b.connectTimeout = connectTimeout;
+        b.heartbeatInterval = heartbeatInterval;
+        b.heartbeatTimeout = heartbeatTimeout;
+        b.reconnectMinDelay = reconnectMinDelay;
+        b.reconnectMaxDelay = reconnectMaxDelay;
+        b.offlineQueueLimit = offlineQueueLimit;
+        b.featureTimeout = featureTimeout;
+        return b;
+    }
+
+    /**
+     * Reads a configuration from a map keyed by the constants of this class. Server lists may be a
+     * collection, an array, or one string of URIs separated by commas or spaces; durations may be
+     * milliseconds (a number), {@code 500ms}, {@code 10s}, {@code 2m} or ISO-8601 ({@code PT10S}).
+     * Unknown keys are ignored, so one map can also hold the {@link AppMeta} keys.
+     *
+     * @throws M800Exception with {@link ErrorCode#INVALID_ARGUMENT} naming the bad key
+     */
+    public static ClientConfig fromMap(Map<String, ?> map) {
+        Objects.requireNonNull(map, "map");
+        Builder b = builder();
+        String id = ConfigValues.text(map, CLIENT_ID);
+        if (id != null) {
+            b.clientId(id);
+        }
+        b.imServers(ConfigValues.uris(map, IM_SERVERS));
+        b.signUpServers(ConfigValues.uris(map, SIGN_UP_SERVERS));
+        b.verificationServers(ConfigValues.uris(map, VERIFICATION_SERVERS));
+        b.callServers(ConfigValues.uris(map, CALL_SERVERS));
+        String dir = ConfigValues.text(map, DATA_DIRECTORY);
+        if (dir != null && !dir.isBlank()) {
+            b.dataDirectory(Path.of(dir.strip()));
+        }
+        b.requestTimeout(ConfigValues.duration(map, REQUEST_TIMEOUT, b.requestTimeout));
+        b.connectTimeout(ConfigValues.duration(map, CONNECT_TIMEOUT, b.connectTimeout));
+        b.heartbeatInterval(ConfigValues.duration(map, HEARTBEAT_INTERVAL, b.heartbeatInterval));
+        b.heartbeatTimeout(ConfigValues.duration(map, HEARTBEAT_TIMEOUT, b.heartbeatTimeout));
+        b.reconnectMinDelay(ConfigValues.duration(map, RECONNECT_MIN_DELAY, b.reconnectMinDelay));
+        b.reconnectMaxDelay(ConfigValues.duration(map, RECONNECT_MAX_DELAY, b.reconnectMaxDelay));
+        b.offlineQueueLimit(ConfigValues.integer(map, OFFLINE_QUEUE_LIMIT, b.offlineQueueLimit));
+        b.featureTimeout(ConfigValues.duration(map, FEATURE_TIMEOUT, b.featureTimeout));
+        return b.build();
+    }
+
+    /** @return the configured data directory, if one was set */
+    public Optional<Path> configuredDataDirectory() {
+        return Optional.ofNullable(dataDirectory);
+    }
+
+    /**
+     * The directory a client of this configuration keeps its state in: {@link #dataDirectory()} if
+     * set, else {@code <user.home>/.m800/<applicationIdentifier>/<clientId>}.
+     */
+    public Path dataDirectoryFor(AppMeta appMeta) {
+        if (dataDirectory != null) {
+            return dataDirectory;
+        }
+        return Path.of(System.getProperty("user.home"), ".m800", appMeta.applicationIdentifier(), clientId);
+    }
+
+    /** Builds a {@link ClientConfig}; not thread-safe. */
+    public static final class Builder {
+        private String clientId = "client-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        private List<URI> imServers = List.of();
+        private List<URI> signUpServers = List.of();
+        private List<URI> verificationServers = List.of();
+        private List<URI> callServers = List.of();
+        private Path dataDirectory;
+        private Duration requestTimeout = Duration.ofMillis(DEFAULT_REQUEST_TIMEOUT_MS);
+        private Duration connectTimeout = Duration.ofMillis(DEFAULT_CONNECT_TIMEOUT_MS);
+        private Duration heartbeatInterval = Duration.ofMillis(DEFAULT_HEARTBEAT_INTERVAL_MS);
+        private Duration heartbeatTimeout = Duration.ofMillis(DEFAULT_HEARTBEAT_TIMEOUT_MS);
+        private Duration reconnectMinDelay = Duration.ofMillis(DEFAULT_RECONNECT_MIN_DELAY_MS);
+        private Duration reconnectMaxDelay = Duration.ofMillis(DEFAULT_RECONNECT_MAX_DELAY_MS);
+        private int offlineQueueLimit = DEFAULT_OFFLINE_QUEUE_LIMIT;
+        private Duration featureTimeout = Duration.ofMillis(DEFAULT_FEATURE_TIMEOUT_MS);
+
+        private Builder() {
+        }
+
+        /** @see ClientConfig#clientId() */
+        public Builder clientId(String value) {
+            this.clientId = value;
+            return this;
+        }
+
+        /** @see ClientConfig#imServers() */
+        public Builder imServers(List<URI> value) {
+            this.imServers = value;
+            return this;
+        }
+
+        /** Parses each string as a URI. @see ClientConfig#imServers() */
+        public Builder imServers(String... uris) {
+            return imServers(parse(IM_SERVERS, uris));
+        }
+
+        /** @see ClientConfig#signUpServers() */
+        public Builder signUpServers(List<URI> value) {
+            this.signUpServers = value;
+            return this;
+        }
+
+        /** Parses each string as a URI. @see ClientConfig#signUpServers() */
+        public Builder signUpServers(String... uris) {
+            return signUpServers(parse(SIGN_UP_SERVERS, uris));
+        }
+
+        /** @see ClientConfig#verificationServers() */
+        public Builder verificationServers(List<URI> value) {
+            this.verificationServers = value;
+            return this;
+        }
+
+        /** Parses each string as a URI. @see ClientConfig#verificationServers() */
+        public Builder verificationServers(String... uris) {
+            return verificationServers(parse(VERIFICATION_SERVERS, uris));
+        }
+
+        /** @see ClientConfig#callServers() */
+        public Builder callServers(List<URI> value) {
+            this.callServers = value;
+            return this;
+        }
+
+        /** Parses each string as a URI. @see ClientConfig#callServers() */
+        public Builder callServers(String... uris) {
+            return callServers(parse(CALL_SERVERS, uris));
+        }
+
+        /** @see ClientConfig#dataDirectory() */
+        public Builder dataDirectory(Path value) {
+            this.dataDirectory = value;
+            return this;
+        }
+
+        /** @see ClientConfig#requestTimeout() */
+        public Builder requestTimeout(Duration value) {
+            this.requestTimeout = value;
+            return this;
+        }
+
+        /** @see ClientConfig#connectTimeout() */
+        public Builder connectTimeout(Duration value) {
+            this.connectTimeout = value;
+            return this;
+        }
+
+        /** @see ClientConfig#heartbeatInterval() */
+        public Builder heartbeatInterval(Duration value) {
+            this.heartbeatInterval = value;
+            return this;
+        }
+
+        /** @see ClientConfig#heartbeatTimeout() */
+        public Builder heartbeatTimeout(Duration value) {
+            this.heartbeatTimeout = value;
+            return this;
+        }
+
+        /** @see ClientConfig#reconnectMinDelay() */
+        public Builder reconnectMinDelay(Duration value) {
+            this.reconnectMinDelay = value;
+            return this;
+        }
+
+        /** @see ClientConfig#reconnectMaxDelay() */
+        public Builder reconnectMaxDelay(Duration value) {
+            this.reconnectMaxDelay = value;
+            return this;
+        }
+
+        /** @see ClientConfig#offlineQueueLimit() */
+        public Builder offlineQueueLimit(int value) {
+            this.offlineQueueLimit = value;
+            return this;
+        }
+
+        /** @see ClientConfig#featureTimeout() */
+        public Builder featureTimeout(Duration value) {
+            this.featureTimeout = value;
+            return this;
+        }
+
+        /**
+         * @throws M800Exception with {@link ErrorCode#INVALID_ARGUMENT} naming the first bad setting
+         */
+        public ClientConfig build() {
+            return new ClientConfig(clientId, imServers, signUpServers, verificationServers, callServers,
+                    dataDirectory, requestTimeout, connectTimeout, heartbeatInterval, heartbeatTimeout,
+                    reconnectMinDelay, reconnectMaxDelay, offlineQueueLimit, featureTimeout);
+        }
+
+        private static List<URI> parse(String field, String... uris) {
+            Objects.requireNonNull(uris, field);
+            return java.util.Arrays.stream(uris).map(u -> {
+                if (u == null) {
+                    throw M800Exception.invalidArgument(field + " contains a null URI");
+                }
+                return ConfigValues.parseUri(field, u.strip());
+            }).toList();
+        }
+    }
+}
