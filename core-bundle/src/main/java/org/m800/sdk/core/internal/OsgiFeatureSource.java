@@ -1,0 +1,105 @@
+package org.m800.sdk.core.internal;
+
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.m800.sdk.core.FeatureBundle;
+import org.m800.sdk.core.M800Exception;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceReference;
+import org.osgi.util.tracker.ServiceTracker;
+import org.osgi.util.tracker.ServiceTrackerCustomizer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Feature bundles as OSGi services, followed with one service tracker per client. */
+final class OsgiFeatureSource implements FeatureSource {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OsgiFeatureSource.class);
+
+    private final BundleContext context;
+
+    OsgiFeatureSource(BundleContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public AutoCloseable follow(String clientId, Listener listener) {
+        ServiceTracker<FeatureBundle, AtomicReference<Provider>> tracker = new ServiceTracker<>(context,
+                FeatureBundle.class, new Customizer(clientId, listener));
+        tracker.open();
+        return tracker::close;
+    }
+
+    private final class Customizer implements ServiceTrackerCustomizer<FeatureBundle, AtomicReference<Provider>> {
+        private final String clientId;
+        private final Listener listener;
+
+        Customizer(String clientId, Listener listener) {
+            this.clientId = clientId;
+            this.listener = listener;
+        }
+
+        @Override
+        public AtomicReference<Provider> addingService(ServiceReference<FeatureBundle> ref) {
+            FeatureBundle bundle = context.getService(ref);
+            if (bundle == null) {
+                return null;
+            }
+            try {
+                FeatureBundle checked = FeatureBundle.of(bundle.name(), bundle.modules());
+                Object property = ref.getProperty(FeatureBundle.PROPERTY_FEATURE);
+                if (property != null && !checked.name().equals(property)) {
+                    LOG.warn("feature bundle of {} says it is '{}' but its {} property says '{}'; using '{}'",
+                            ref.getBundle().getSymbolicName(), checked.name(), FeatureBundle.PROPERTY_FEATURE,
+                            property, checked.name());
+                }
+                Provider provider = provider(ref, checked);
+                listener.added(provider);
+                return new AtomicReference<>(provider);
+            } catch (M800Exception | LinkageError e) {
+                String message = "client " + clientId + " ignores the feature bundle registered by "
+                        + ref.getBundle().getSymbolicName() + ": " + e.getMessage();
+                LOG.error(message);
+                listener.rejected(new M800Exception(org.m800.sdk.core.ErrorCode.INVALID_ARGUMENT, message, e));
+                context.ungetService(ref);
+                return null;
+            }
+        }
+
+        @Override
+        public void modifiedService(ServiceReference<FeatureBundle> ref, AtomicReference<Provider> holder) {
+            Provider old = holder.get();
+            Provider updated = new Provider(old.feature(), old.modules(), rank(ref), describe(ref), old.bundleId());
+            if (!updated.rank().equals(old.rank())) {
+                holder.set(updated);
+                listener.modified(old, updated);
+            }
+        }
+
+        @Override
+        public void removedService(ServiceReference<FeatureBundle> ref, AtomicReference<Provider> holder) {
+            try {
+                listener.removed(holder.get());
+            } finally {
+                context.ungetService(ref);
+            }
+        }
+    }
+
+    private static Provider provider(ServiceReference<FeatureBundle> ref, FeatureBundle bundle) {
+        return new Provider(bundle.name(), bundle.modules(), rank(ref), describe(ref), ref.getBundle().getBundleId());
+    }
+
+    private static Rank rank(ServiceReference<?> ref) {
+        Object ranking = ref.getProperty(Constants.SERVICE_RANKING);
+        Object id = ref.getProperty(Constants.SERVICE_ID);
+        return Rank.service(ranking instanceof Integer i ? i : 0, id instanceof Long l ? l : Long.MAX_VALUE);
+    }
+
+    private static String describe(ServiceReference<?> ref) {
+        Object ranking = ref.getProperty(Constants.SERVICE_RANKING);
+        return "bundle " + ref.getBundle().getSymbolicName() + " (ranking " + (ranking instanceof Integer i ? i : 0)
+                + ")";
+    }
+}

@@ -1,0 +1,36 @@
+package org.m800.sdk.core.internal;
+
+import java.util.List;
+
+import org.m800.sdk.core.ModuleDefinition;
+
+/**
+ * One source of module definitions known to a client: a feature-bundle service, a feature added in
+ * code, or a set of overrides (which belong to no feature).
+ *
+ * @param feature the feature name, or {@code null} for overrides
+ * @param modules the definitions
+ * @param rank how strongly it claims its modules
+ * @param description who provides it, for diagnostics
+ * @param bundleId the id of the OSGi bundle that registered it, or -1
+ */
+record Provider(String feature, List<ModuleDefinition> modules, Rank rank, String description, long bundleId) {
+
+    Provider {
+        modules = List.copyOf(modules);
+    }
+
+    boolean isOverride() {
+        return feature == null;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return this == o;
+    }
+
+    @Override
+    public int hashCode() {
+        return System.identityHashCode(this);
+    }
+}

@@ -1,0 +1,84 @@
+package org.m800.sdk.core.internal;
+
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The threads that every client of one factory shares: a small pool that delivers events and runs
+ * short tasks, and one scheduler thread for timeouts. The number of threads does not grow with the
+ * number of clients. Threads are daemons and end when idle, so a forgotten factory leaks nothing.
+ */
+final class SharedThreads implements AutoCloseable {
+
+    static final int EVENT_THREADS = 2;
+    private static final long KEEP_ALIVE_SECONDS = 30;
+    private static final Logger LOG = LoggerFactory.getLogger(SharedThreads.class);
+
+    private final ThreadPoolExecutor pool;
+    private final ScheduledThreadPoolExecutor scheduler;
+    private final ScheduledExecutorService guardedScheduler;
+
+    SharedThreads() {
+        pool = new ThreadPoolExecutor(EVENT_THREADS, EVENT_THREADS, KEEP_ALIVE_SECONDS, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), new NamedThreads("m800-events"));
+        pool.allowCoreThreadTimeOut(true);
+        scheduler = new ScheduledThreadPoolExecutor(1, new NamedThreads("m800-scheduler"));
+        scheduler.setKeepAliveTime(KEEP_ALIVE_SECONDS, TimeUnit.SECONDS);
+        scheduler.allowCoreThreadTimeOut(true);
+        scheduler.setRemoveOnCancelPolicy(true);
+        scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        guardedScheduler = new GuardedScheduler(scheduler);
+    }
+
+    /** Runs short tasks; per-client ordering comes from {@link SerialExecutor}. */
+    Executor pool() {
+        return pool;
+    }
+
+    /** The shared scheduler, which refuses to be shut down by its users. */
+    ScheduledExecutorService scheduler() {
+        return guardedScheduler;
+    }
+
+    /** Stops every thread, waiting a little for queued events to be delivered. */
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+        pool.shutdown();
+        try {
+            if (!pool.awaitTermination(5, TimeUnit.SECONDS)) {
+                LOG.warn("event threads still busy after 5 s; interrupting them");
+                pool.shutdownNow();
+                pool.awaitTermination(5, TimeUnit.SECONDS);
+            }
+            scheduler.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static final class NamedThreads implements ThreadFactory {
+        private final String prefix;
+        private final AtomicInteger count = new AtomicInteger();
+
+        NamedThreads(String prefix) {
+            this.prefix = prefix;
+        }
+
+        @Override
+        public Thread newThread(Runnable r) {
+            Thread t = new Thread(r, prefix + "-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        }
+    }
+}
