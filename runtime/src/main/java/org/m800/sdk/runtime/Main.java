@@ -1,0 +1,215 @@
+package org.m800.sdk.runtime;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceLoader;
+
+/**
+ * The M800 runtime: {@code java -jar m800-runtime.jar [options]}. See {@link RuntimeOptions#usage()}.
+ *
+ * <p>This is a main program, so it talks to the user on {@code System.out}/{@code System.err}.
+ */
+public final class Main {
+
+    /** Exit status: success. */
+    static final int EXIT_OK = 0;
+    /** Exit status: a script command failed. */
+    static final int EXIT_SCRIPT_FAILED = 1;
+    /** Exit status: bad command line. */
+    static final int EXIT_USAGE = 2;
+    /** Exit status: the runtime could not start. */
+    static final int EXIT_STARTUP = 3;
+
+    /** The prompt echoed before each script command, as the console shows it. */
+    static final String PROMPT = "g! ";
+
+    /**
+     * SPI Fly logs every registered provider at INFO through java.util.logging; keep that quiet. A strong
+     * reference, since java.util.logging holds loggers weakly and would forget the level.
+     */
+    private static final java.util.logging.Logger SPIFLY_LOG = java.util.logging.Logger.getLogger("org.apache.aries.spifly");
+
+    private final PrintStream out;
+    private final PrintStream err;
+    private final InputStream in;
+    private final long jvmStartedAt = ManagementFactory.getRuntimeMXBean().getStartTime();
+
+    Main(InputStream in, PrintStream out, PrintStream err) {
+        this.in = in;
+        this.out = out;
+        this.err = err;
+    }
+
+    public static void main(String[] args) {
+        SPIFLY_LOG.setLevel(java.util.logging.Level.WARNING);
+        defaultSystemProperty("org.slf4j.simpleLogger.showDateTime", "true");
+        defaultSystemProperty("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
+        defaultSystemProperty("org.slf4j.simpleLogger.showShortLogName", "true");
+        // Keep the streams of the terminal: Gogo replaces System.out/err with per-thread streams.
+        int status = new Main(System.in, System.out, System.err).run(args);
+        System.out.flush();
+        System.err.flush();
+        // The framework has stopped and been waited for; exit also ends a console thread blocked on input.
+        System.exit(status);
+    }
+
+    /** Runs the runtime and returns its exit status. */
+    int run(String... args) {
+        RuntimeOptions options;
+        try {
+            options = RuntimeOptions.parse(args);
+            if (options.help()) {
+                out.print(RuntimeOptions.usage());
+                return EXIT_OK;
+            }
+            options.validate();
+        } catch (UsageException e) {
+            err.println("m800-runtime: " + e.getMessage());
+            err.println("Try 'java -jar m800-runtime.jar --help'.");
+            return EXIT_USAGE;
+        }
+
+        List<EmbeddedServer> servers = new ArrayList<>();
+        try {
+            createFolders(options);
+            Map<String, String> serverProperties = startServers(options, servers);
+            List<java.net.URL> bundleUrls = EmbeddedBundles.list();
+            try (M800Runtime runtime = M800Runtime.start(M800Runtime.frameworkProperties(options, serverProperties),
+                    bundleUrls)) {
+                out.printf("M800 runtime ready: Felix %s started at t+%d ms, %d bundles active at t+%d ms"
+                        + " (t = JVM start)%n", runtime.frameworkVersion(), runtime.frameworkStartedAt() - jvmStartedAt,
+                        runtime.bundles().size(), runtime.readyAt() - jvmStartedAt);
+                out.printf("  deploy: %s%n  etc:    %s%n  storage: %s%n", options.deploy(), options.etc(),
+                        options.storage());
+                out.flush();
+                runtime.startConsole();
+                if (options.scripted()) {
+                    return runScript(runtime, options);
+                }
+                runtime.awaitStop();
+                return EXIT_OK;
+            }
+        } catch (StartupException e) {
+            err.println("m800-runtime: startup failed: " + e.getMessage());
+            return EXIT_STARTUP;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return EXIT_STARTUP;
+        } finally {
+            closeServers(servers);
+        }
+    }
+
+    private int runScript(M800Runtime runtime, RuntimeOptions options) throws StartupException {
+        try (BufferedReader reader = options.scriptFromStdin()
+                ? new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))
+                : Files.newBufferedReader(Path.of(options.script()), StandardCharsets.UTF_8);
+                GogoSession session = GogoSession.open(runtime.context(), InputStream.nullInputStream(), out, err)) {
+            Script script = new Script(reader);
+            int count = 0;
+            for (Optional<Script.Line> next = script.next(); next.isPresent(); next = script.next()) {
+                Script.Line line = next.get();
+                out.println(PROMPT + line.command());
+                out.flush();
+                long begin = System.currentTimeMillis();
+                try {
+                    String result = session.execute(line.command());
+                    if (result != null && !result.isEmpty()) {
+                        out.println(result);
+                    }
+                } catch (Exception e) {
+                    out.flush();
+                    err.println("m800-runtime: script line " + line.number() + " failed: " + line.command());
+                    err.println("  " + describe(e));
+                    err.flush();
+                    return EXIT_SCRIPT_FAILED;
+                }
+                long end = System.currentTimeMillis();
+                count++;
+                out.printf("# ok in %d ms (t+%d ms)%n", end - begin, end - jvmStartedAt);
+                out.flush();
+            }
+            out.printf("m800-runtime: script done, %d command%s, t+%d ms; stopping%n", count, count == 1 ? "" : "s",
+                    System.currentTimeMillis() - jvmStartedAt);
+            out.flush();
+            return EXIT_OK;
+        } catch (IOException e) {
+            err.println("m800-runtime: cannot read the script " + options.script() + ": " + e.getMessage());
+            return EXIT_SCRIPT_FAILED;
+        }
+    }
+
+    /** @return the exception and its causes, one line */
+    static String describe(Throwable e) {
+        StringBuilder text = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (text.length() > 0) {
+                text.append("; caused by ");
+            }
+            text.append(t.getClass().getSimpleName());
+            if (t.getMessage() != null) {
+                text.append(": ").append(t.getMessage());
+            }
+        }
+        return text.toString();
+    }
+
+    private static void createFolders(RuntimeOptions options) throws StartupException {
+        for (Path folder : new Path[] {options.deploy(), options.etc(), options.storage().getParent()}) {
+            if (folder == null) {
+                continue;
+            }
+            try {
+                Files.createDirectories(folder);
+            } catch (IOException e) {
+                throw new StartupException("cannot create the folder " + folder + ": " + e, e);
+            }
+        }
+    }
+
+    private Map<String, String> startServers(RuntimeOptions options, List<EmbeddedServer> started)
+            throws StartupException {
+        Map<String, String> properties = new LinkedHashMap<>();
+        if (!options.server()) {
+            return properties;
+        }
+        for (EmbeddedServer server : ServiceLoader.load(EmbeddedServer.class, Main.class.getClassLoader())) {
+            try {
+                properties.putAll(server.start(options.home().resolve("server")));
+            } catch (Exception e) {
+                throw new StartupException(server.name() + " did not start: " + describe(e), e);
+            }
+            started.add(server);
+            out.println(server.name() + " started: " + properties);
+        }
+        return properties;
+    }
+
+    private void closeServers(List<EmbeddedServer> servers) {
+        for (EmbeddedServer server : servers) {
+            try {
+                server.close();
+            } catch (Exception e) {
+                err.println("m800-runtime: stopping " + server.name() + " failed: " + describe(e));
+            }
+        }
+    }
+
+    private static void defaultSystemProperty(String key, String value) {
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, value);
+        }
+    }
+}

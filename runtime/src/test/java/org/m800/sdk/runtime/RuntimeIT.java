@@ -1,0 +1,144 @@
+package org.m800.sdk.runtime;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Test;
+
+/** The packaged runtime jar, started with {@code java -jar} in a separate process. */
+public class RuntimeIT {
+
+    /** How long one run of the runtime may take, start to exit. */
+    private static final long TIMEOUT_SECONDS = 90;
+
+    /** A bundle row of Gogo's {@code lb}: id, state, level, name. */
+    private static final Pattern LB_ROW = Pattern.compile("(?m)^\\s*(\\d+)\\|(\\w+)\\s*\\|\\s*\\d+\\|(.*)$");
+
+    private Path tmp;
+    private Path deploy;
+    private Path etc;
+    private Path storage;
+
+    @Before
+    public void createFolders() throws IOException {
+        tmp = Files.createTempDirectory("m800-runtime-it");
+        deploy = tmp.resolve("deploy");
+        etc = tmp.resolve("etc");
+        storage = tmp.resolve("storage");
+    }
+
+    @After
+    public void deleteFolders() throws IOException {
+        TestFiles.deleteTree(tmp);
+    }
+
+    @Test
+    public void scriptModeStartsEveryBundleAndRunsTheCommands() throws Exception {
+        // FileInstall scans deploy/ once, synchronously, while the runtime starts: this bundle is active at READY
+        TestFiles.bundle(deploy.resolve("it-deployed.jar"), "it.deployed");
+        Path script = script("# list the bundles", "", "lb", "   # indented comment", "echo script-done");
+
+        try (RuntimeProcess runtime = RuntimeProcess.start(tmp, options("--script", script.toString()))) {
+            int status = runtime.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            String out = runtime.output();
+            assertEquals(out, Main.EXIT_OK, status);
+            assertTrue(out, out.contains("M800 runtime ready: Felix 7.0.5 started at t+"));
+            assertTrue(out, out.contains(Main.PROMPT + "lb"));
+            assertTrue(out, out.contains(Main.PROMPT + "echo script-done" + System.lineSeparator() + "script-done"));
+            assertTrue(out, out.contains("m800-runtime: script done, 2 commands"));
+            assertFalse("comments are not run: " + out, out.contains("indented comment"));
+
+            List<String> names = new ArrayList<>();
+            Matcher row = LB_ROW.matcher(out);
+            while (row.find()) {
+                assertEquals("every bundle is active: " + row.group(), "Active", row.group(2));
+                names.add(row.group(3));
+            }
+            for (String expected : List.of("System Bundle", "M800 SDK core", "Apache Felix Declarative Services",
+                    "Apache Felix Configuration Admin Service", "Apache Felix File Install", "Apache Felix Gogo Shell",
+                    "Apache Aries SPI Fly Dynamic Weaving Bundle", "SLF4J API Module", "SLF4J Simple Provider",
+                    "org.objectweb.asm ", "org.osgi:org.osgi.service.component", "it.deployed")) {
+                assertTrue(expected + " in " + names, names.stream().anyMatch(n -> n.startsWith(expected)));
+            }
+            int embedded = EmbeddedBundles.list().size();
+            assertEquals("system bundle, " + embedded + " embedded, 1 deployed: " + names, embedded + 2, names.size());
+        }
+        assertTrue("the storage is the one given", Files.isDirectory(storage.resolve("bundle0")));
+    }
+
+    @Test
+    public void aFailingCommandStopsTheScriptWithANonZeroExit() throws Exception {
+        Path script = script("echo first", "", "no:such-command 1 2", "echo never");
+
+        try (RuntimeProcess runtime = RuntimeProcess.start(tmp, options("--script", script.toString()))) {
+            int status = runtime.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            String out = runtime.output();
+            assertEquals(out, Main.EXIT_SCRIPT_FAILED, status);
+            assertTrue(out, out.contains("m800-runtime: script line 3 failed: no:such-command 1 2"));
+            assertTrue(out, out.contains("CommandNotFoundException: Command not found: no:such-command"));
+            assertFalse(out, out.contains(Main.PROMPT + "echo never"));
+        }
+    }
+
+    @Test
+    public void aScriptCanComeFromStandardInput() throws Exception {
+        try (RuntimeProcess runtime = RuntimeProcess.start(tmp, options("--script", "-"))) {
+            try (OutputStream in = runtime.stdin()) {
+                in.write("echo from-stdin\n# skipped\nlb\n".getBytes(StandardCharsets.UTF_8));
+            }
+            int status = runtime.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            String out = runtime.output();
+            assertEquals(out, Main.EXIT_OK, status);
+            assertTrue(out, out.contains(Main.PROMPT + "echo from-stdin" + System.lineSeparator() + "from-stdin"));
+            assertTrue(out, out.contains("m800-runtime: script done, 2 commands"));
+        }
+    }
+
+    @Test
+    public void theInteractiveConsoleRunsCommandsAndStopsTheRuntimeAtTheEndOfInput() throws Exception {
+        try (RuntimeProcess runtime = RuntimeProcess.start(tmp, options())) {
+            try (OutputStream in = runtime.stdin()) {
+                in.write("echo typed-in-the-console\n".getBytes(StandardCharsets.UTF_8));
+            }
+            int status = runtime.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            String out = runtime.output();
+            assertEquals(out, Main.EXIT_OK, status);
+            assertTrue(out, out.contains("typed-in-the-console"));
+            assertTrue(out, out.contains("gosh: stopping shell and framework"));
+        }
+    }
+
+    @Test
+    public void aBadCommandLineExitsWithTheUsageStatus() throws Exception {
+        try (RuntimeProcess runtime = RuntimeProcess.start(tmp, "--no-such-option")) {
+            int status = runtime.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            assertEquals(runtime.output(), Main.EXIT_USAGE, status);
+            assertTrue(runtime.output(), runtime.output().contains("unknown option --no-such-option"));
+        }
+    }
+
+    private String[] options(String... more) {
+        List<String> args = new ArrayList<>(List.of("--deploy", deploy.toString(), "--etc", etc.toString(),
+                "--storage", storage.toString()));
+        args.addAll(List.of(more));
+        return args.toArray(String[]::new);
+    }
+
+    private Path script(String... lines) throws IOException {
+        return Files.write(tmp.resolve("script.gogo"), List.of(lines), StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,138 @@
+package org.m800.sdk.runtime;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertThrows;
+import static org.junit.Assert.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Test;
+
+public class RuntimeOptionsTest {
+
+    private Path tmp;
+
+    @Before
+    public void createFolder() throws IOException {
+        tmp = Files.createTempDirectory("m800-options");
+    }
+
+    @After
+    public void deleteFolder() throws IOException {
+        TestFiles.deleteTree(tmp);
+    }
+
+    @Test
+    public void defaultsLiveUnderTheHomeFolderInTheWorkingDirectory() throws Exception {
+        RuntimeOptions o = RuntimeOptions.parse();
+        Path home = Path.of("m800-runtime").toAbsolutePath();
+        assertEquals(home, o.home());
+        assertEquals(home.resolve("deploy"), o.deploy());
+        assertEquals(home.resolve("etc"), o.etc());
+        assertEquals(home.resolve("felix-cache"), o.storage());
+        assertFalse(o.help());
+        assertFalse(o.scripted());
+        assertNull(o.script());
+        assertTrue(o.server());
+    }
+
+    @Test
+    public void homeMovesTheDefaults() throws Exception {
+        RuntimeOptions o = RuntimeOptions.parse("--home", tmp.toString());
+        assertEquals(tmp.resolve("deploy"), o.deploy());
+        assertEquals(tmp.resolve("etc"), o.etc());
+        assertEquals(tmp.resolve("felix-cache"), o.storage());
+    }
+
+    @Test
+    public void folderOptionsTakeTheNextArgumentOrAnInlineValue() throws Exception {
+        RuntimeOptions o = RuntimeOptions.parse("--deploy", "d", "--etc=e", "--storage", tmp.resolve("s").toString(),
+                "--script=run.gogo", "--no-server");
+        assertEquals(Path.of("d").toAbsolutePath(), o.deploy());
+        assertEquals(Path.of("e").toAbsolutePath(), o.etc());
+        assertEquals(tmp.resolve("s"), o.storage());
+        assertEquals("run.gogo", o.script());
+        assertTrue(o.scripted());
+        assertFalse(o.scriptFromStdin());
+        assertFalse(o.server());
+    }
+
+    @Test
+    public void aDashScriptReadsStandardInput() throws Exception {
+        RuntimeOptions o = RuntimeOptions.parse("--script", "-");
+        assertTrue(o.scripted());
+        assertTrue(o.scriptFromStdin());
+    }
+
+    @Test
+    public void helpInBothSpellings() throws Exception {
+        assertTrue(RuntimeOptions.parse("--help").help());
+        assertTrue(RuntimeOptions.parse("-h").help());
+        assertTrue(RuntimeOptions.usage().contains("--script <file>"));
+    }
+
+    @Test
+    public void badCommandLinesSayWhatIsWrong() {
+        assertMessage("unknown option --bogus", "--bogus");
+        assertMessage("unknown option --deploy-dir", "--deploy-dir=x");
+        assertMessage("option --deploy needs a value", "--deploy");
+        assertMessage("option --etc needs a value, got an empty one", "--etc=");
+        assertMessage("option --deploy is given twice", "--deploy", "a", "--deploy=b");
+        assertMessage("option --help is given twice", "--help", "-h");
+        assertMessage("option --no-server takes no value", "--no-server=yes");
+        assertMessage("unexpected argument 'lb' (commands go in a --script file)", "lb");
+    }
+
+    @Test
+    public void validationRejectsAMissingScript() throws Exception {
+        RuntimeOptions o = RuntimeOptions.parse("--home", tmp.toString(), "--script", tmp.resolve("nope.txt").toString());
+        UsageException e = assertThrows(UsageException.class, o::validate);
+        assertTrue(e.getMessage(), e.getMessage().contains("nope.txt: no such readable file"));
+    }
+
+    @Test
+    public void validationRefusesAStorageFolderThatWouldWipeOtherFiles() throws Exception {
+        Files.writeString(tmp.resolve("precious.txt"), "keep me");
+        RuntimeOptions o = RuntimeOptions.parse("--deploy", tmp.resolve("../d").toString(), "--etc",
+                tmp.resolve("../e").toString(), "--storage", tmp.toString());
+        UsageException e = assertThrows(UsageException.class, o::validate);
+        assertTrue(e.getMessage(), e.getMessage().contains("is not empty and is not a framework cache"));
+        assertTrue(Files.exists(tmp.resolve("precious.txt")));
+    }
+
+    @Test
+    public void validationRefusesAStorageFolderHoldingDeployOrEtc() throws Exception {
+        RuntimeOptions o = RuntimeOptions.parse("--home", tmp.toString(), "--storage", tmp.toString());
+        UsageException e = assertThrows(UsageException.class, o::validate);
+        assertTrue(e.getMessage(), e.getMessage().contains("would wipe " + tmp.resolve("deploy")));
+    }
+
+    @Test
+    public void validationAcceptsAnEarlierCacheANewAndAnEmptyFolder() throws Exception {
+        Path cache = tmp.resolve("cache");
+        Files.createDirectories(cache.resolve("bundle0"));
+        Files.writeString(cache.resolve("bundle0/data"), "x");
+        RuntimeOptions.parse("--home", tmp.toString(), "--storage", cache.toString()).validate();
+        RuntimeOptions.parse("--home", tmp.toString(), "--storage", tmp.resolve("new").toString()).validate();
+        Files.createDirectories(tmp.resolve("empty"));
+        RuntimeOptions.parse("--home", tmp.toString(), "--storage", tmp.resolve("empty").toString()).validate();
+    }
+
+    @Test
+    public void validationRejectsACommaInAWatchedFolder() throws Exception {
+        RuntimeOptions o = RuntimeOptions.parse("--home", tmp.toString(), "--deploy", tmp.resolve("a,b").toString());
+        UsageException e = assertThrows(UsageException.class, o::validate);
+        assertTrue(e.getMessage(), e.getMessage().contains("comma"));
+    }
+
+    private static void assertMessage(String expected, String... args) {
+        UsageException e = assertThrows(UsageException.class, () -> RuntimeOptions.parse(args));
+        assertEquals(expected, e.getMessage());
+    }
+}
