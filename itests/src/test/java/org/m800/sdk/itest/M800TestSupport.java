@@ -33,14 +33,8 @@ import org.m800.sdk.core.ErrorCode;
 import org.m800.sdk.core.M800Exception;
 import org.m800.sdk.core.ModuleDefinition;
 import org.m800.sdk.itest.api.TrackedModule;
-import org.m800.sdk.itest.bundles.alpha.AlphaFeature;
-import org.m800.sdk.itest.bundles.alphaalt.AlphaAltFeature;
-import org.m800.sdk.itest.bundles.beta.BetaFeature;
-import org.m800.sdk.itest.bundles.broken.BrokenFeature;
 import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
-import org.ops4j.pax.exam.ProbeBuilder;
-import org.ops4j.pax.exam.TestProbeBuilder;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
@@ -83,6 +77,7 @@ public abstract class M800TestSupport {
     protected Option[] baseConfiguration() {
         TestBundles.buildAll();
         Path work = Path.of(System.getProperty("m800.itest.work", "target/itest-work"));
+        clearDataOnce(work.resolve("data"));
         return options(
                 workingDirectory(work.resolve("paxexam").toString()),
                 cleanCaches(true),
@@ -92,6 +87,8 @@ public abstract class M800TestSupport {
                 systemProperty("org.slf4j.simpleLogger.showDateTime").value("true"),
                 systemProperty("org.slf4j.simpleLogger.dateTimeFormat").value("HH:mm:ss.SSS"),
                 systemProperty("org.slf4j.simpleLogger.log.org.ops4j").value("warn"),
+                // Pax Exam's own helper bundles log through pax-logging's fallback logger.
+                systemProperty("org.ops4j.pax.logging.DefaultServiceLog.level").value("WARN"),
                 // The Service Loader Mediator first: slf4j-api 2 finds its provider through it.
                 runtimeBundle("asm", 1),
                 runtimeBundle("asm-tree", 1),
@@ -111,18 +108,25 @@ public abstract class M800TestSupport {
                 junitBundles());
     }
 
-    private static Option runtimeBundle(String artifactId, int startLevel) {
-        return bundle(TestBundles.runtimeLocation(artifactId)).startLevel(startLevel);
+    private static boolean dataCleared;
+
+    /** Clients keep durable state; every run starts without the state of the last one. */
+    private static synchronized void clearDataOnce(Path data) {
+        if (dataCleared) {
+            return;
+        }
+        try (var paths = java.nio.file.Files.walk(data)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (java.nio.file.NoSuchFileException none) {
+            // first run
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        dataCleared = true;
     }
 
-    /**
-     * The probe carries the tests only: the test bundles' packages and the test API stay out of it,
-     * so the probe sees exactly the classes the installed bundles export.
-     */
-    @ProbeBuilder
-    public TestProbeBuilder probe(TestProbeBuilder probe) {
-        return probe.ignorePackageOf(TrackedModule.class, AlphaFeature.class, AlphaAltFeature.class, BetaFeature.class,
-                BrokenFeature.class);
+    private static Option runtimeBundle(String artifactId, int startLevel) {
+        return bundle(TestBundles.runtimeLocation(artifactId)).startLevel(startLevel);
     }
 
     @After
@@ -290,17 +294,17 @@ public abstract class M800TestSupport {
 
     // ---- services ----------------------------------------------------------------------
 
-    /** Waits for a service of that type (and filter, which may be null). */
+    /**
+     * Waits for a service of that type (and filter, which may be null). The service stays in use
+     * until the end of the test: a delayed DS component is deactivated when nobody uses it any more.
+     */
     protected <S> S awaitService(Class<S> type, String filter) throws InterruptedException {
         ServiceTracker<S, S> tracker = tracker(type, filter);
-        try {
-            S service = tracker.waitForService(TimeUnit.SECONDS.toMillis(TIMEOUT_S));
-            assertNotNull("no " + type.getSimpleName() + " service" + (filter == null ? "" : " matching " + filter)
-                    + " within " + TIMEOUT_S + " s", service);
-            return service;
-        } finally {
-            tracker.close();
-        }
+        afterTest(tracker::close);
+        S service = tracker.waitForService(TimeUnit.SECONDS.toMillis(TIMEOUT_S));
+        assertNotNull("no " + type.getSimpleName() + " service" + (filter == null ? "" : " matching " + filter)
+                + " within " + TIMEOUT_S + " s", service);
+        return service;
     }
 
     /** @return the references of services of that type matching the filter (may be null), never null */

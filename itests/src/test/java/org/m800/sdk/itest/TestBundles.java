@@ -13,7 +13,7 @@ import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 
 /**
- * Assembles the test-only bundles from the compiled test classes with bnd, which writes the manifest
+ * Assembles the test-only bundles from the classes compiled from {@code src/main/java} with bnd, which writes the manifest
  * (imports computed from the byte code) and the Declarative Services XML of the {@code @Component}
  * classes. Runs in the outer JVM (from the {@code @Configuration} method), once per JVM; the probe
  * finds the jars by {@link #location(String)}.
@@ -90,7 +90,7 @@ public final class TestBundles {
     }
 
     private static void build(String name, String exportPackage, String privatePackage) throws Exception {
-        File classes = new File(required("m800.itest.testClasses"));
+        File classes = new File(required("m800.itest.bundleClasses"));
         File core = runtimeBundles().resolve("core-bundle.jar").toFile();
         try (Builder b = new Builder()) {
             b.setProperty("Bundle-SymbolicName", "org.m800.sdk.itest." + name.replace('-', '.'));

@@ -1,0 +1,147 @@
+package org.m800.sdk.itest;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.m800.sdk.core.AppMeta;
+import org.m800.sdk.core.Client;
+import org.m800.sdk.core.ClientConfig;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+
+/** Clients created, and refused, through a Configuration Admin factory configuration. */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class ConfigAdminIT extends M800TestSupport {
+
+    private static final String FACTORY_PID = "org.m800.sdk.client";
+
+    private static Hashtable<String, Object> properties(String clientId, String imServers) {
+        Hashtable<String, Object> p = new Hashtable<>();
+        AppMeta meta = appMeta();
+        p.put(AppMeta.CARRIER, meta.carrier());
+        p.put(AppMeta.APPLICATION_IDENTIFIER, meta.applicationIdentifier());
+        p.put(AppMeta.APPLICATION_KEY, meta.applicationKey());
+        p.put(AppMeta.APPLICATION_SECRET, meta.applicationSecret());
+        p.put(AppMeta.DEVELOPER_KEY, meta.developerKey());
+        p.put(AppMeta.APPLICATION_VERSION, meta.applicationVersion());
+        p.put(ClientConfig.CLIENT_ID, clientId);
+        p.put(ClientConfig.IM_SERVERS, imServers);
+        p.put(ClientConfig.DATA_DIRECTORY, config(clientId).build().dataDirectory().toString());
+        p.put(ClientConfig.REQUEST_TIMEOUT, "5s");
+        return p;
+    }
+
+    private Configuration factoryConfiguration(String name, Dictionary<String, Object> properties) throws Exception {
+        ConfigurationAdmin admin = awaitService(ConfigurationAdmin.class, null);
+        Configuration configuration = admin.getFactoryConfiguration(FACTORY_PID, name, "?");
+        afterTest(() -> {
+            try {
+                configuration.delete();
+            } catch (IllegalStateException alreadyDeleted) {
+                // deleted by the test
+            }
+        });
+        configuration.update(properties);
+        return configuration;
+    }
+
+    private static String clientFilter(String clientId) {
+        return "(" + Client.PROPERTY_CLIENT_ID + "=" + clientId + ")";
+    }
+
+    @Test
+    public void aFactoryConfigurationMakesAReadyClientAndDeletingItClosesTheClient() throws Exception {
+        Configuration configuration = factoryConfiguration("itest-1", properties("cfg-1", IM_SERVER));
+        Client client = awaitService(Client.class, clientFilter("cfg-1"));
+        awaitReady(client);
+        assertEquals("cfg-1", client.id());
+        assertEquals(appMeta(), client.appMeta());
+        assertEquals(IM_SERVER, client.config().imServers().get(0).toString());
+        assertEquals(java.time.Duration.ofSeconds(5), client.config().requestTimeout());
+        assertTrue("the client has core: " + client.diagnostics().describe(), client.module("service.storage").isPresent());
+
+        configuration.delete();
+        waitUntil("the Client service leaves", () -> services(Client.class, clientFilter("cfg-1")).isEmpty(), TIMEOUT_S);
+        waitUntil("the client is closed", client::isClosed, TIMEOUT_S);
+    }
+
+    @Test
+    public void aConfigurationWithABadValueMakesNoClientAndNamesTheField() throws Exception {
+        String badUri = "ws://127.0.0.1:9/v1/%zz";
+        Capture capture = new Capture();
+        try {
+            factoryConfiguration("itest-bad", properties("cfg-bad", badUri));
+            // sync point: configurations are delivered in order, so once a later good one has made
+            // its client, the bad one has been handled
+            factoryConfiguration("itest-good", properties("cfg-good", IM_SERVER));
+            awaitReady(awaitService(Client.class, clientFilter("cfg-good")));
+            assertTrue("no Client service for the bad configuration",
+                    services(Client.class, clientFilter("cfg-bad")).isEmpty());
+            assertTrue("no open client for the bad configuration",
+                    clientFactory().clients().stream().noneMatch(c -> c.id().equals("cfg-bad")));
+            waitUntil("a log line names the bad field " + ClientConfig.IM_SERVERS, () -> {
+                String out = capture.text();
+                return out.contains(ClientConfig.IM_SERVERS) && out.contains("%zz");
+            }, TIMEOUT_S);
+            assertTrue("the secret is never logged", !capture.text().contains(appMeta().applicationSecret()));
+        } finally {
+            capture.close();
+        }
+    }
+
+    /** Copies what is written to System.out and System.err (where SLF4J logs) while it is open. */
+    private static final class Capture implements AutoCloseable {
+        private final PrintStream out = System.out;
+        private final PrintStream err = System.err;
+        private final ByteArrayOutputStream copy = new ByteArrayOutputStream();
+
+        Capture() {
+            System.setOut(tee(out));
+            System.setErr(tee(err));
+        }
+
+        private PrintStream tee(PrintStream original) {
+            return new PrintStream(new OutputStream() {
+                @Override
+                public void write(int b) {
+                    original.write(b);
+                    synchronized (copy) {
+                        copy.write(b);
+                    }
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) {
+                    original.write(b, off, len);
+                    synchronized (copy) {
+                        copy.write(b, off, len);
+                    }
+                }
+            }, true, StandardCharsets.UTF_8);
+        }
+
+        String text() {
+            synchronized (copy) {
+                return copy.toString(StandardCharsets.UTF_8);
+            }
+        }
+
+        @Override
+        public void close() {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+}

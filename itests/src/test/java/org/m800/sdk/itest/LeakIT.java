@@ -1,0 +1,155 @@
+package org.m800.sdk.itest;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.m800.sdk.core.Client;
+import org.m800.sdk.core.ClientEvent;
+import org.m800.sdk.itest.api.Tracked;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.framework.hooks.service.ListenerHook;
+import org.osgi.service.condition.Condition;
+
+/** Uninstalling a bundle leaves no thread, instance, service or listener behind. */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class LeakIT extends M800TestSupport {
+
+    private static final int CYCLES = 100;
+
+    /** Threads of the SDK's shared, bounded pools may exist (they are created lazily); this many at most. */
+    private static final int SDK_POOL_LIMIT = 16;
+
+    @Test
+    public void aHundredInstallUninstallCyclesLeaveNothingBehind() throws Exception {
+        Client client = readyClient("leak-1");
+        Events events = events(client);
+        Bundle core = coreBundle();
+        ServiceListenerCounter listeners = new ServiceListenerCounter(bundleContext, core);
+        afterTest(listeners);
+
+        cycle(events); // warm up: the shared pools exist from here on
+        Set<Thread> threadsBefore = liveThreads();
+        int servicesBefore = count(core.getRegisteredServices());
+        int inUseBefore = count(core.getServicesInUse());
+        int listenersBefore = listeners.count();
+        int conditionsBefore = services(Condition.class, null).size();
+        int liveBefore = Tracked.live();
+        int createdBefore = Tracked.created();
+
+        for (int i = 0; i < CYCLES; i++) {
+            cycle(events);
+        }
+
+        assertEquals("every instance built was closed", liveBefore, Tracked.live());
+        assertEquals("one alpha.greeter per cycle", createdBefore + CYCLES, Tracked.created());
+        waitUntil("the core bundle's services settle back to " + servicesBefore,
+                () -> count(core.getRegisteredServices()) == servicesBefore, TIMEOUT_S);
+        assertEquals("services the core bundle uses", inUseBefore, count(core.getServicesInUse()));
+        assertEquals("service listeners of the core bundle", listenersBefore, listeners.count());
+        assertEquals("condition services", conditionsBefore, services(Condition.class, null).size());
+
+        // threads: none that was not there before, except the SDK's own bounded pools
+        List<String> extra = new ArrayList<>();
+        waitUntil("threads started during the cycles end", () -> {
+            extra.clear();
+            extra.addAll(newThreads(threadsBefore));
+            return extra.isEmpty();
+        }, TIMEOUT_S);
+        long sdkThreads = liveThreads().stream().filter(LeakIT::isSdkThread).count();
+        assertTrue("the SDK's threads stay bounded: " + sdkThreads, sdkThreads <= SDK_POOL_LIMIT);
+        assertTrue(client.isReady());
+    }
+
+    private void cycle(Events events) throws Exception {
+        int mark = events.mark();
+        Bundle alpha = bundleContext.installBundle(TestBundles.location(TestBundles.ALPHA));
+        try {
+            alpha.start();
+            events.await(mark, ClientEvent.FEATURE_READY, "alpha", TIMEOUT_S);
+        } finally {
+            mark = events.mark();
+            alpha.uninstall();
+        }
+        events.await(mark, ClientEvent.FEATURE_UNAVAILABLE, "alpha", TIMEOUT_S);
+    }
+
+    private static List<String> newThreads(Set<Thread> before) {
+        return liveThreads().stream().filter(t -> !before.contains(t)).filter(t -> !isSdkThread(t))
+                .filter(t -> !t.getName().startsWith("itest-"))
+                .map(t -> t.getName() + (t.isDaemon() ? " (daemon)" : "")).collect(Collectors.toList());
+    }
+
+    /** The SDK names its shared pool threads after itself. */
+    private static boolean isSdkThread(Thread t) {
+        return t.getName().toLowerCase(Locale.ROOT).contains("m800");
+    }
+
+    private static Set<Thread> liveThreads() {
+        Set<Thread> live = new HashSet<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.isAlive()) {
+                live.add(t);
+            }
+        }
+        return live;
+    }
+
+    private static int count(ServiceReference<?>[] refs) {
+        return refs == null ? 0 : refs.length;
+    }
+
+    /** Counts the service listeners a bundle has registered, through a framework listener hook. */
+    static final class ServiceListenerCounter implements ListenerHook, AutoCloseable {
+        private final Bundle owner;
+        private final Set<ListenerInfo> listeners = new HashSet<>();
+        private final ServiceRegistration<ListenerHook> registration;
+
+        ServiceListenerCounter(BundleContext context, Bundle owner) {
+            this.owner = owner;
+            this.registration = context.registerService(ListenerHook.class, this, null);
+        }
+
+        @Override
+        public synchronized void added(Collection<ListenerInfo> added) {
+            for (ListenerInfo info : added) {
+                try {
+                    if (!info.isRemoved() && info.getBundleContext().getBundle().equals(owner)) {
+                        listeners.add(info);
+                    }
+                } catch (IllegalStateException stoppedBundle) {
+                    // the listener's bundle is stopping; it is not the core's
+                }
+            }
+        }
+
+        @Override
+        public synchronized void removed(Collection<ListenerInfo> removed) {
+            listeners.removeAll(removed);
+        }
+
+        synchronized int count() {
+            return listeners.size();
+        }
+
+        @Override
+        public void close() {
+            registration.unregister();
+        }
+    }
+}
