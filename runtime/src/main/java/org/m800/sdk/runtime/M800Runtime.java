@@ -94,6 +94,7 @@ final class M800Runtime implements AutoCloseable {
             }
             long frameworkStartedAt = System.currentTimeMillis();
             BundleContext context = framework.getBundleContext();
+            RuntimeCommands.register(context);
 
             List<Bundle> installed = new ArrayList<>();
             for (URL url : bundleUrls) {

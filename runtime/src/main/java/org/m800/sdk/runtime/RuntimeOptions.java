@@ -190,6 +190,10 @@ record RuntimeOptions(boolean help, Path home, Path deploy, Path etc, Path stora
                   --no-server       do not start the embedded reference server (when the build has one)
                   -h, --help        print this text and exit
 
+                Script helpers: runtime:waitfor "<ldap filter>" [timeoutSeconds] waits for a service (for
+                example "(m800.client.id=demo)", a client configured in etc/); runtime:uptime prints the
+                milliseconds since the JVM started.
+
                 Folders are created when missing. Exit status: 0 success; 1 a script command failed
                 (the line and the error are printed); 2 bad command line; 3 the runtime could not start
                 (the bundle and its unresolved requirement are printed).

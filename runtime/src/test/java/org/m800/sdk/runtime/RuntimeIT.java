@@ -28,6 +28,10 @@ public class RuntimeIT {
     /** A bundle row of Gogo's {@code lb}: id, state, level, name. */
     private static final Pattern LB_ROW = Pattern.compile("(?m)^\\s*(\\d+)\\|(\\w+)\\s*\\|\\s*\\d+\\|(.*)$");
 
+    /** The application metadata of a client, as key=value arguments of m800:create. */
+    private static final String APP_META = "carrier=m800.example applicationIdentifier=com.example.it"
+            + " applicationKey=key applicationSecret=s3cret developerKey=dev applicationVersion=1.0";
+
     private Path tmp;
     private Path deploy;
     private Path etc;
@@ -78,6 +82,64 @@ public class RuntimeIT {
             assertEquals("system bundle, " + embedded + " embedded, 1 deployed: " + names, embedded + 2, names.size());
         }
         assertTrue("the storage is the one given", Files.isDirectory(storage.resolve("bundle0")));
+    }
+
+    @Test
+    public void aClientCreatedFromTheShellBecomesReady() throws Exception {
+        Path script = script("m800:create demo " + APP_META + " imServers=ws://127.0.0.1:1/v1/im",
+                "m800:await demo core 30", "m800:status demo");
+
+        try (RuntimeProcess runtime = RuntimeProcess.start(tmp, options("--script", script.toString()))) {
+            int status = runtime.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            String out = runtime.output();
+            assertEquals(out, Main.EXIT_OK, status);
+            assertTrue(out, out.contains("feature core ready"));
+            assertTrue(out, out.contains("client demo READY"));
+            assertFalse("no secret in the output: " + out, out.replace(APP_META, "").contains("s3cret"));
+        }
+    }
+
+    @Test
+    public void aClientConfiguredInEtcBecomesReady() throws Exception {
+        Files.createDirectories(etc);
+        Files.write(etc.resolve("org.m800.sdk.client-fromcfg.cfg"), List.of("clientId=fromcfg",
+                APP_META.replace(' ', '\n'), "imServers=ws://127.0.0.1:1/v1/im"), StandardCharsets.UTF_8);
+        // FileInstall reads etc/ while the runtime starts, but the client comes up later, on a CM thread
+        Path script = script("runtime:waitfor \"(m800.client.id=fromcfg)\" 30", "m800:await fromcfg core 30");
+
+        try (RuntimeProcess runtime = RuntimeProcess.start(tmp, options("--script", script.toString()))) {
+            int status = runtime.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            String out = runtime.output();
+            assertEquals(out, Main.EXIT_OK, status);
+            assertTrue(out, out.contains("feature core ready"));
+        }
+    }
+
+    @Test
+    public void aFailingM800CommandFailsTheScript() throws Exception {
+        Path script = script("m800:await no-such-client core 1");
+
+        try (RuntimeProcess runtime = RuntimeProcess.start(tmp, options("--script", script.toString()))) {
+            int status = runtime.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            String out = runtime.output();
+            assertEquals(out, Main.EXIT_SCRIPT_FAILED, status);
+            assertTrue(out, out.contains("m800-runtime: script line 1 failed: m800:await no-such-client core 1"));
+            assertTrue(out, out.contains("no-such-client"));
+        }
+    }
+
+    @Test
+    public void waitforFailsTheScriptWhenNoServiceComes() throws Exception {
+        Path script = script("runtime:uptime", "runtime:waitfor \"(m800.client.id=never)\" 1");
+
+        try (RuntimeProcess runtime = RuntimeProcess.start(tmp, options("--script", script.toString()))) {
+            int status = runtime.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            String out = runtime.output();
+            assertEquals(out, Main.EXIT_SCRIPT_FAILED, status);
+            assertTrue(out, Pattern.compile("g! runtime:uptime\\R\\d+\\R").matcher(out).find());
+            assertTrue(out, out.contains("script line 2 failed"));
+            assertTrue(out, out.contains("TimeoutException: no service matches (m800.client.id=never) after 1 s"));
+        }
     }
 
     @Test
