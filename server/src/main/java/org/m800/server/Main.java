@@ -1,0 +1,88 @@
+package org.m800.server;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The standalone server: {@code java -jar m800-server.jar --port 8080 --data ./data}.
+ * Runs until the process is stopped (Ctrl-C / SIGTERM), then closes the server.
+ */
+public final class Main {
+    private Main() {
+    }
+
+    private static final String USAGE = """
+            Usage: java -jar m800-server.jar [options]
+              --port <n>               port to listen on (default 8080, 0 = any free port)
+              --host <address>         address to bind (default 127.0.0.1)
+              --data <dir>             data directory of the embedded H2 database (default ./m800-data)
+              --jdbc-url <url>         use this database instead of the embedded one
+              --jdbc-user <user>       database user
+              --jdbc-password <pw>     database password (or env M800_JDBC_PASSWORD)
+              --apps <file>            JSON file of application registrations
+              --no-dev-app             do not accept the development application (dev-key)
+              --keystore <file>        serve https/wss with this PKCS12/JKS key store
+              --keystore-password <pw> its password (or env M800_KEYSTORE_PASSWORD)
+              --help                   show this text
+            """;
+
+    /** Parses the options, starts the server, prints its endpoints and waits for shutdown. */
+    public static void main(String[] args) throws IOException, InterruptedException {
+        ReferenceServer.Builder b = ReferenceServer.builder().dataDirectory(Path.of("m800-data"));
+        String keyStore = null;
+        String keyStorePassword = System.getenv("M800_KEYSTORE_PASSWORD");
+        String jdbcUser = null;
+        String jdbcPassword = System.getenv("M800_JDBC_PASSWORD");
+        try {
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                switch (a) {
+                    case "--port" -> b.port(Integer.parseInt(value(args, ++i, a)));
+                    case "--host" -> b.host(value(args, ++i, a));
+                    case "--data" -> b.dataDirectory(Path.of(value(args, ++i, a)));
+                    case "--jdbc-url" -> b.jdbcUrl(value(args, ++i, a));
+                    case "--jdbc-user" -> jdbcUser = value(args, ++i, a);
+                    case "--jdbc-password" -> jdbcPassword = value(args, ++i, a);
+                    case "--apps" -> b.applicationsFile(Path.of(value(args, ++i, a)));
+                    case "--no-dev-app" -> b.developmentApplication(false);
+                    case "--keystore" -> keyStore = value(args, ++i, a);
+                    case "--keystore-password" -> keyStorePassword = value(args, ++i, a);
+                    case "--help", "-h" -> {
+                        System.out.print(USAGE);
+                        return;
+                    }
+                    default -> throw new IllegalArgumentException("unknown option " + a);
+                }
+            }
+            b.jdbcCredentials(jdbcUser, jdbcPassword);
+            if (keyStore != null) {
+                b.keyStore(Path.of(keyStore), keyStorePassword);
+            }
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.err.print(USAGE);
+            System.exit(2);
+            return;
+        }
+        ReferenceServer server = b.build().start();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "m800-server-shutdown"));
+        System.out.println("M800 reference server ready");
+        System.out.println("  HTTP (signUpServers, verificationServers): " + server.httpUri());
+        System.out.println("  IM (imServers):                           " + server.imUri());
+        System.out.println("  calls (callServers):                      " + server.callUri());
+        System.out.println("  health:                                   " + server.healthUri());
+        stopped.await();
+    }
+
+    private static String value(String[] args, int i, String option) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(option + " needs a value");
+        }
+        return args[i];
+    }
+}

@@ -1,0 +1,280 @@
+package org.m800.server;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.m800.server.internal.RunningServer;
+import org.m800.server.internal.ServerSettings;
+import org.m800.server.internal.auth.Applications;
+
+/**
+ * The M800 reference server, embedded: the counterpart of the SDK that speaks the wire protocol of
+ * {@code docs/protocol.md} (accounts over HTTP, the IM session over WebSocket, the per-user event
+ * log) on one port, storing its state in an embedded H2 database in a data directory (or any JDBC
+ * database).
+ *
+ * <pre>{@code
+ * try (ReferenceServer server = ReferenceServer.builder()
+ *         .dataDirectory(Path.of("data"))
+ *         .port(0)                       // a free port
+ *         .build()
+ *         .start()) {
+ *     URI im = server.imUri();           // ws://127.0.0.1:<port>/v1/im
+ *     URI http = server.httpUri();       // http://127.0.0.1:<port> (sign-up, verification)
+ * }
+ * }</pre>
+ *
+ * <p>Lifecycle: built, then {@link #start()} once, then {@link #close()}; a closed server cannot be
+ * started again (build a new one on the same data directory to restart: accounts and event logs
+ * survive). {@link #close()} stops every thread and socket the server started and closes the
+ * database. Thread-safe: every method may be called from any thread.
+ */
+public final class ReferenceServer implements AutoCloseable {
+    /** Path of the IM WebSocket endpoint. */
+    public static final String IM_PATH = RunningServer.IM_PATH;
+    /** Path of the call-signalling WebSocket endpoint. */
+    public static final String CALL_PATH = RunningServer.CALL_PATH;
+    /** Path of the readiness endpoint (200 when ready). */
+    public static final String HEALTH_PATH = "/health";
+
+    private final ServerSettings settings;
+    private RunningServer running;
+    private boolean closed;
+
+    private ReferenceServer(ServerSettings settings) {
+        this.settings = settings;
+    }
+
+    /** @return a builder with the defaults: host 127.0.0.1, port 8080, the development application */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Opens the database, applies pending schema migrations and starts listening. Blocks until the
+     * server is ready ({@code GET /health} answers 200).
+     *
+     * @return this server
+     * @throws IOException if the database or the socket cannot be opened; nothing is left running
+     * @throws IllegalStateException if already started or closed
+     */
+    public synchronized ReferenceServer start() throws IOException {
+        if (running != null || closed) {
+            throw new IllegalStateException(closed ? "server is closed" : "server is already started");
+        }
+        try {
+            running = RunningServer.start(settings);
+        } catch (IOException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException("cannot start the M800 reference server: " + e.getMessage(), e);
+        }
+        return this;
+    }
+
+    /** @return whether the server is started, not closed, and serving */
+    public synchronized boolean isRunning() {
+        return running != null && running.isReady();
+    }
+
+    /**
+     * @return the port the server listens on (the chosen one when configured with 0)
+     * @throws IllegalStateException if not started
+     */
+    public synchronized int port() {
+        if (running == null) {
+            throw new IllegalStateException("server is not started");
+        }
+        return running.port();
+    }
+
+    /** @return the bound host, such as {@code 127.0.0.1} */
+    public String host() {
+        return settings.host();
+    }
+
+    /** @return whether the server speaks TLS ({@code https}/{@code wss}) */
+    public boolean isSecure() {
+        return settings.keyStore() != null;
+    }
+
+    /** @return the HTTP origin, {@code http(s)://host:port}: the base of signUpServers and verificationServers */
+    public URI httpUri() {
+        return URI.create((isSecure() ? "https" : "http") + "://" + hostForUri() + ":" + port());
+    }
+
+    /** @return the IM endpoint, {@code ws(s)://host:port/v1/im}: an imServers entry */
+    public URI imUri() {
+        return URI.create((isSecure() ? "wss" : "ws") + "://" + hostForUri() + ":" + port() + IM_PATH);
+    }
+
+    /** @return the call-signalling endpoint, {@code ws(s)://host:port/v1/call}: a callServers entry */
+    public URI callUri() {
+        return URI.create((isSecure() ? "wss" : "ws") + "://" + hostForUri() + ":" + port() + CALL_PATH);
+    }
+
+    /** @return the readiness URI, {@code http(s)://host:port/health} */
+    public URI healthUri() {
+        return httpUri().resolve(HEALTH_PATH);
+    }
+
+    /** @return the applications this server accepts, in registration order */
+    public List<ApplicationRegistration> applications() {
+        return settings.applications();
+    }
+
+    private String hostForUri() {
+        String h = settings.host();
+        if ("0.0.0.0".equals(h) || h.isEmpty()) {
+            return "127.0.0.1";
+        }
+        return h.contains(":") && !h.startsWith("[") ? "[" + h + "]" : h;
+    }
+
+    /** Stops listening, closes every connection, stops every thread, closes the database. Idempotent. */
+    @Override
+    public synchronized void close() {
+        closed = true;
+        if (running != null) {
+            running.close();
+        }
+    }
+
+    /** Configures a {@link ReferenceServer}; not thread-safe. */
+    public static final class Builder {
+        private String host = "127.0.0.1";
+        private int port = 8080;
+        private Path dataDirectory;
+        private String jdbcUrl;
+        private String jdbcUser;
+        private String jdbcPassword;
+        private Path applicationsFile;
+        private final List<ApplicationRegistration> applications = new ArrayList<>();
+        private boolean developmentApplication = true;
+        private Path keyStore;
+        private String keyStorePassword;
+
+        private Builder() {
+        }
+
+        /** The address to bind; default {@code 127.0.0.1} (loopback only). */
+        public Builder host(String value) {
+            this.host = Objects.requireNonNull(value, "host");
+            return this;
+        }
+
+        /** The port; 0 picks a free one (see {@link ReferenceServer#port()}). Default 8080. */
+        public Builder port(int value) {
+            if (value < 0 || value > 65_535) {
+                throw new IllegalArgumentException("port must be 0 to 65535, was " + value);
+            }
+            this.port = value;
+            return this;
+        }
+
+        /**
+         * The folder of the embedded H2 database ({@code <dir>/m800.mv.db}); created if missing.
+         * Required unless {@link #jdbcUrl(String)} is set.
+         */
+        public Builder dataDirectory(Path value) {
+            this.dataDirectory = value;
+            return this;
+        }
+
+        /**
+         * A JDBC URL that replaces the embedded H2 database, such as
+         * {@code jdbc:postgresql://db/m800} (the driver must be on the class path) or
+         * {@code jdbc:h2:mem:test;DB_CLOSE_DELAY=-1}.
+         */
+        public Builder jdbcUrl(String value) {
+            this.jdbcUrl = value;
+            return this;
+        }
+
+        /** User and password of {@link #jdbcUrl(String)}; either may be null. */
+        public Builder jdbcCredentials(String user, String password) {
+            this.jdbcUser = user;
+            this.jdbcPassword = password;
+            return this;
+        }
+
+        /**
+         * A JSON file of application registrations,
+         * {@code {"applications":[{"carrier":..,"applicationIdentifier":..,"applicationKey":..,
+         * "applicationSecret":..,"developerKey":..}]}}, read by {@link #build()}.
+         */
+        public Builder applicationsFile(Path value) {
+            this.applicationsFile = value;
+            return this;
+        }
+
+        /** Registers one more application. */
+        public Builder application(ApplicationRegistration value) {
+            applications.add(Objects.requireNonNull(value, "application"));
+            return this;
+        }
+
+        /** Whether {@link ApplicationRegistration#DEVELOPMENT} is accepted; default true. */
+        public Builder developmentApplication(boolean value) {
+            this.developmentApplication = value;
+            return this;
+        }
+
+        /** Serve {@code https}/{@code wss} with the key store (PKCS12 or JKS); null for plain. */
+        public Builder keyStore(Path file, String password) {
+            this.keyStore = file;
+            this.keyStorePassword = password;
+            return this;
+        }
+
+        /**
+         * @throws IllegalArgumentException if neither a data directory nor a JDBC URL is set, no
+         *         application is registered, two differ under one key, or the applications file is bad
+         * @throws java.io.UncheckedIOException if the data directory cannot be created or the file read
+         */
+        public ReferenceServer build() {
+            String url = jdbcUrl;
+            if (url == null) {
+                if (dataDirectory == null) {
+                    throw new IllegalArgumentException("a data directory or a JDBC URL is required");
+                }
+                try {
+                    Files.createDirectories(dataDirectory);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException("cannot create " + dataDirectory, e);
+                }
+                url = "jdbc:h2:file:" + dataDirectory.toAbsolutePath().resolve("m800") + ";DB_CLOSE_ON_EXIT=FALSE";
+            }
+            Map<String, ApplicationRegistration> apps = new LinkedHashMap<>();
+            List<ApplicationRegistration> all = new ArrayList<>();
+            if (developmentApplication) {
+                all.add(ApplicationRegistration.DEVELOPMENT);
+            }
+            if (applicationsFile != null) {
+                try {
+                    all.addAll(Applications.readFile(applicationsFile));
+                } catch (IOException e) {
+                    throw new IllegalArgumentException("bad applications file: " + e.getMessage(), e);
+                }
+            }
+            all.addAll(applications);
+            for (ApplicationRegistration a : all) {
+                ApplicationRegistration old = apps.putIfAbsent(a.applicationKey(), a);
+                if (old != null && !old.equals(a)) {
+                    throw new IllegalArgumentException("two applications share the key " + a.applicationKey());
+                }
+            }
+            if (apps.isEmpty()) {
+                throw new IllegalArgumentException("no application is registered");
+            }
+            return new ReferenceServer(new ServerSettings(host, port, url, jdbcUser, jdbcPassword,
+                    List.copyOf(apps.values()), keyStore, keyStorePassword));
+        }
+    }
+}

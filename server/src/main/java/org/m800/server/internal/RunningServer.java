@@ -1,0 +1,183 @@
+package org.m800.server.internal;
+
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ContextHandler;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
+import org.m800.server.internal.accounts.AccountService;
+import org.m800.server.internal.accounts.AccountsFeature;
+import org.m800.server.internal.auth.AppAuthenticator;
+import org.m800.server.internal.auth.Applications;
+import org.m800.server.internal.db.Database;
+import org.m800.server.internal.db.Migrations;
+import org.m800.server.internal.events.EventLog;
+import org.m800.server.internal.feature.FeatureContext;
+import org.m800.server.internal.feature.ServerFeature;
+import org.m800.server.internal.http.HttpApi;
+import org.m800.server.internal.http.HttpRoutes;
+import org.m800.server.internal.requests.RequestLog;
+import org.m800.server.internal.wire.Limits;
+import org.m800.server.internal.ws.ConnectionRegistry;
+import org.m800.server.internal.ws.HandlerRegistry;
+import org.m800.server.internal.ws.WsConnection;
+import org.m800.server.internal.ws.WsServices;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The assembled, started server: database, migrations, features, Jetty. {@link #close()} stops
+ * every thread it started.
+ */
+public final class RunningServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RunningServer.class);
+    public static final String IM_PATH = "/v1/im";
+    public static final String CALL_PATH = "/v1/call";
+
+    /** The features of the server, in installation order. Feature issues add theirs here. */
+    static List<ServerFeature> features() {
+        return List.of(new AccountsFeature());
+    }
+
+    private final AtomicBoolean ready = new AtomicBoolean();
+    private final Database database;
+    private final ScheduledExecutorService scheduler;
+    private Server jetty;
+    private ServerConnector connector;
+
+    private RunningServer(ServerSettings settings) throws Exception {
+        Clock clock = Clock.systemUTC();
+        database = new Database(settings.jdbcUrl(), settings.jdbcUser(), settings.jdbcPassword());
+        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "m800-server-scheduler");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            assemble(settings, clock);
+        } catch (Exception e) {
+            scheduler.shutdownNow();
+            database.close();
+            throw e;
+        }
+    }
+
+    private void assemble(ServerSettings settings, Clock clock) throws Exception {
+        QueuedThreadPool threads = new QueuedThreadPool(200, 4);
+        threads.setName("m800-server");
+        jetty = new Server(threads);
+        if (settings.keyStore() != null) {
+            SslContextFactory.Server ssl = new SslContextFactory.Server();
+            ssl.setKeyStorePath(settings.keyStore().toString());
+            if (settings.keyStorePassword() != null) {
+                ssl.setKeyStorePassword(settings.keyStorePassword());
+            }
+            connector = new ServerConnector(jetty, ssl);
+        } else {
+            connector = new ServerConnector(jetty);
+        }
+        connector.setHost(settings.host());
+        connector.setPort(settings.port());
+        jetty.addConnector(connector);
+
+        Migrations migrations = new Migrations(database);
+        EventLog events = new EventLog(database, clock);
+        RequestLog requests = new RequestLog(database, clock);
+        ConnectionRegistry connections = new ConnectionRegistry();
+        AccountService accounts = new AccountService(database, events, clock, connections::sessionRevoked);
+        AppAuthenticator appAuth = new AppAuthenticator(new Applications(settings.applications()), database, clock);
+        HandlerRegistry im = new HandlerRegistry();
+        HandlerRegistry call = new HandlerRegistry();
+        HttpRoutes routes = new HttpRoutes();
+        FeatureContext featureContext = new FeatureContext(database, events, accounts, im, call, routes, scheduler,
+                clock);
+        for (ServerFeature feature : features()) {
+            migrations.apply(feature.name(), feature.migrations());
+            feature.install(featureContext);
+        }
+
+        WsServices imServices = new WsServices(IM_PATH, true, im, appAuth, accounts, events, requests, connections,
+                scheduler);
+        WsServices callServices = new WsServices(CALL_PATH, false, call, appAuth, accounts, events, requests,
+                connections, scheduler);
+        ContextHandler context = new ContextHandler("/");
+        WebSocketUpgradeHandler ws = WebSocketUpgradeHandler.from(jetty, context, container -> {
+            container.setMaxTextMessageSize(Limits.MAX_FRAME_BYTES);
+            container.setMaxBinaryMessageSize(Limits.MAX_FRAME_BYTES);
+            container.setIdleTimeout(Limits.IDLE_TIMEOUT);
+            container.addMapping(IM_PATH, (request, response, callback) -> new WsConnection(imServices));
+            container.addMapping(CALL_PATH, (request, response, callback) -> new WsConnection(callServices));
+        });
+        ws.setHandler(new HttpApi(routes, appAuth, requests, ready::get));
+        context.setHandler(ws);
+        jetty.setHandler(context);
+        jetty.setStopTimeout(2_000);
+
+        scheduler.scheduleWithFixedDelay(() -> {
+            try {
+                appAuth.purgeOldNonces();
+                requests.purgeOld();
+                accounts.rateLimiter().purge();
+            } catch (SQLException | RuntimeException e) {
+                LOG.warn("Housekeeping failed", e);
+            }
+        }, 1, 1, TimeUnit.MINUTES);
+    }
+
+    /**
+     * Builds and starts a server.
+     *
+     * @throws Exception if the database, a migration or the listening socket fails; nothing is left running
+     */
+    public static RunningServer start(ServerSettings settings) throws Exception {
+        RunningServer server = null;
+        try {
+            server = new RunningServer(settings);
+            server.jetty.start();
+            server.ready.set(true);
+            LOG.info("M800 reference server ready on {}:{}", settings.host(), server.port());
+            return server;
+        } catch (Exception e) {
+            if (server != null) {
+                server.close();
+            }
+            throw e;
+        }
+    }
+
+    public int port() {
+        return connector.getLocalPort();
+    }
+
+    public boolean isReady() {
+        return ready.get();
+    }
+
+    @Override
+    public void close() {
+        ready.set(false);
+        try {
+            jetty.stop();
+        } catch (Exception e) {
+            LOG.warn("Jetty did not stop cleanly", e);
+        }
+        scheduler.shutdownNow();
+        try {
+            if (!scheduler.awaitTermination(5, TimeUnit.SECONDS)) {
+                LOG.warn("The scheduler did not stop in time");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        database.close();
+        LOG.info("M800 reference server stopped");
+    }
+}

@@ -1,0 +1,70 @@
+package org.m800.server.internal.accounts;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import org.m800.server.internal.db.Migration;
+import org.m800.server.internal.feature.FeatureContext;
+import org.m800.server.internal.feature.ServerFeature;
+import org.m800.server.internal.http.HttpCall;
+import org.m800.server.internal.wire.Fields;
+import org.m800.server.internal.wire.Json;
+import org.m800.server.internal.wire.WireException;
+
+/**
+ * The core feature: the tables of accounts, sessions, events, remembered answers and nonces, the
+ * account HTTP routes (docs/protocol.md section 6) and the profile request types (section 9).
+ */
+public final class AccountsFeature implements ServerFeature {
+    @Override
+    public String name() {
+        return "core";
+    }
+
+    @Override
+    public List<Migration> migrations() {
+        return List.of(new Migration(1, "accounts, sessions, event log, request log, nonces",
+                "/org/m800/server/internal/db/core/V1__core.sql"));
+    }
+
+    @Override
+    public void install(FeatureContext context) {
+        AccountService accounts = context.accounts();
+        context.httpRoutes().add("POST", "/v1/accounts/signup", call -> accounts.signUp(call.application(),
+                Fields.requiredText(call.body(), "username", 3, 64, AccountService.USERNAME),
+                Fields.requiredText(call.body(), "password", 8, 128, null),
+                Fields.optionalText(call.body(), "displayName", 0, AccountService.MAX_DISPLAY_NAME, null)));
+        context.httpRoutes().add("POST", "/v1/accounts/login", call -> accounts.logIn(call.application(),
+                Fields.requiredText(call.body(), "username", 1, 64, null),
+                Fields.requiredText(call.body(), "password", 1, 128, null)));
+        context.httpRoutes().add("POST", "/v1/accounts/refresh", call -> accounts.refresh(call.application(),
+                Fields.requiredText(call.body(), "refreshToken", 1, 256, null)));
+        context.httpRoutes().add("POST", "/v1/accounts/logout", call -> {
+            accounts.logOut(call.application(), call.bearerToken(),
+                    Fields.optionalText(call.body(), "refreshToken", 1, 256, null));
+            return Json.object().put("loggedOut", true);
+        });
+        context.httpRoutes().add("GET", "/v1/accounts/profile", call -> accounts
+                .profile(accounts.authenticate(call.application(), requireBearer(call)).userId()).toJson());
+
+        context.imHandlers().register("profile.get", (ctx, data) -> accounts.profile(ctx.userId()).toJson(), false);
+        context.imHandlers().register("profile.update", (ctx, data) -> updateProfile(accounts, ctx.userId(), data));
+    }
+
+    private static String requireBearer(HttpCall call) throws WireException {
+        if (call.bearerToken() == null) {
+            throw WireException.unauthorized("TOKEN_INVALID", "Authorization: Bearer <accessToken> is required");
+        }
+        return call.bearerToken();
+    }
+
+    private static ObjectNode updateProfile(AccountService accounts, String userId, ObjectNode data)
+            throws WireException, java.sql.SQLException {
+        String displayName = Fields.optionalText(data, "displayName", 1, AccountService.MAX_DISPLAY_NAME, null);
+        String statusMessage = Fields.optionalText(data, "statusMessage", 0, AccountService.MAX_STATUS_MESSAGE, null);
+        if (displayName == null && statusMessage == null) {
+            throw WireException.invalid("displayName", "MISSING_FIELD",
+                    "at least one of displayName and statusMessage is required");
+        }
+        return accounts.updateProfile(userId, displayName, statusMessage).toJson();
+    }
+}

@@ -1,0 +1,10 @@
+package org.m800.server.internal.events;
+
+/** A live receiver of a user's events (a WebSocket connection). Must not block and must not throw. */
+public interface EventSink {
+    /**
+     * @param event the event, delivered in ascending seq order without gaps
+     * @param replay whether it is part of the replay after a hello (not subject to slow-consumer limits)
+     */
+    void deliver(Event event, boolean replay);
+}

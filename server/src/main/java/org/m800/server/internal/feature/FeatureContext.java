@@ -1,0 +1,26 @@
+package org.m800.server.internal.feature;
+
+import java.time.Clock;
+import java.util.concurrent.ScheduledExecutorService;
+import org.m800.server.internal.accounts.AccountService;
+import org.m800.server.internal.db.Database;
+import org.m800.server.internal.events.EventLog;
+import org.m800.server.internal.http.HttpRoutes;
+import org.m800.server.internal.ws.HandlerRegistry;
+
+/**
+ * What a {@link ServerFeature} can use and extend.
+ *
+ * @param database the server's database (the feature's tables exist)
+ * @param events the per-user event log: append to push to a user
+ * @param accounts accounts, sessions and token checks
+ * @param imHandlers request types of {@code /v1/im}
+ * @param callHandlers request types of {@code /v1/call}
+ * @param httpRoutes routes of the HTTP API (application authentication is done before a route runs)
+ * @param scheduler the server's scheduler for periodic work; tasks must be short
+ * @param clock the server's clock
+ */
+public record FeatureContext(Database database, EventLog events, AccountService accounts,
+        HandlerRegistry imHandlers, HandlerRegistry callHandlers, HttpRoutes httpRoutes,
+        ScheduledExecutorService scheduler, Clock clock) {
+}

@@ -1,0 +1,32 @@
+package org.m800.server.internal.wire;
+
+import java.time.Duration;
+import java.util.regex.Pattern;
+
+/** The limits of docs/protocol.md section 10, in one place. */
+public final class Limits {
+    /** The protocol versions this server speaks, ascending. */
+    public static final int[] SUPPORTED_VERSIONS = {1};
+    public static final int MAX_FRAME_BYTES = 65_536;
+    public static final int MAX_HTTP_BODY_BYTES = 65_536;
+    public static final int MAX_TYPE_CHARS = 64;
+    public static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+    public static final Pattern NONCE = Pattern.compile("[A-Za-z0-9_-]{16,64}");
+    public static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
+    public static final Duration NONCE_MEMORY = CLOCK_SKEW.multipliedBy(2);
+    public static final Duration HELLO_DEADLINE = Duration.ofSeconds(10);
+    public static final Duration IDLE_TIMEOUT = Duration.ofSeconds(60);
+    public static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(10);
+    public static final int MAX_QUEUED_FRAMES = 10_000;
+    public static final int MAX_PROTOCOL_ERRORS = 20;
+    public static final Duration ANSWER_MEMORY = Duration.ofHours(24);
+    public static final Duration ACCESS_TOKEN_LIFETIME = Duration.ofHours(1);
+    public static final Duration REFRESH_TOKEN_LIFETIME = Duration.ofDays(30);
+    public static final int LOGIN_FAILURES_PER_ACCOUNT = 5;
+    public static final Duration LOGIN_FAILURE_WINDOW = Duration.ofMinutes(15);
+    public static final int LOGIN_ATTEMPTS_PER_APPLICATION = 600;
+    public static final Duration LOGIN_APPLICATION_WINDOW = Duration.ofMinutes(1);
+
+    private Limits() {
+    }
+}

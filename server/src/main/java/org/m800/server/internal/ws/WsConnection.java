@@ -1,0 +1,398 @@
+package org.m800.server.internal.ws;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.util.Optional;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+import org.m800.server.ApplicationRegistration;
+import org.m800.server.internal.accounts.AuthenticatedSession;
+import org.m800.server.internal.auth.SignedRequest;
+import org.m800.server.internal.auth.Signatures;
+import org.m800.server.internal.events.Event;
+import org.m800.server.internal.events.EventSink;
+import org.m800.server.internal.events.ResumePlan;
+import org.m800.server.internal.requests.RequestLog;
+import org.m800.server.internal.wire.Fields;
+import org.m800.server.internal.wire.Json;
+import org.m800.server.internal.wire.Limits;
+import org.m800.server.internal.wire.WireCode;
+import org.m800.server.internal.wire.WireException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One WebSocket connection (docs/protocol.md section 7): the hello handshake, heartbeats, acks,
+ * dispatch of requests to the endpoint's handlers with de-duplication, and delivery of the user's
+ * events. Jetty calls the listener methods one at a time; events arrive from other threads through
+ * the {@link Outbox}.
+ */
+public final class WsConnection implements Session.Listener.AutoDemanding, EventSink {
+    private static final Logger LOG = LoggerFactory.getLogger(WsConnection.class);
+    private static final int VERSION = 1;
+
+    private final WsServices services;
+    private volatile Session session;
+    private volatile Outbox outbox;
+    private volatile RequestContext context;
+    private volatile ScheduledFuture<?> helloDeadline;
+    private int protocolErrors;
+
+    public WsConnection(WsServices services) {
+        this.services = services;
+    }
+
+    @Override
+    public void onWebSocketOpen(Session session) {
+        this.session = session;
+        this.outbox = new Outbox(session, Limits.MAX_QUEUED_FRAMES);
+        helloDeadline = services.scheduler().schedule(() -> {
+            if (context == null) {
+                close(1008, "hello timeout");
+            }
+        }, Limits.HELLO_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void onWebSocketText(String text) {
+        try {
+            onFrame(text);
+        } catch (RuntimeException e) {
+            LOG.error("Unexpected failure on a frame; closing the connection", e);
+            close(1011, "server error");
+        }
+    }
+
+    @Override
+    public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
+        callback.succeed();
+        close(1003, "binary not supported");
+    }
+
+    @Override
+    public void onWebSocketError(Throwable cause) {
+        LOG.debug("WebSocket error", cause);
+    }
+
+    @Override
+    public void onWebSocketClose(int statusCode, String reason) {
+        ScheduledFuture<?> deadline = helloDeadline;
+        if (deadline != null) {
+            deadline.cancel(false);
+        }
+        Outbox o = outbox;
+        if (o != null) {
+            o.discard();
+        }
+        RequestContext c = context;
+        if (c != null) {
+            services.events().detach(c.userId(), this);
+            services.connections().remove(c.sessionId(), this);
+        }
+    }
+
+    /** Closes after the frames already queued. Any thread. */
+    void close(int code, String reason) {
+        Outbox o = outbox;
+        if (o != null) {
+            o.close(code, reason);
+        }
+    }
+
+    @Override
+    public void deliver(Event event, boolean replay) {
+        outbox.send(event.toFrame(), !replay);
+    }
+
+    private void onFrame(String text) {
+        ObjectNode frame;
+        try {
+            frame = Json.parseObject(text);
+        } catch (WireException e) {
+            fail(null, e);
+            return;
+        }
+        String id = usableId(frame);
+        try {
+            String type = envelopeType(frame);
+            if (!"hello".equals(type)) {
+                checkVersion(frame);
+            }
+            switch (type) {
+                case "ping" -> send(Json.object().put("v", VERSION).put("type", "pong").put("id", requireId(id))
+                        .put("ts", System.currentTimeMillis()));
+                case "pong" -> {
+                    // an answer to a ping of ours; nothing to do
+                }
+                case "hello" -> hello(requireId(id), data(frame));
+                case "ack" -> ack(frame);
+                default -> request(type, requireId(id), data(frame));
+            }
+        } catch (WireException e) {
+            fail(id, e);
+        } catch (SQLException e) {
+            LOG.error("Database failure on a frame", e);
+            fail(id, WireException.serverError("server error"));
+        }
+    }
+
+    private static String usableId(ObjectNode frame) {
+        JsonNode id = frame.get("id");
+        if (id != null && id.isTextual() && Limits.REQUEST_ID.matcher(id.textValue()).matches()) {
+            return id.textValue();
+        }
+        return null;
+    }
+
+    private static String requireId(String id) throws WireException {
+        if (id == null) {
+            throw WireException.protocol("BAD_ENVELOPE", "id is required and must match [A-Za-z0-9._:-]{1,64}");
+        }
+        return id;
+    }
+
+    private static String envelopeType(ObjectNode frame) throws WireException {
+        JsonNode type = frame.get("type");
+        if (type == null || !type.isTextual() || type.textValue().isEmpty()
+                || type.textValue().length() > Limits.MAX_TYPE_CHARS) {
+            throw WireException.protocol("BAD_ENVELOPE", "type is required: a string of 1 to 64 characters");
+        }
+        JsonNode id = frame.get("id");
+        if (id != null && !id.isNull() && usableId(frame) == null) {
+            throw WireException.protocol("BAD_ENVELOPE", "id must match [A-Za-z0-9._:-]{1,64}");
+        }
+        return type.textValue();
+    }
+
+    private static void checkVersion(ObjectNode frame) throws WireException {
+        JsonNode v = frame.get("v");
+        if (v == null || !v.isIntegralNumber()) {
+            throw WireException.protocol("BAD_ENVELOPE", "v is required: the protocol version, an integer");
+        }
+        if (v.asInt() != VERSION) {
+            throw WireException.unsupportedVersion("frame version " + v.asText() + " is not the negotiated version "
+                    + VERSION, Limits.SUPPORTED_VERSIONS);
+        }
+    }
+
+    private static ObjectNode data(ObjectNode frame) throws WireException {
+        JsonNode data = frame.get("data");
+        if (data == null || data.isNull()) {
+            return Json.object();
+        }
+        if (!data.isObject()) {
+            throw WireException.protocol("BAD_ENVELOPE", "data must be an object");
+        }
+        return (ObjectNode) data;
+    }
+
+    private void hello(String id, ObjectNode data) throws SQLException {
+        if (context != null) {
+            fail(id, WireException.protocol("ALREADY_AUTHENTICATED", "this connection has completed its hello"));
+            return;
+        }
+        try {
+            int version = negotiate(data.get("versions"));
+            ObjectNode app = Fields.requiredObject(data, "app");
+            String token = Fields.requiredText(data, "accessToken", 1, 256, null);
+            Long lastSeq = Fields.optionalNonNegativeLong(data, "lastSeq");
+            JsonNode ts = app.get("timestamp");
+            ApplicationRegistration application = services.appAuth().authenticate(new SignedRequest(
+                    text(app, "key"), ts == null || !ts.isIntegralNumber() ? null : ts.asText(), text(app, "nonce"),
+                    text(app, "signature"), "HELLO", services.path(),
+                    Signatures.sha256Hex(token.getBytes(StandardCharsets.UTF_8))));
+            AuthenticatedSession s = services.accounts().authenticate(application, token);
+            RequestContext ctx = new RequestContext(s.userId(), s.sessionId(), application);
+            ScheduledFuture<?> deadline = helloDeadline;
+            if (deadline != null) {
+                deadline.cancel(false);
+            }
+            context = ctx;
+            services.connections().add(s.sessionId(), this);
+            if (services.deliversEvents()) {
+                services.events().attach(s.userId(), this, new ResumePlan() {
+                    @Override
+                    public long resumeFrom(long head) {
+                        if (lastSeq != null) {
+                            return Math.min(lastSeq, head);
+                        }
+                        return s.ackedSeq() >= 0 ? Math.min(s.ackedSeq(), head) : head;
+                    }
+
+                    @Override
+                    public void started(long head, long resumeFrom) {
+                        respond(id, welcome(version, s, head, resumeFrom));
+                    }
+                });
+            } else {
+                long head = services.events().head(s.userId());
+                respond(id, welcome(version, s, head, head));
+            }
+            LOG.debug("Session {} of user {} connected to {}", s.sessionId(), s.userId(), services.path());
+        } catch (WireException e) {
+            fail(id, e);
+            if (e.code() == WireCode.UNAUTHORIZED) {
+                close(1008, "unauthorized");
+            } else if (e.code() == WireCode.SERVER_ERROR) {
+                close(1011, "server error");
+            } else {
+                close(1002, "UNSUPPORTED_VERSION".equals(e.reason()) ? "unsupported version" : "bad hello");
+            }
+        }
+    }
+
+    private static String text(ObjectNode o, String field) {
+        JsonNode n = o.get(field);
+        return n != null && n.isTextual() ? n.textValue() : null;
+    }
+
+    private static int negotiate(JsonNode versions) throws WireException {
+        if (versions == null || !versions.isArray() || versions.isEmpty()) {
+            throw WireException.invalid("versions", "MISSING_FIELD", "versions must be a non-empty array of integers");
+        }
+        int best = -1;
+        for (JsonNode v : (ArrayNode) versions) {
+            if (!v.isIntegralNumber()) {
+                throw WireException.invalid("versions", "BAD_FIELD", "versions must be integers");
+            }
+            for (int supported : Limits.SUPPORTED_VERSIONS) {
+                if (supported == v.asInt() && supported > best) {
+                    best = supported;
+                }
+            }
+        }
+        if (best < 0) {
+            throw WireException.unsupportedVersion("none of the offered versions is supported; this server speaks "
+                    + java.util.Arrays.toString(Limits.SUPPORTED_VERSIONS), Limits.SUPPORTED_VERSIONS);
+        }
+        return best;
+    }
+
+    private ObjectNode welcome(int version, AuthenticatedSession s, long head, long resumeFrom) {
+        ObjectNode w = Json.object();
+        w.put("version", version);
+        w.put("userId", s.userId());
+        w.put("sessionId", s.sessionId());
+        w.put("serverTime", System.currentTimeMillis());
+        w.put("lastSeq", head);
+        w.put("resumeFrom", resumeFrom);
+        w.put("gap", false);
+        w.put("heartbeatIntervalMs", Limits.HEARTBEAT_INTERVAL.toMillis());
+        w.put("idleTimeoutMs", Limits.IDLE_TIMEOUT.toMillis());
+        ObjectNode limits = w.putObject("limits");
+        limits.put("maxFrameBytes", Limits.MAX_FRAME_BYTES);
+        limits.put("maxRequestIdChars", 64);
+        return w;
+    }
+
+    private void ack(ObjectNode frame) throws WireException, SQLException {
+        RequestContext ctx = requireContext();
+        JsonNode seq = frame.get("seq");
+        if (seq == null || !seq.isIntegralNumber() || seq.asLong() < 0) {
+            throw WireException.protocol("BAD_ACK", "ack needs seq, a non-negative integer");
+        }
+        if (seq.asLong() > services.events().head(ctx.userId())) {
+            throw WireException.protocol("BAD_ACK", "ack of seq " + seq.asLong() + " which does not exist yet");
+        }
+        services.accounts().recordAck(ctx.sessionId(), seq.asLong());
+    }
+
+    private RequestContext requireContext() throws WireException {
+        RequestContext ctx = context;
+        if (ctx == null) {
+            throw WireException.unauthorized("NOT_AUTHENTICATED", "send hello first");
+        }
+        return ctx;
+    }
+
+    private void request(String type, String id, ObjectNode data) throws WireException, SQLException {
+        RequestContext ctx = requireContext();
+        HandlerRegistry.Registration reg = services.handlers().find(type).orElseThrow(
+                () -> WireException.protocol("UNKNOWN_TYPE", "unknown request type: " + type));
+        if (!reg.deduplicate()) {
+            send(answer(id, reg, ctx, data));
+            return;
+        }
+        RequestLog log = services.requests();
+        String scope = "user:" + ctx.userId();
+        ObjectNode response;
+        synchronized (log.lockFor(scope)) {
+            Optional<RequestLog.Answer> known = log.find(scope, id);
+            if (known.isPresent()) {
+                if (!known.get().type().equals(type)) {
+                    throw WireException.of(WireCode.CONFLICT, "REQUEST_ID_REUSED",
+                            "request id " + id + " was used for a " + known.get().type() + " request");
+                }
+                response = envelope("response", id);
+                response.setAll((ObjectNode) Json.read(known.get().answerJson()));
+            } else {
+                response = answer(id, reg, ctx, data);
+                JsonNode error = response.get("error");
+                if (error == null || isFinal(error)) {
+                    ObjectNode stored = Json.object();
+                    if (error == null) {
+                        stored.set("data", response.get("data"));
+                    } else {
+                        stored.set("error", error);
+                    }
+                    log.remember(scope, id, type, Json.write(stored));
+                }
+            }
+        }
+        send(response);
+    }
+
+    private static boolean isFinal(JsonNode error) {
+        String code = error.path("code").asText();
+        return !code.equals("SERVER_ERROR") && !code.equals("RATE_LIMITED") && !code.equals("TIMEOUT");
+    }
+
+    private ObjectNode answer(String id, HandlerRegistry.Registration reg, RequestContext ctx, ObjectNode data) {
+        ObjectNode response = envelope("response", id);
+        try {
+            JsonNode result = reg.handler().handle(ctx, data);
+            response.set("data", result == null ? Json.object() : result);
+        } catch (WireException e) {
+            response.set("error", e.toJson());
+        } catch (SQLException | RuntimeException e) {
+            LOG.error("Handler failed", e);
+            response.set("error", WireException.serverError("server error").toJson());
+        }
+        return response;
+    }
+
+    private void respond(String id, JsonNode data) {
+        ObjectNode r = envelope("response", id);
+        r.set("data", data);
+        send(r);
+    }
+
+    private void fail(String id, WireException e) {
+        ObjectNode r = id == null ? envelope("error", null) : envelope("response", id);
+        r.set("error", e.toJson());
+        send(r);
+        if (e.code() == WireCode.PROTOCOL && ++protocolErrors > Limits.MAX_PROTOCOL_ERRORS) {
+            close(1002, "too many protocol errors");
+        }
+    }
+
+    private static ObjectNode envelope(String type, String id) {
+        ObjectNode o = Json.object();
+        o.put("v", VERSION);
+        o.put("type", type);
+        if (id != null) {
+            o.put("id", id);
+        }
+        return o;
+    }
+
+    private void send(ObjectNode frame) {
+        outbox.send(Json.write(frame), true);
+    }
+}

@@ -1,0 +1,19 @@
+package org.m800.server.internal.ws;
+
+import java.util.concurrent.ScheduledExecutorService;
+import org.m800.server.internal.accounts.AccountService;
+import org.m800.server.internal.auth.AppAuthenticator;
+import org.m800.server.internal.events.EventLog;
+import org.m800.server.internal.requests.RequestLog;
+
+/**
+ * What a WebSocket connection needs from the server, for one endpoint.
+ *
+ * @param path the endpoint's path ({@code /v1/im}), part of the hello signature
+ * @param deliversEvents whether connections of this endpoint attach to the user's event log
+ * @param handlers the endpoint's request handlers
+ */
+public record WsServices(String path, boolean deliversEvents, HandlerRegistry handlers, AppAuthenticator appAuth,
+        AccountService accounts, EventLog events, RequestLog requests, ConnectionRegistry connections,
+        ScheduledExecutorService scheduler) {
+}
