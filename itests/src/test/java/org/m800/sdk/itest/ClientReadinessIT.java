@@ -64,6 +64,36 @@ public class ClientReadinessIT extends M800TestSupport {
     }
 
     @Test
+    public void listenersRunInOrderOnSdkThreadsNotOnFrameworkOrCallerThreads() throws Exception {
+        Client client = readyClient("threads-1");
+        Events events = events(client);
+        int mark = events.mark();
+        org.osgi.framework.Bundle alpha = installAndStart(TestBundles.ALPHA);
+        events.await(mark, ClientEvent.FEATURE_READY, "alpha", TIMEOUT_S);
+        int stopped = events.mark();
+        alpha.stop();
+        events.await(stopped, ClientEvent.FEATURE_UNAVAILABLE, "alpha", TIMEOUT_S);
+        int restarted = events.mark();
+        alpha.start();
+        events.await(restarted, ClientEvent.FEATURE_READY, "alpha", TIMEOUT_S);
+        String test = Thread.currentThread().getName();
+        java.util.List<String> alphaEvents = new java.util.ArrayList<>();
+        for (Events.Entry e : events.since(mark)) {
+            assertFalse("listener ran on the caller's thread: " + e, e.thread().equals(test));
+            for (String framework : java.util.List.of("FelixStartLevel", "FelixDispatchQueue", "SCR Component Actor",
+                    "CM Event Dispatcher", "CM Configuration Updater")) {
+                assertFalse("listener ran on a framework thread: " + e + " on " + e.thread(),
+                        e.thread().startsWith(framework));
+            }
+            if ("alpha".equals(e.payload())) {
+                alphaEvents.add(e.event().name());
+            }
+        }
+        assertEquals("in the order they happened", java.util.List.of("FEATURE_READY", "FEATURE_UNAVAILABLE", "FEATURE_READY"),
+                alphaEvents);
+    }
+
+    @Test
     public void aListenerThatThrowsDoesNotStopTheOthers() throws Exception {
         Client client = readyClient("ready-throwing");
         CompletableFuture<Client> after = new CompletableFuture<>();

@@ -66,11 +66,20 @@ public class LeakIT extends M800TestSupport {
 
         // threads: none that was not there before, except the SDK's own bounded pools
         List<String> extra = new ArrayList<>();
-        waitUntil("threads started during the cycles end", () -> {
-            extra.clear();
-            extra.addAll(newThreads(threadsBefore));
-            return extra.isEmpty();
-        }, TIMEOUT_S);
+        try {
+            waitUntil("threads started during the cycles end", () -> {
+                List<String> now = newThreads(threadsBefore);
+                synchronized (extra) {
+                    extra.clear();
+                    extra.addAll(now);
+                }
+                return now.isEmpty();
+            }, TIMEOUT_S);
+        } catch (AssertionError e) {
+            synchronized (extra) {
+                throw new AssertionError("threads left behind by " + CYCLES + " cycles: " + extra, e);
+            }
+        }
         long sdkThreads = liveThreads().stream().filter(LeakIT::isSdkThread).count();
         assertTrue("the SDK's threads stay bounded: " + sdkThreads, sdkThreads <= SDK_POOL_LIMIT);
         assertTrue(client.isReady());
