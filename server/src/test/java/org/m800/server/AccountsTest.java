@@ -138,6 +138,9 @@ public class AccountsTest {
         assertEquals(first, again);
         HttpTestClient.Answer other = http.post("/v1/accounts/signup", body, null, "signup-erin-2");
         assertEquals("USERNAME_TAKEN", other.errorReason());
+        HttpTestClient.Answer reused = http.post("/v1/accounts/login", body, null, "signup-erin-1");
+        assertEquals(409, reused.status());
+        assertEquals("REQUEST_ID_REUSED", reused.errorReason());
     }
 
     @Test
