@@ -259,17 +259,23 @@ public class StandaloneClientTest {
 
     @Test
     public void clientsHaveSeparateInstancesAndShareFewThreads() throws Exception {
-        int before = Thread.activeCount();
         List<Client> many = new ArrayList<>();
-        CountDownLatch ready = new CountDownLatch(200);
-        for (int i = 0; i < 200; i++) {
+        openReady(many, 0, 10);
+        int withTen = Thread.activeCount();
+        openReady(many, 10, 210);
+        assertNotSame(many.get(0).require(StorageService.class), many.get(1).require(StorageService.class));
+        assertTrue("threads grew from " + withTen + " with 10 clients to " + Thread.activeCount() + " with 210",
+                Thread.activeCount() <= withTen + 2);
+    }
+
+    private void openReady(List<Client> into, int from, int to) throws Exception {
+        CountDownLatch ready = new CountDownLatch(to - from);
+        for (int i = from; i < to; i++) {
             Client c = client("many-" + i);
             c.on(ClientEvent.READY, x -> ready.countDown());
-            many.add(c);
+            into.add(c);
         }
         assertTrue(ready.await(30, TimeUnit.SECONDS));
-        assertNotSame(many.get(0).require(StorageService.class), many.get(1).require(StorageService.class));
-        assertTrue("threads grew from " + before + " to " + Thread.activeCount(), Thread.activeCount() <= before + 3);
     }
 
     @Test

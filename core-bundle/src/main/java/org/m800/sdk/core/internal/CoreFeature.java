@@ -2,22 +2,41 @@ package org.m800.sdk.core.internal;
 
 import java.util.List;
 
+import org.m800.sdk.core.AccountManager;
+import org.m800.sdk.core.ConnectService;
 import org.m800.sdk.core.FeatureBundle;
+import org.m800.sdk.core.HttpService;
 import org.m800.sdk.core.ModuleDefinition;
+import org.m800.sdk.core.NotificationService;
 import org.m800.sdk.core.StorageService;
+import org.m800.sdk.core.internal.account.AccountService;
+import org.m800.sdk.core.internal.connect.EventRouter;
+import org.m800.sdk.core.internal.connect.JettyHttpService;
+import org.m800.sdk.core.internal.connect.WebSocketConnectService;
+import org.m800.sdk.core.internal.transport.SharedTransport;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 
 /**
- * The {@code core} feature: the modules every client needs. Registered as a service in OSGi and
- * listed for {@link java.util.ServiceLoader} on a plain class path.
+ * The {@code core} feature: the communication layer and the account. Registered as a service in
+ * OSGi and listed for {@link java.util.ServiceLoader} on a plain class path. Its modules share one
+ * Jetty transport, started while some client uses it.
  */
 @Component(service = FeatureBundle.class, property = {
         FeatureBundle.PROPERTY_FEATURE + "=" + FeatureBundle.CORE,
         "service.ranking:Integer=0" })
 public final class CoreFeature implements FeatureBundle {
 
-    private static final List<ModuleDefinition> MODULES = List.of(
-            ModuleDefinition.of(StorageService.MODULE, ctx -> new FileStorage(ctx.dataDirectory())));
+    private final SharedTransport transport = new SharedTransport();
+    private final List<ModuleDefinition> modules = List.of(
+            ModuleDefinition.of(StorageService.MODULE, ctx -> new FileStorage(ctx.dataDirectory())),
+            ModuleDefinition.of(HttpService.MODULE, ctx -> new JettyHttpService(ctx, transport)),
+            ModuleDefinition.of(ConnectService.MODULE, List.of(StorageService.MODULE),
+                    ctx -> new WebSocketConnectService(ctx, transport)),
+            ModuleDefinition.of(NotificationService.MODULE, List.of(ConnectService.MODULE),
+                    ctx -> new EventRouter(ctx.dependency(ConnectService.MODULE, ConnectService.class))),
+            ModuleDefinition.of(AccountManager.MODULE, List.of(HttpService.MODULE, StorageService.MODULE,
+                    ConnectService.MODULE, NotificationService.MODULE), AccountService::new));
 
     @Override
     public String name() {
@@ -26,6 +45,11 @@ public final class CoreFeature implements FeatureBundle {
 
     @Override
     public List<ModuleDefinition> modules() {
-        return MODULES;
+        return modules;
+    }
+
+    @Deactivate
+    private void deactivate() {
+        transport.close();
     }
 }

@@ -51,15 +51,15 @@ final class OsgiFeatureSource implements FeatureSource {
                 Object property = ref.getProperty(FeatureBundle.PROPERTY_FEATURE);
                 if (property != null && !checked.name().equals(property)) {
                     LOG.warn("feature bundle of {} says it is '{}' but its {} property says '{}'; using '{}'",
-                            ref.getBundle().getSymbolicName(), checked.name(), FeatureBundle.PROPERTY_FEATURE,
+                            describe(ref), checked.name(), FeatureBundle.PROPERTY_FEATURE,
                             property, checked.name());
                 }
                 Provider provider = provider(ref, checked);
                 listener.added(provider);
                 return new AtomicReference<>(provider);
             } catch (M800Exception | LinkageError e) {
-                String message = "client " + clientId + " ignores the feature bundle registered by "
-                        + ref.getBundle().getSymbolicName() + ": " + e.getMessage();
+                String message = "client " + clientId + " ignores the feature bundle " + describe(ref) + ": "
+                        + e.getMessage();
                 LOG.error(message);
                 listener.rejected(new M800Exception(org.m800.sdk.core.ErrorCode.INVALID_ARGUMENT, message, e));
                 context.ungetService(ref);
@@ -88,7 +88,9 @@ final class OsgiFeatureSource implements FeatureSource {
     }
 
     private static Provider provider(ServiceReference<FeatureBundle> ref, FeatureBundle bundle) {
-        return new Provider(bundle.name(), bundle.modules(), rank(ref), describe(ref), ref.getBundle().getBundleId());
+        org.osgi.framework.Bundle owner = ref.getBundle();
+        return new Provider(bundle.name(), bundle.modules(), rank(ref), describe(ref),
+                owner == null ? -1 : owner.getBundleId());
     }
 
     private static Rank rank(ServiceReference<?> ref) {
@@ -99,7 +101,9 @@ final class OsgiFeatureSource implements FeatureSource {
 
     private static String describe(ServiceReference<?> ref) {
         Object ranking = ref.getProperty(Constants.SERVICE_RANKING);
-        return "bundle " + ref.getBundle().getSymbolicName() + " (ranking " + (ranking instanceof Integer i ? i : 0)
+        // getBundle() is null once the service is unregistered, which can race with tracking
+        org.osgi.framework.Bundle owner = ref.getBundle();
+        return "bundle " + (owner == null ? "(gone)" : owner.getSymbolicName()) + " (ranking " + (ranking instanceof Integer i ? i : 0)
                 + ")";
     }
 }

@@ -130,20 +130,57 @@ public final class ShellCommands {
         return "feature " + feature + " removed";
     }
 
-    /** {@code m800:await <clientId> <feature> [seconds]}: waits until the feature is ready (default 30 s). */
+    /**
+     * {@code m800:await <clientId> <feature> [seconds]}: waits until the feature is ready (default 30 s).
+     * A client that does not exist yet (one a configuration is creating) is waited for as well.
+     */
     public String await(String clientId, String feature, int... seconds) throws InterruptedException {
-        Client client = client(clientId);
         long start = System.nanoTime();
+        long deadline = start + TimeUnit.SECONDS.toNanos(seconds.length > 0 ? seconds[0] : 30);
+        Client client = awaitClient(clientId, deadline);
         CompletableFuture<String> ready = new CompletableFuture<>();
         try (Subscription s = client.on(ClientEvent.FEATURE_READY, name -> {
             if (name.equals(feature)) {
                 ready.complete(name);
             }
         })) {
-            waitFor(ready, client, feature, "ready", seconds);
+            int left = (int) Math.max(1, TimeUnit.NANOSECONDS.toSeconds(deadline - System.nanoTime()));
+            waitFor(ready, client, feature, "ready", left);
         }
         return "feature " + feature + " ready (waited " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)
                 + " ms)";
+    }
+
+    private Client awaitClient(String clientId, long deadline) throws InterruptedException {
+        CompletableFuture<Client> found = new CompletableFuture<>();
+        org.osgi.framework.ServiceListener listener = event -> {
+            if (event.getType() == org.osgi.framework.ServiceEvent.REGISTERED) {
+                Object service = context.getService(event.getServiceReference());
+                if (service instanceof Client c) {
+                    found.complete(c);
+                }
+                context.ungetService(event.getServiceReference());
+            }
+        };
+        try {
+            context.addServiceListener(listener, "(&(objectClass=" + Client.class.getName() + ")("
+                    + Client.PROPERTY_CLIENT_ID + "=" + clientId.replaceAll("[()*\\\\]", "") + "))");
+        } catch (org.osgi.framework.InvalidSyntaxException e) {
+            throw M800Exception.invalidArgument("client id '" + clientId + "' cannot be looked up: " + e.getMessage());
+        }
+        try {
+            Client existing = allClients().get(clientId);
+            if (existing != null) {
+                return existing;
+            }
+            return found.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            throw new M800Exception(ErrorCode.NOT_FOUND, "no client " + clientId + " appeared in time; m800:clients lists them");
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        } finally {
+            context.removeServiceListener(listener);
+        }
     }
 
     /** {@code m800:unavailable <clientId> <feature> [seconds]}: waits until the feature is not ready. */

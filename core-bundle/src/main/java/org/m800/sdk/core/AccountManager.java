@@ -1,0 +1,71 @@
+package org.m800.sdk.core;
+
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * The module {@value #MODULE}: sign-up, log-in and the login session of a client's user.
+ *
+ * <p>Once logged in, the session (tokens) is kept in {@code service.storage}: a client restarted on the
+ * same data directory is logged in again without the password, and connects. The access token is
+ * refreshed before it expires. While logged in, the {@link ConnectService} is kept connected.
+ *
+ * <p>Arguments are checked before anything is sent: a bad username or password fails with
+ * INVALID_ARGUMENT naming the field. Futures complete on the client's event threads. Thread-safe.
+ */
+public interface AccountManager {
+
+    /** The module name. */
+    String MODULE = "account";
+
+    /**
+     * Creates an account and logs in to it.
+     *
+     * @param username 3 to 64 characters of {@code a-z 0-9 . _ -} (upper case is lowered), starting with a
+     *        letter or digit
+     * @param password 8 to 128 characters
+     * @param displayName 0 to 100 characters, or {@code null} for the username
+     * @return the new profile; fails with INVALID_ARGUMENT (also when the username is taken), UNAUTHORIZED
+     *         (application refused), NETWORK, TIMEOUT
+     */
+    CompletableFuture<Profile> signUp(String username, String password, String displayName);
+
+    /**
+     * Logs in; a session that was logged in before is replaced.
+     *
+     * @return the profile; fails with UNAUTHORIZED (wrong username or password), RATE_LIMITED, NETWORK, TIMEOUT
+     */
+    CompletableFuture<Profile> logIn(String username, String password);
+
+    /**
+     * Logs out: the server revokes the session, the connection closes and the stored session is
+     * deleted. The local session is deleted even if the server cannot be reached.
+     */
+    CompletableFuture<Void> logOut();
+
+    /** Rotates the tokens now (it also happens by itself before they expire). */
+    CompletableFuture<Void> refresh();
+
+    /** @return whether a user is logged in */
+    boolean isLoggedIn();
+
+    /** @return the profile of the logged-in user as last seen, or empty */
+    Optional<Profile> profile();
+
+    /** Reads the profile from the server (over the IM connection). */
+    CompletableFuture<Profile> fetchProfile();
+
+    /**
+     * Changes the display name and/or status message ({@code null} leaves one unchanged).
+     *
+     * @return the new profile; fails with INVALID_ARGUMENT for a blank or too long display name
+     */
+    CompletableFuture<Profile> updateProfile(String displayName, String statusMessage);
+
+    /**
+     * Subscribes to the logged-in user's profile: called with the profile at log-in and after every
+     * change (also changes made on another device), with {@code null} at log-out.
+     */
+    Subscription onProfile(Consumer<Profile> listener);
+}

@@ -1,0 +1,100 @@
+package org.m800.sdk.core;
+
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * The module {@value #MODULE}: the WebSocket session of a client with the IM servers
+ * ({@link ClientConfig#imServers()}), as {@code docs/protocol.md} describes.
+ *
+ * <h2>State machine</h2>
+ * <pre>
+ * DISCONNECTED --start()--&gt; CONNECTING --hello accepted--&gt; CONNECTED
+ * CONNECTING --failure on every server--&gt; WAITING --back-off elapsed--&gt; CONNECTING
+ * CONNECTED --connection lost / heartbeat timeout--&gt; WAITING (first retry without delay: CONNECTING)
+ * CONNECTING or CONNECTED --credentials refused, logged out (4001)--&gt; DISCONNECTED
+ * any --stop()--&gt; DISCONNECTED;  any --close()--&gt; CLOSED (final)
+ * </pre>
+ * Servers are tried in the configured order; after a round in which none answered, the next round
+ * waits an exponential back-off with jitter between {@link ClientConfig#reconnectMinDelay()} and
+ * {@link ClientConfig#reconnectMaxDelay()}. A connection is declared dead when no frame arrived within
+ * {@link ClientConfig#heartbeatTimeout()}; pings go out every {@link ClientConfig#heartbeatInterval()}.
+ *
+ * <h2>Requests</h2>
+ * {@link #request(String, Map)} returns at once. A request made while not connected waits in a queue
+ * of at most {@link ClientConfig#offlineQueueLimit()} requests and is sent when the connection is up.
+ * A request whose answer did not arrive before the connection dropped is sent again, with the same id,
+ * on the next connection; the server answers a repeated id with its first answer, so a request takes
+ * effect at most once. Every request fails with {@link ErrorCode#TIMEOUT} if it is not answered within
+ * {@link ClientConfig#requestTimeout()} of the call.
+ *
+ * <h2>Events</h2>
+ * Events pushed by the server go to the event listeners in {@code seq} order, each once; after a
+ * reconnect the service resumes from the last event it delivered (kept in {@code service.storage}).
+ *
+ * <p>Thread-safe. Futures complete and listeners run on the client's event threads, never on an I/O thread.
+ */
+public interface ConnectService {
+
+    /** The module name. */
+    String MODULE = "service.connect";
+
+    /**
+     * Supplies what authenticates the {@code hello}. The account module provides it.
+     */
+    interface Authenticator {
+        /** @return the id of the user the tokens belong to; scopes the stored event cursor */
+        String userId();
+
+        /**
+         * @param refresh {@code true} when the server refused the current token (expired or revoked)
+         * @return the access token to use, or a failure that stops the connection (DISCONNECTED)
+         */
+        CompletableFuture<String> accessToken(boolean refresh);
+
+        /** The server ended the login session (logged out elsewhere, revoked); the service is stopped. */
+        default void revoked(String reason) {
+        }
+    }
+
+    /** @return the current state */
+    ConnectionState state();
+
+    /**
+     * Starts connecting (and keeps reconnecting) with the given authenticator. Calling it again
+     * replaces the authenticator and reconnects.
+     *
+     * @throws M800Exception ILLEGAL_STATE if the service is closed
+     */
+    void start(Authenticator authenticator);
+
+    /**
+     * Closes the connection and stops reconnecting; queued and unanswered requests fail with
+     * {@link ErrorCode#NETWORK}. The state becomes DISCONNECTED. The event cursor is kept.
+     */
+    void stop(String reason);
+
+    /**
+     * Sends a request.
+     *
+     * @param type the request type, such as {@code profile.get}
+     * @param data the payload as plain Java values (maps, lists, strings, numbers, booleans, null)
+     * @return the response {@code data}; fails with the server's error mapped to an {@link M800Exception},
+     *         TIMEOUT, NETWORK (stopped or closed) or RATE_LIMITED (offline queue full)
+     * @throws M800Exception INVALID_ARGUMENT if the type is blank or the data cannot be written as JSON
+     */
+    CompletableFuture<Map<String, Object>> request(String type, Map<String, ?> data);
+
+    /** Subscribes to state changes. A new listener first hears the current state (old state = new state). */
+    Subscription onStateChange(Consumer<ConnectionStateEvent> listener);
+
+    /** Subscribes to every server event, in {@code seq} order. */
+    Subscription onEvent(Consumer<ServerEvent> listener);
+
+    /** @return the seq of the last event delivered to listeners, 0 if none */
+    long lastSeq();
+
+    /** @return the user id the server confirmed in the last hello, or {@code null} */
+    String userId();
+}

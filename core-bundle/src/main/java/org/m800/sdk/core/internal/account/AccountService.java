@@ -1,0 +1,404 @@
+package org.m800.sdk.core.internal.account;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+
+import org.m800.sdk.core.AccountManager;
+import org.m800.sdk.core.ConnectService;
+import org.m800.sdk.core.ErrorCode;
+import org.m800.sdk.core.HttpService;
+import org.m800.sdk.core.M800Exception;
+import org.m800.sdk.core.ModuleContext;
+import org.m800.sdk.core.NotificationService;
+import org.m800.sdk.core.Profile;
+import org.m800.sdk.core.StorageService;
+import org.m800.sdk.core.Subscription;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link AccountManager}: keeps the login session in storage, keeps the connection started while
+ * logged in, and refreshes the tokens before they expire.
+ */
+public final class AccountService implements AccountManager, AutoCloseable {
+
+    /** Storage key of the session. */
+    static final String SESSION_KEY = "account.session";
+
+    private static final Logger LOG = LoggerFactory.getLogger(AccountService.class);
+    private static final Pattern USERNAME = Pattern.compile("[a-z0-9][a-z0-9._-]{2,63}");
+    private static final long MIN_REFRESH_MARGIN_MS = TimeUnit.MINUTES.toMillis(5);
+
+    private final String clientId;
+    private final HttpService http;
+    private final StorageService storage;
+    private final ConnectService connect;
+    private final Executor events;
+    private final ScheduledExecutorService scheduler;
+    private final Subscription profileEvents;
+    private final List<Consumer<Profile>> profileListeners = new CopyOnWriteArrayList<>();
+
+    private final Object lock = new Object();
+    private StoredSession session;
+    private ScheduledFuture<?> refreshTask;
+    private CompletableFuture<Void> refreshing;
+    private boolean closed;
+
+    /** Deps: service.http, service.storage, service.connect, service.notification. */
+    public AccountService(ModuleContext ctx) {
+        this.clientId = ctx.clientId();
+        this.http = ctx.dependency(HttpService.MODULE, HttpService.class);
+        this.storage = ctx.dependency(StorageService.MODULE, StorageService.class);
+        this.connect = ctx.dependency(ConnectService.MODULE, ConnectService.class);
+        this.events = ctx.eventExecutor();
+        this.scheduler = ctx.scheduler();
+        this.profileEvents = ctx.dependency(NotificationService.MODULE, NotificationService.class)
+                .subscribe("profile.updated", e -> profileChanged(StoredSession.profile(e.data())));
+        Optional<byte[]> stored = storage.read(SESSION_KEY);
+        if (stored.isPresent()) {
+            try {
+                StoredSession restored = StoredSession.fromBytes(stored.get());
+                synchronized (lock) {
+                    session = restored;
+                }
+                LOG.info("client {}: resuming the stored session of user {}", clientId, restored.userId());
+                begin(restored);
+            } catch (M800Exception e) {
+                LOG.warn("client {}: the stored session is unreadable and is dropped: {}", clientId, e.getMessage());
+                storage.delete(SESSION_KEY);
+            }
+        }
+    }
+
+    @Override
+    public CompletableFuture<Profile> signUp(String username, String password, String displayName) {
+        String user = checkUsername(username);
+        checkPassword(password);
+        if (displayName != null && displayName.codePointCount(0, displayName.length()) > 100) {
+            throw M800Exception.invalidArgument("displayName is longer than 100 characters");
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("username", user);
+        body.put("password", password);
+        if (displayName != null) {
+            body.put("displayName", displayName);
+        }
+        return http.post(HttpService.Endpoint.SIGN_UP, "/v1/accounts/signup", body, null, requestId())
+                .thenApply(this::adopt);
+    }
+
+    @Override
+    public CompletableFuture<Profile> logIn(String username, String password) {
+        String user = checkUsername(username);
+        if (password == null || password.isEmpty()) {
+            throw M800Exception.invalidArgument("password is required");
+        }
+        Map<String, Object> body = Map.of("username", user, "password", password);
+        return http.post(HttpService.Endpoint.SIGN_UP, "/v1/accounts/login", body, null, requestId())
+                .thenApply(this::adopt);
+    }
+
+    @Override
+    public CompletableFuture<Void> logOut() {
+        StoredSession ended;
+        synchronized (lock) {
+            ended = session;
+            if (ended == null) {
+                return CompletableFuture.completedFuture(null);
+            }
+        }
+        dropLocal(ended, "logged out");
+        return http.post(HttpService.Endpoint.SIGN_UP, "/v1/accounts/logout", Map.of("refreshToken",
+                ended.refreshToken()), null, requestId()).thenApply(answer -> (Void) null);
+    }
+
+    @Override
+    public CompletableFuture<Void> refresh() {
+        StoredSession current;
+        synchronized (lock) {
+            if (session == null) {
+                return CompletableFuture.failedFuture(new M800Exception(ErrorCode.ILLEGAL_STATE, "not logged in"));
+            }
+            if (refreshing != null) {
+                return refreshing;
+            }
+            current = session;
+            refreshing = new CompletableFuture<>();
+        }
+        CompletableFuture<Void> result = refreshing;
+        http.post(HttpService.Endpoint.SIGN_UP, "/v1/accounts/refresh", Map.of("refreshToken", current.refreshToken()),
+                null, requestId()).whenComplete((answer, failure) -> {
+                    synchronized (lock) {
+                        refreshing = null;
+                    }
+                    if (failure == null) {
+                        try {
+                            StoredSession next = StoredSession.fromAnswer(answer, current.profile());
+                            store(next, current);
+                            result.complete(null);
+                        } catch (M800Exception e) {
+                            result.completeExceptionally(e);
+                        }
+                        return;
+                    }
+                    Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                            ? failure.getCause() : failure;
+                    if (cause instanceof M800Exception m && m.code() == ErrorCode.UNAUTHORIZED) {
+                        LOG.warn("client {}: the session can no longer be refreshed ({}); logged out", clientId,
+                                m.getMessage());
+                        dropLocal(current, "session expired");
+                    } else {
+                        scheduleRefreshRetry(current);
+                    }
+                    result.completeExceptionally(cause);
+                });
+        return result;
+    }
+
+    @Override
+    public boolean isLoggedIn() {
+        synchronized (lock) {
+            return session != null;
+        }
+    }
+
+    @Override
+    public Optional<Profile> profile() {
+        synchronized (lock) {
+            return session == null ? Optional.empty() : Optional.ofNullable(session.profile());
+        }
+    }
+
+    @Override
+    public CompletableFuture<Profile> fetchProfile() {
+        return connect.request("profile.get", Map.of()).thenApply(data -> profileChanged(StoredSession.profile(data)));
+    }
+
+    @Override
+    public CompletableFuture<Profile> updateProfile(String displayName, String statusMessage) {
+        if (displayName == null && statusMessage == null) {
+            throw M800Exception.invalidArgument("give a displayName, a statusMessage or both");
+        }
+        Map<String, Object> data = new LinkedHashMap<>();
+        if (displayName != null) {
+            int n = displayName.codePointCount(0, displayName.length());
+            if (displayName.isBlank() || n > 100) {
+                throw M800Exception.invalidArgument("displayName must be 1 to 100 characters and not blank");
+            }
+            data.put("displayName", displayName);
+        }
+        if (statusMessage != null) {
+            if (statusMessage.codePointCount(0, statusMessage.length()) > 200) {
+                throw M800Exception.invalidArgument("statusMessage is longer than 200 characters");
+            }
+            data.put("statusMessage", statusMessage);
+        }
+        return connect.request("profile.update", data).thenApply(d -> profileChanged(StoredSession.profile(d)));
+    }
+
+    @Override
+    public Subscription onProfile(Consumer<Profile> listener) {
+        if (listener == null) {
+            throw M800Exception.invalidArgument("listener must not be null");
+        }
+        profileListeners.add(listener);
+        return () -> profileListeners.remove(listener);
+    }
+
+    @Override
+    public void close() {
+        synchronized (lock) {
+            closed = true;
+            cancelRefresh();
+        }
+        profileEvents.close();
+        profileListeners.clear();
+    }
+
+    // ------------------------------------------------------------------
+
+    private Profile adopt(Map<String, Object> answer) {
+        StoredSession next = StoredSession.fromAnswer(answer, null);
+        StoredSession previous;
+        synchronized (lock) {
+            previous = session;
+        }
+        store(next, previous);
+        if (previous == null || !previous.userId().equals(next.userId()) || !previous.sessionId().equals(next.sessionId())) {
+            begin(next);
+        }
+        notifyProfile(next.profile());
+        return next.profile();
+    }
+
+    /** Replaces the session if it is still {@code expected}, and keeps the refresh timer in step. */
+    private void store(StoredSession next, StoredSession expected) {
+        synchronized (lock) {
+            if (closed || session != expected) {
+                return;
+            }
+            session = next;
+            storage.write(SESSION_KEY, next.toBytes());
+            scheduleRefresh(next);
+        }
+    }
+
+    private void begin(StoredSession s) {
+        synchronized (lock) {
+            scheduleRefresh(s);
+        }
+        connect.start(new ConnectService.Authenticator() {
+            @Override
+            public String userId() {
+                return s.userId();
+            }
+
+            @Override
+            public CompletableFuture<String> accessToken(boolean refresh) {
+                StoredSession current;
+                synchronized (lock) {
+                    current = session;
+                }
+                if (current == null) {
+                    return CompletableFuture.failedFuture(new M800Exception(ErrorCode.UNAUTHORIZED, "logged out"));
+                }
+                if (!refresh && current.accessTokenExpiresAt() > System.currentTimeMillis() + 5_000) {
+                    return CompletableFuture.completedFuture(current.accessToken());
+                }
+                return AccountService.this.refresh().thenApply(v -> {
+                    synchronized (lock) {
+                        if (session == null) {
+                            throw new M800Exception(ErrorCode.UNAUTHORIZED, "logged out");
+                        }
+                        return session.accessToken();
+                    }
+                });
+            }
+
+            @Override
+            public void revoked(String reason) {
+                StoredSession current;
+                synchronized (lock) {
+                    current = session;
+                }
+                if (current != null && current.userId().equals(s.userId())) {
+                    LOG.info("client {}: the server ended the session ({})", clientId, reason);
+                    dropLocal(current, "revoked by the server: " + reason);
+                }
+            }
+        });
+    }
+
+    private void dropLocal(StoredSession ended, String reason) {
+        synchronized (lock) {
+            if (session != ended) {
+                return;
+            }
+            session = null;
+            cancelRefresh();
+            storage.delete(SESSION_KEY);
+        }
+        connect.stop(reason);
+        notifyProfile(null);
+    }
+
+    private Profile profileChanged(Profile updated) {
+        synchronized (lock) {
+            if (session != null && updated.userId() != null && updated.userId().equals(session.userId())) {
+                session = session.withProfile(updated);
+                storage.write(SESSION_KEY, session.toBytes());
+            }
+        }
+        notifyProfile(updated);
+        return updated;
+    }
+
+    private void notifyProfile(Profile profile) {
+        events.execute(() -> {
+            for (Consumer<Profile> l : profileListeners) {
+                try {
+                    l.accept(profile);
+                } catch (RuntimeException | LinkageError e) {
+                    LOG.warn("client {}: a profile listener threw", clientId, e);
+                }
+            }
+        });
+    }
+
+    private void scheduleRefresh(StoredSession s) {
+        cancelRefresh();
+        if (closed || s.accessTokenExpiresAt() <= 0) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        long lifetime = Math.max(0, s.accessTokenExpiresAt() - now);
+        long margin = Math.max(MIN_REFRESH_MARGIN_MS, lifetime / 10);
+        long delay = Math.max(1_000, s.accessTokenExpiresAt() - margin - now);
+        if (lifetime <= margin) {
+            delay = 1_000;
+        }
+        refreshTask = scheduler.schedule(this::refreshInBackground, delay, TimeUnit.MILLISECONDS);
+    }
+
+    private void scheduleRefreshRetry(StoredSession s) {
+        synchronized (lock) {
+            if (session == s && !closed) {
+                cancelRefresh();
+                refreshTask = scheduler.schedule(this::refreshInBackground, 30, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private void refreshInBackground() {
+        refresh().exceptionally(e -> {
+            LOG.info("client {}: background token refresh failed: {}", clientId, e.getMessage());
+            return null;
+        });
+    }
+
+    private void cancelRefresh() {
+        if (refreshTask != null) {
+            refreshTask.cancel(false);
+            refreshTask = null;
+        }
+    }
+
+    private static String checkUsername(String username) {
+        if (username == null || username.isBlank()) {
+            throw M800Exception.invalidArgument("username is required");
+        }
+        String lowered = username.strip().toLowerCase(Locale.ROOT);
+        if (!USERNAME.matcher(lowered).matches()) {
+            throw M800Exception.invalidArgument("username '" + username
+                    + "' must be 3 to 64 of a-z 0-9 . _ -, starting with a letter or digit");
+        }
+        return lowered;
+    }
+
+    private static void checkPassword(String password) {
+        if (password == null) {
+            throw M800Exception.invalidArgument("password is required");
+        }
+        int n = password.codePointCount(0, password.length());
+        if (n < 8 || n > 128) {
+            throw M800Exception.invalidArgument("password must be 8 to 128 characters, it has " + n);
+        }
+    }
+
+    private static String requestId() {
+        return "a-" + UUID.randomUUID();
+    }
+}

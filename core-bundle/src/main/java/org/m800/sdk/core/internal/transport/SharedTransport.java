@@ -1,0 +1,142 @@
+package org.m800.sdk.core.internal.transport;
+
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
+import org.eclipse.jetty.websocket.client.WebSocketClient;
+import org.m800.sdk.core.ErrorCode;
+import org.m800.sdk.core.M800Exception;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Jetty HTTP and WebSocket clients shared by every client of one core feature (one per JVM in
+ * practice). Counted: started by the first {@link #acquire()}, stopped when the last lease is closed,
+ * so a JVM without open clients runs no Jetty thread. Its thread count does not depend on the number
+ * of clients.
+ */
+public final class SharedTransport implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SharedTransport.class);
+    private static final int MAX_THREADS = 16;
+    /** What the SDK accepts from a server in one message. */
+    public static final int MAX_INCOMING_MESSAGE = 1 << 20;
+
+    private final Object lock = new Object();
+    private int users;
+    private HttpClient http;
+    private WebSocketClient webSocket;
+
+    /** A user's hold on the started clients; closing it twice releases once. */
+    public final class Lease implements AutoCloseable {
+        private boolean closed;
+        private final HttpClient leasedHttp;
+        private final WebSocketClient leasedWebSocket;
+
+        private Lease(HttpClient http, WebSocketClient webSocket) {
+            this.leasedHttp = http;
+            this.leasedWebSocket = webSocket;
+        }
+
+        public HttpClient http() {
+            return leasedHttp;
+        }
+
+        public WebSocketClient webSocket() {
+            return leasedWebSocket;
+        }
+
+        @Override
+        public void close() {
+            synchronized (lock) {
+                if (closed) {
+                    return;
+                }
+                closed = true;
+            }
+            release();
+        }
+    }
+
+    /** @throws M800Exception NETWORK if Jetty cannot start */
+    public Lease acquire() {
+        synchronized (lock) {
+            if (users == 0) {
+                start();
+            }
+            users++;
+            return new Lease(http, webSocket);
+        }
+    }
+
+    private void start() {
+        QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, 2);
+        threads.setName("m800-io");
+        threads.setDaemon(true);
+        HttpClient client = new HttpClient();
+        client.setExecutor(threads);
+        client.setScheduler(new ScheduledExecutorScheduler("m800-io-scheduler", true));
+        client.setFollowRedirects(false);
+        client.setUserAgentField(null);
+        WebSocketClient ws = new WebSocketClient(client);
+        ws.setMaxTextMessageSize(MAX_INCOMING_MESSAGE);
+        // Jetty looks up WebSocket extensions with the context class loader; in OSGi that must be Jetty's.
+        Thread current = Thread.currentThread();
+        ClassLoader previous = current.getContextClassLoader();
+        current.setContextClassLoader(WebSocketClient.class.getClassLoader());
+        try {
+            client.start();
+            ws.start();
+        } catch (Exception e) {
+            stopQuietly(ws, client);
+            throw new M800Exception(ErrorCode.NETWORK, "cannot start the HTTP/WebSocket client: " + e, e);
+        } finally {
+            current.setContextClassLoader(previous);
+        }
+        http = client;
+        webSocket = ws;
+        LOG.debug("shared transport started");
+    }
+
+    private void release() {
+        synchronized (lock) {
+            users--;
+            if (users == 0) {
+                stopQuietly(webSocket, http);
+                webSocket = null;
+                http = null;
+                LOG.debug("shared transport stopped: no user left");
+            }
+        }
+    }
+
+    /** Stops the clients whatever the leases say (the bundle is stopping). */
+    @Override
+    public void close() {
+        synchronized (lock) {
+            if (http != null) {
+                stopQuietly(webSocket, http);
+                webSocket = null;
+                http = null;
+            }
+            users = 0;
+        }
+    }
+
+    private static void stopQuietly(WebSocketClient ws, HttpClient client) {
+        try {
+            if (ws != null) {
+                ws.stop();
+            }
+        } catch (Exception e) {
+            LOG.warn("stopping the WebSocket client failed", e);
+        }
+        try {
+            if (client != null) {
+                client.stop();
+            }
+        } catch (Exception e) {
+            LOG.warn("stopping the HTTP client failed", e);
+        }
+    }
+}
