@@ -8,6 +8,7 @@ import static org.junit.Assert.assertSame;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.Test;
@@ -91,6 +92,47 @@ public class ClientReadinessIT extends M800TestSupport {
         }
         assertEquals("in the order they happened", java.util.List.of("FEATURE_READY", "FEATURE_UNAVAILABLE", "FEATURE_READY"),
                 alphaEvents);
+    }
+
+    @Test
+    public void factoriesRunOnSdkThreadsNotOnFrameworkOrCallerThreads() throws Exception {
+        // ModuleFactory's contract: "called ... on an SDK thread"; DESIGN: no call blocks a framework thread
+        Client client = readyClient("threads-2");
+        Events events = events(client);
+        List<String> problems = new java.util.ArrayList<>();
+        int mark = events.mark();
+        org.osgi.framework.Bundle alpha = installAndStart(TestBundles.ALPHA);
+        events.await(mark, ClientEvent.FEATURE_READY, "alpha", TIMEOUT_S);
+        TrackedModule fromBundle = tracked(client, "alpha.greeter");
+        frameworkOrCaller(fromBundle.builtOn()).forEach(t -> problems.add("alpha.greeter built on " + t
+                + " (the thread that started its bundle)"));
+        alpha.uninstall();
+        assertTrue(fromBundle.awaitClosed(TIMEOUT_S, TimeUnit.SECONDS));
+        frameworkOrCaller(fromBundle.closedOn()).forEach(t -> problems.add("alpha.greeter closed on " + t
+                + " (the thread that uninstalled its bundle)"));
+
+        assertEquals("eta", await(client.addFeature(FeatureBundle.of("eta",
+                org.m800.sdk.core.ModuleDefinition.of("eta.one", ctx -> new org.m800.sdk.itest.api.Tracked("code", ctx)))),
+                "addFeature(eta)"));
+        TrackedModule fromCode = tracked(client, "eta.one");
+        frameworkOrCaller(fromCode.builtOn()).forEach(t -> problems.add("eta.one built on " + t
+                + " (the thread that called addFeature)"));
+        assertEquals("factories and close() must run on SDK threads", List.of(), problems);
+    }
+
+    /** @return why the thread is not an SDK thread: empty if it is fine */
+    private static List<String> frameworkOrCaller(String thread) {
+        List<String> wrong = new java.util.ArrayList<>();
+        if (thread.equals(Thread.currentThread().getName())) {
+            wrong.add("the caller's thread " + thread);
+        }
+        for (String framework : List.of("FelixStartLevel", "FelixDispatchQueue", "SCR Component Actor",
+                "CM Event Dispatcher", "CM Configuration Updater")) {
+            if (thread.startsWith(framework)) {
+                wrong.add("the framework thread " + thread);
+            }
+        }
+        return wrong;
     }
 
     @Test

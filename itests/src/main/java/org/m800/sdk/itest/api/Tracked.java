@@ -23,6 +23,8 @@ public class Tracked implements TrackedModule, AutoCloseable {
     private final List<Object> dependencies;
     private final CountDownLatch closed = new CountDownLatch(1);
     private final AtomicInteger closeCount = new AtomicInteger();
+    private final String builtOn = Thread.currentThread().getName();
+    private volatile String closedOn;
 
     public Tracked(String provider, ModuleContext context) {
         this.provider = Objects.requireNonNull(provider);
@@ -64,6 +66,16 @@ public class Tracked implements TrackedModule, AutoCloseable {
     }
 
     @Override
+    public String builtOn() {
+        return builtOn;
+    }
+
+    @Override
+    public String closedOn() {
+        return closedOn;
+    }
+
+    @Override
     public boolean isClosed() {
         return closed.getCount() == 0;
     }
@@ -81,6 +93,7 @@ public class Tracked implements TrackedModule, AutoCloseable {
     @Override
     public void close() {
         if (closeCount.incrementAndGet() == 1) {
+            closedOn = Thread.currentThread().getName();
             LIVE.decrementAndGet();
             closed.countDown();
         }

@@ -22,6 +22,12 @@ public interface TrackedModule {
     /** @return the dependency instances the factory received, in the order it received them */
     List<Object> dependencies();
 
+    /** @return the name of the thread the factory ran on */
+    String builtOn();
+
+    /** @return the name of the thread close() first ran on, or null */
+    String closedOn();
+
     /** @return whether close() was called */
     boolean isClosed();
 
