@@ -52,12 +52,12 @@ public class EventsResumeTest {
     @Test
     public void resumeFromLastSeqDeliversMissedEventsOnceInOrderThenLiveOnes() throws Exception {
         long lastSeen;
-        try (WsTestClient a = WsTestClient.loggedIn(server.server(), tokenA, null);
-                WsTestClient b = WsTestClient.loggedIn(server.server(), tokenB, null)) {
-            b.request("profile.update", "u1", status("one"));
-            assertEvent(a.nextEvent(), 1, "one");
-            lastSeen = 1;
-            a.close();
+        try (WsTestClient b = WsTestClient.loggedIn(server.server(), tokenB, null)) {
+            try (WsTestClient a = WsTestClient.loggedIn(server.server(), tokenA, null)) {
+                b.request("profile.update", "u1", status("one"));
+                assertEvent(a.nextEvent(), 1, "one");
+                lastSeen = 1;
+            }
             for (int i = 2; i <= 4; i++) {
                 b.request("profile.update", "u" + i, status("s" + i));
             }

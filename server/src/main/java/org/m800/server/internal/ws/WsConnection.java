@@ -81,7 +81,15 @@ public final class WsConnection implements Session.Listener.AutoDemanding, Event
     }
 
     @Override
-    public void onWebSocketClose(int statusCode, String reason) {
+    public void onWebSocketClose(int statusCode, String reason, Callback callback) {
+        try {
+            release();
+        } finally {
+            callback.succeed();
+        }
+    }
+
+    private void release() {
         ScheduledFuture<?> deadline = helloDeadline;
         if (deadline != null) {
             deadline.cancel(false);
@@ -233,6 +241,12 @@ public final class WsConnection implements Session.Listener.AutoDemanding, Event
             } else {
                 long head = services.events().head(s.userId());
                 respond(id, welcome(version, s, head, head));
+            }
+            if (!session.isOpen()) {
+                // closed while attaching: onWebSocketClose may have run before the registrations
+                services.events().detach(s.userId(), this);
+                services.connections().remove(s.sessionId(), this);
+                return;
             }
             LOG.debug("Session {} of user {} connected to {}", s.sessionId(), s.userId(), services.path());
         } catch (WireException e) {
