@@ -3,11 +3,14 @@ package org.m800.sdk.core;
 /**
  * Builds one module instance for one client.
  *
- * <p>Called once per client whenever the module's provider and dependencies are in place, on an
- * SDK thread, with the client's module graph locked: do not block, do not wait for the network
- * (start connecting and return), and do not wait for other clients. The instance may implement
- * {@link AutoCloseable}; the client then closes it when the module is torn down, after every module
- * that depends on it.
+ * <p>Called once per client whenever the module's provider and dependencies are in place, with the
+ * client's module graph locked, on the thread that put them in place: the framework thread that
+ * registered a feature-bundle service (as Declarative Services activates components), or the thread
+ * that called {@link ClientFactory#create}, {@link Client#addFeature} or {@link Client#removeFeature}.
+ * So do not block and do not wait for the network: start connecting and return. Never call back into
+ * the client from the factory. The instance may implement {@link AutoCloseable}; the client then
+ * closes it when the module is torn down, after every module that depends on it, on the thread that
+ * caused the teardown.
  */
 @FunctionalInterface
 public interface ModuleFactory {

@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * {@code etc/org.m800.sdk.client-demo.cfg} file), registered as a {@link Client} service. The
  * configuration's properties are the {@link AppMeta} and {@link ClientConfig} keys; without a
  * {@code clientId} the configuration's name is used. Changing the configuration re-creates the client;
- * deleting it closes the client.
+ * deleting it closes the client. A configuration with a bad value creates no client and logs which
+ * key is wrong.
  */
 @Component(configurationPid = ManagedClientComponent.FACTORY_PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
         service = {})
@@ -38,18 +39,24 @@ public final class ManagedClientComponent {
     private final Client client;
     private final ServiceRegistration<Client> registration;
 
-    /** Called by Declarative Services; refuses (and logs) a configuration with a bad value. */
+    /** Called by Declarative Services. */
     @Activate
     public ManagedClientComponent(BundleContext context, Map<String, Object> properties,
             @Reference ClientFactory factory) {
         String pid = String.valueOf(properties.get(Constants.SERVICE_PID));
+        Client created = null;
         try {
             Map<String, Object> withId = new java.util.HashMap<>(properties);
             withId.putIfAbsent(ClientConfig.CLIENT_ID, clientIdFrom(pid));
-            this.client = factory.create(AppMeta.fromMap(withId), ClientConfig.fromMap(withId));
+            created = factory.create(AppMeta.fromMap(withId), ClientConfig.fromMap(withId));
         } catch (M800Exception e) {
+            // a bad configuration makes no client; the component stays idle until the configuration changes
             LOG.error("configuration {} does not create a client: {}", pid, e.getMessage());
-            throw e;
+        }
+        this.client = created;
+        if (created == null) {
+            this.registration = null;
+            return;
         }
         Hashtable<String, Object> props = new Hashtable<>();
         props.put(Client.PROPERTY_CLIENT_ID, client.id());
@@ -76,6 +83,9 @@ public final class ManagedClientComponent {
 
     @Deactivate
     private void deactivate() {
+        if (client == null) {
+            return;
+        }
         try {
             registration.unregister();
         } catch (IllegalStateException alreadyGone) {

@@ -576,7 +576,8 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
     }
 
     /** One WebSocket connection attempt; its callbacks run on Jetty's I/O threads. */
-    private final class Connection implements Session.Listener.AutoDemanding {
+    /** Public because Jetty calls the listener methods through method handles. */
+    public final class Connection implements Session.Listener.AutoDemanding {
         final long generation;
         final URI server;
         final boolean refreshedToken;

@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * <p>Defaults for {@code create} come from framework properties {@code m800.defaults.<key>} (the
  * runtime sets them for its embedded server), so {@code m800:create demo} works out of the box.
  */
-@Component(service = ShellCommands.class, property = {
+@Component(service = ShellCommands.class, immediate = true, property = {
         "osgi.command.scope=m800",
         "osgi.command.function=create",
         "osgi.command.function=clients",

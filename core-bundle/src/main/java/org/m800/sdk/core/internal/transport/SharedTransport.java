@@ -86,6 +86,9 @@ public final class SharedTransport implements AutoCloseable {
         current.setContextClassLoader(WebSocketClient.class.getClassLoader());
         try {
             client.start();
+            // A 401 is an answer of the protocol (docs/protocol.md section 3), not an HTTP auth challenge;
+            // the handler is installed by start(), so it is removed after it.
+            client.getProtocolHandlers().remove(org.eclipse.jetty.client.WWWAuthenticationProtocolHandler.NAME);
             ws.start();
         } catch (Exception e) {
             stopQuietly(ws, client);
