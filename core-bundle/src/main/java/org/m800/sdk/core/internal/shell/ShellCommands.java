@@ -12,13 +12,18 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import org.m800.sdk.core.AccountManager;
 import org.m800.sdk.core.AppMeta;
 import org.m800.sdk.core.Client;
 import org.m800.sdk.core.ClientConfig;
 import org.m800.sdk.core.ClientEvent;
 import org.m800.sdk.core.ClientFactory;
+import org.m800.sdk.core.ConnectService;
+import org.m800.sdk.core.ConnectionState;
+import org.m800.sdk.core.ConnectionStateEvent;
 import org.m800.sdk.core.ErrorCode;
 import org.m800.sdk.core.M800Exception;
+import org.m800.sdk.core.Profile;
 import org.m800.sdk.core.Subscription;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -46,7 +51,12 @@ import org.slf4j.LoggerFactory;
         "osgi.command.function=await",
         "osgi.command.function=unavailable",
         "osgi.command.function=events",
-        "osgi.command.function=close" })
+        "osgi.command.function=close",
+        "osgi.command.function=signup",
+        "osgi.command.function=login",
+        "osgi.command.function=logout",
+        "osgi.command.function=whoami",
+        "osgi.command.function=connection" })
 public final class ShellCommands {
 
     /** Prefix of the framework properties that give defaults to {@code m800:create}. */
@@ -224,6 +234,76 @@ public final class ShellCommands {
         return "client " + clientId + " closed";
     }
 
+    /** {@code m800:signup <clientId> <username> <password> [displayName]}: creates an account and logs in. */
+    public String signup(String clientId, String username, String password, String... displayName)
+            throws InterruptedException {
+        Client client = client(clientId);
+        AccountManager account = client.require(AccountManager.class);
+        Profile p = join(account.signUp(username, password, displayName.length > 0 ? String.join(" ", displayName) : null),
+                client.config().requestTimeout().toMillis() * 2);
+        return "signed up and logged in as " + p.username() + " (" + p.userId() + ")";
+    }
+
+    /** {@code m800:login <clientId> <username> <password>}: logs in. */
+    public String login(String clientId, String username, String password) throws InterruptedException {
+        Client client = client(clientId);
+        Profile p = join(client.require(AccountManager.class).logIn(username, password),
+                client.config().requestTimeout().toMillis() * 2);
+        return "logged in as " + p.username() + " (" + p.userId() + ")";
+    }
+
+    /** {@code m800:logout <clientId>}: logs out (the local session is dropped even if the server is away). */
+    public String logout(String clientId) throws InterruptedException {
+        Client client = client(clientId);
+        join(client.require(AccountManager.class).logOut(), client.config().requestTimeout().toMillis() * 2);
+        return "logged out";
+    }
+
+    /** {@code m800:whoami <clientId>}: the logged-in user's profile and the connection state. */
+    public String whoami(String clientId) {
+        Client client = client(clientId);
+        AccountManager account = client.require(AccountManager.class);
+        ConnectionState state = client.require(ConnectService.class).state();
+        return account.profile().map(p -> p.username() + " (" + p.userId() + ") \"" + p.displayName() + "\" status \""
+                + p.statusMessage() + "\", connection " + state).orElse("not logged in, connection " + state);
+    }
+
+    /**
+     * {@code m800:connection <clientId> [state] [seconds]}: prints the connection state, or waits until it
+     * reaches the given state (default 30 s).
+     */
+    public String connection(String clientId, String... args) throws InterruptedException {
+        Client client = client(clientId);
+        ConnectService connect = client.require(ConnectService.class);
+        if (args.length == 0) {
+            return connect.state().toString();
+        }
+        ConnectionState wanted;
+        try {
+            wanted = ConnectionState.valueOf(args[0].toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw M800Exception.invalidArgument("unknown connection state '" + args[0] + "'; one of "
+                    + java.util.Arrays.toString(ConnectionState.values()));
+        }
+        int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 30;
+        CompletableFuture<ConnectionStateEvent> reached = new CompletableFuture<>();
+        java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (Subscription s = connect.onStateChange(e -> {
+            seen.add(e.newState() + " (" + e.reason() + ")");
+            if (e.newState() == wanted) {
+                reached.complete(e);
+            }
+        })) {
+            reached.get(seconds, TimeUnit.SECONDS);
+            return wanted.toString();
+        } catch (TimeoutException e) {
+            throw new M800Exception(ErrorCode.TIMEOUT, "connection of " + clientId + " was not " + wanted + " within "
+                    + seconds + " s; states seen: " + seen);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
     private void waitFor(CompletableFuture<String> future, Client client, String feature, String what, int... seconds)
             throws InterruptedException {
         int timeout = seconds.length > 0 ? seconds[0] : 30;
@@ -237,7 +317,7 @@ public final class ShellCommands {
         }
     }
 
-    private static String join(CompletableFuture<String> future, long timeoutMillis) throws InterruptedException {
+    private static <T> T join(CompletableFuture<T> future, long timeoutMillis) throws InterruptedException {
         try {
             return future.get(timeoutMillis, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
