@@ -32,11 +32,15 @@ import java.util.regex.Pattern;
  * @param offlineQueueLimit how many requests may wait while offline (default {@value #DEFAULT_OFFLINE_QUEUE_LIMIT})
  * @param featureTimeout how long {@link Client#addFeature(String)} waits for the feature to become
  *        ready (default {@value #DEFAULT_FEATURE_TIMEOUT_MS} ms)
+ * @param trustStore a PKCS12 (or {@code .jks}) file of certificates to trust for {@code wss://} and
+ *        {@code https://} servers, or {@code null} for the JVM's default trust
+ * @param trustStorePassword the trust store's password, or {@code null}; never shown by {@link #toString()}
  */
 public record ClientConfig(String clientId, List<URI> imServers, List<URI> signUpServers,
         List<URI> verificationServers, List<URI> callServers, Path dataDirectory, Duration requestTimeout,
         Duration connectTimeout, Duration heartbeatInterval, Duration heartbeatTimeout, Duration reconnectMinDelay,
-        Duration reconnectMaxDelay, int offlineQueueLimit, Duration featureTimeout) {
+        Duration reconnectMaxDelay, int offlineQueueLimit, Duration featureTimeout, Path trustStore,
+        String trustStorePassword) {
 
     /** Key of {@link #clientId()}. */
     public static final String CLIENT_ID = "clientId";
@@ -66,6 +70,10 @@ public record ClientConfig(String clientId, List<URI> imServers, List<URI> signU
     public static final String OFFLINE_QUEUE_LIMIT = "offlineQueueLimit";
     /** Key of {@link #featureTimeout()}. */
     public static final String FEATURE_TIMEOUT = "featureTimeout";
+    /** Key of {@link #trustStore()}. */
+    public static final String TRUST_STORE = "trustStore";
+    /** Key of {@link #trustStorePassword()}. */
+    public static final String TRUST_STORE_PASSWORD = "trustStorePassword";
 
     /** Default of {@link #requestTimeout()} in milliseconds. */
     public static final long DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
@@ -121,6 +129,9 @@ public record ClientConfig(String clientId, List<URI> imServers, List<URI> signU
             throw M800Exception.invalidArgument(OFFLINE_QUEUE_LIMIT + " must not be negative, was " + offlineQueueLimit);
         }
         featureTimeout = ConfigValues.positive(FEATURE_TIMEOUT, featureTimeout);
+        if (trustStore != null && !java.nio.file.Files.isReadable(trustStore)) {
+            throw M800Exception.invalidArgument(TRUST_STORE + " '" + trustStore + "' is not a readable file");
+        }
     }
 
     /** @return a builder with the defaults set and no server */
@@ -145,6 +156,8 @@ public record ClientConfig(String clientId, List<URI> imServers, List<URI> signU
         b.reconnectMaxDelay = reconnectMaxDelay;
         b.offlineQueueLimit = offlineQueueLimit;
         b.featureTimeout = featureTimeout;
+        b.trustStore = trustStore;
+        b.trustStorePassword = trustStorePassword;
         return b;
     }
 
@@ -179,7 +192,23 @@ public record ClientConfig(String clientId, List<URI> imServers, List<URI> signU
         b.reconnectMaxDelay(ConfigValues.duration(map, RECONNECT_MAX_DELAY, b.reconnectMaxDelay));
         b.offlineQueueLimit(ConfigValues.integer(map, OFFLINE_QUEUE_LIMIT, b.offlineQueueLimit));
         b.featureTimeout(ConfigValues.duration(map, FEATURE_TIMEOUT, b.featureTimeout));
+        String trust = ConfigValues.text(map, TRUST_STORE);
+        if (trust != null && !trust.isBlank()) {
+            b.trustStore(Path.of(trust.strip()));
+        }
+        b.trustStorePassword(ConfigValues.text(map, TRUST_STORE_PASSWORD));
         return b.build();
+    }
+
+    @Override
+    public String toString() {
+        return "ClientConfig[clientId=" + clientId + ", imServers=" + imServers + ", signUpServers=" + signUpServers
+                + ", verificationServers=" + verificationServers + ", callServers=" + callServers + ", dataDirectory="
+                + dataDirectory + ", requestTimeout=" + requestTimeout + ", connectTimeout=" + connectTimeout
+                + ", heartbeatInterval=" + heartbeatInterval + ", heartbeatTimeout=" + heartbeatTimeout
+                + ", reconnectMinDelay=" + reconnectMinDelay + ", reconnectMaxDelay=" + reconnectMaxDelay
+                + ", offlineQueueLimit=" + offlineQueueLimit + ", featureTimeout=" + featureTimeout + ", trustStore="
+                + trustStore + ", trustStorePassword=" + (trustStorePassword == null ? "null" : "***") + "]";
     }
 
     /** @return the configured data directory, if one was set */
@@ -214,8 +243,22 @@ public record ClientConfig(String clientId, List<URI> imServers, List<URI> signU
         private Duration reconnectMaxDelay = Duration.ofMillis(DEFAULT_RECONNECT_MAX_DELAY_MS);
         private int offlineQueueLimit = DEFAULT_OFFLINE_QUEUE_LIMIT;
         private Duration featureTimeout = Duration.ofMillis(DEFAULT_FEATURE_TIMEOUT_MS);
+        private Path trustStore;
+        private String trustStorePassword;
 
         private Builder() {
+        }
+
+        /** @see ClientConfig#trustStore() */
+        public Builder trustStore(Path value) {
+            this.trustStore = value;
+            return this;
+        }
+
+        /** @see ClientConfig#trustStorePassword() */
+        public Builder trustStorePassword(String value) {
+            this.trustStorePassword = value;
+            return this;
         }
 
         /** @see ClientConfig#clientId() */
@@ -328,7 +371,8 @@ public record ClientConfig(String clientId, List<URI> imServers, List<URI> signU
         public ClientConfig build() {
             return new ClientConfig(clientId, imServers, signUpServers, verificationServers, callServers,
                     dataDirectory, requestTimeout, connectTimeout, heartbeatInterval, heartbeatTimeout,
-                    reconnectMinDelay, reconnectMaxDelay, offlineQueueLimit, featureTimeout);
+                    reconnectMinDelay, reconnectMaxDelay, offlineQueueLimit, featureTimeout, trustStore,
+                    trustStorePassword);
         }
 
         private static List<URI> parse(String field, String... uris) {

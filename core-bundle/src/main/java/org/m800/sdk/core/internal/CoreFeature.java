@@ -13,7 +13,7 @@ import org.m800.sdk.core.internal.account.AccountService;
 import org.m800.sdk.core.internal.connect.EventRouter;
 import org.m800.sdk.core.internal.connect.JettyHttpService;
 import org.m800.sdk.core.internal.connect.WebSocketConnectService;
-import org.m800.sdk.core.internal.transport.SharedTransport;
+import org.m800.sdk.core.internal.transport.Transports;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 
@@ -27,12 +27,12 @@ import org.osgi.service.component.annotations.Deactivate;
         "service.ranking:Integer=0" })
 public final class CoreFeature implements FeatureBundle {
 
-    private final SharedTransport transport = new SharedTransport();
+    private final Transports transports = new Transports();
     private final List<ModuleDefinition> modules = List.of(
             ModuleDefinition.of(StorageService.MODULE, ctx -> new FileStorage(ctx.dataDirectory())),
-            ModuleDefinition.of(HttpService.MODULE, ctx -> new JettyHttpService(ctx, transport)),
+            ModuleDefinition.of(HttpService.MODULE, ctx -> new JettyHttpService(ctx, transports.forConfig(ctx.config()))),
             ModuleDefinition.of(ConnectService.MODULE, List.of(StorageService.MODULE),
-                    ctx -> new WebSocketConnectService(ctx, transport)),
+                    ctx -> new WebSocketConnectService(ctx, transports.forConfig(ctx.config()))),
             ModuleDefinition.of(NotificationService.MODULE, List.of(ConnectService.MODULE),
                     ctx -> new EventRouter(ctx.dependency(ConnectService.MODULE, ConnectService.class))),
             ModuleDefinition.of(AccountManager.MODULE, List.of(HttpService.MODULE, StorageService.MODULE,
@@ -50,6 +50,6 @@ public final class CoreFeature implements FeatureBundle {
 
     @Deactivate
     private void deactivate() {
-        transport.close();
+        transports.close();
     }
 }

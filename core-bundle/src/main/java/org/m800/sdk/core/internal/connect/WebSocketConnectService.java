@@ -135,7 +135,7 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
             dropConnection("restarting with new credentials");
             failuresInRow = 0;
             serverIndex = 0;
-            connect(false);
+            connect(false, "connecting");
         }
     }
 
@@ -226,7 +226,7 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
     // ------------------------------------------------------- connecting
 
     /** Opens a connection to the current server. Caller holds the lock. */
-    private void connect(boolean refreshToken) {
+    private void connect(boolean refreshToken, String why) {
         cancel(retryTask);
         retryTask = null;
         List<URI> servers = config.imServers();
@@ -234,7 +234,7 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
         long gen = ++generation;
         Connection conn = new Connection(gen, server, refreshToken);
         connection = conn;
-        setState(ConnectionState.CONNECTING, "connecting to " + server, server);
+        setState(ConnectionState.CONNECTING, why + ": connecting to " + server, server);
         conn.deadline = scheduler.schedule(() -> attemptFailed(conn, "no hello answer within "
                 + config.connectTimeout().toMillis() + " ms (connectTimeout)"), config.connectTimeout().toMillis(),
                 TimeUnit.MILLISECONDS);
@@ -264,13 +264,13 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
             if (wasConnected) {
                 // A connection that worked is retried at once on the same server.
                 failuresInRow = 0;
-                connect(false);
+                connect(false, "connection lost (" + reason + ")");
                 return;
             }
             failuresInRow++;
             serverIndex = (serverIndex + 1) % config.imServers().size();
             if (failuresInRow % config.imServers().size() != 0) {
-                connect(false);
+                connect(false, "previous server failed (" + reason + ")");
                 return;
             }
             int round = failuresInRow / config.imServers().size();
@@ -279,7 +279,7 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
             retryTask = scheduler.schedule(() -> {
                 synchronized (lock) {
                     if (state == ConnectionState.WAITING && authenticator != null) {
-                        connect(false);
+                        connect(false, "back-off elapsed");
                     }
                 }
             }, delay, TimeUnit.MILLISECONDS);
@@ -343,7 +343,7 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
         endConnection(conn, 1000, "bye");
         if (tokenProblem && !conn.refreshedToken) {
             LOG.info("client {}: access token refused ({}); refreshing it", clientId, reason);
-            connect(true);
+            connect(true, "access token refused (" + reason + "), refreshed it");
             return;
         }
         LOG.warn("client {}: the server refused the connection: {}", clientId, refusal.getMessage());

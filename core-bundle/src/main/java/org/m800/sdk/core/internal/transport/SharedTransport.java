@@ -23,9 +23,20 @@ public final class SharedTransport implements AutoCloseable {
     public static final int MAX_INCOMING_MESSAGE = 1 << 20;
 
     private final Object lock = new Object();
+    private final java.nio.file.Path trustStore;
+    private final String trustStorePassword;
     private int users;
     private HttpClient http;
     private WebSocketClient webSocket;
+
+    /**
+     * @param trustStore certificates to trust for TLS, or {@code null} for the JVM's default trust
+     * @param trustStorePassword its password, or {@code null}
+     */
+    public SharedTransport(java.nio.file.Path trustStore, String trustStorePassword) {
+        this.trustStore = trustStore;
+        this.trustStorePassword = trustStorePassword;
+    }
 
     /** A user's hold on the started clients; closing it twice releases once. */
     public final class Lease implements AutoCloseable {
@@ -78,6 +89,15 @@ public final class SharedTransport implements AutoCloseable {
         client.setScheduler(new ScheduledExecutorScheduler("m800-io-scheduler", true));
         client.setFollowRedirects(false);
         client.setUserAgentField(null);
+        if (trustStore != null) {
+            org.eclipse.jetty.util.ssl.SslContextFactory.Client tls = new org.eclipse.jetty.util.ssl.SslContextFactory.Client();
+            tls.setTrustStorePath(trustStore.toAbsolutePath().toString());
+            tls.setTrustStoreType(trustStore.toString().endsWith(".jks") ? "JKS" : "PKCS12");
+            if (trustStorePassword != null) {
+                tls.setTrustStorePassword(trustStorePassword);
+            }
+            client.setSslContextFactory(tls);
+        }
         WebSocketClient ws = new WebSocketClient(client);
         ws.setMaxTextMessageSize(MAX_INCOMING_MESSAGE);
         // Jetty looks up WebSocket extensions with the context class loader; in OSGi that must be Jetty's.
