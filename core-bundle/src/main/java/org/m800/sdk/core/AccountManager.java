@@ -29,7 +29,19 @@ public interface AccountManager {
      * @return the new profile; fails with INVALID_ARGUMENT (also when the username is taken), UNAUTHORIZED
      *         (application refused), NETWORK, TIMEOUT
      */
-    CompletableFuture<Profile> signUp(String username, String password, String displayName);
+    default CompletableFuture<Profile> signUp(String username, String password, String displayName) {
+        return signUp(username, password, displayName, null);
+    }
+
+    /**
+     * Creates an account with a proof that the user verified a phone number (from the verification
+     * feature); applications whose server policy requires a verified number must use this form.
+     *
+     * @param verificationProof the proof token of a successful verification, or {@code null}
+     * @return as {@link #signUp(String, String, String)}; also UNAUTHORIZED when the proof is invalid,
+     *         expired or already used, or missing while the server requires one
+     */
+    CompletableFuture<Profile> signUp(String username, String password, String displayName, String verificationProof);
 
     /**
      * Logs in; a session that was logged in before is replaced.

@@ -84,7 +84,8 @@ public final class AccountService implements AccountManager, AutoCloseable {
     }
 
     @Override
-    public CompletableFuture<Profile> signUp(String username, String password, String displayName) {
+    public CompletableFuture<Profile> signUp(String username, String password, String displayName,
+            String verificationProof) {
         String user = checkUsername(username);
         checkPassword(password);
         if (displayName != null && displayName.codePointCount(0, displayName.length()) > 100) {
@@ -95,6 +96,12 @@ public final class AccountService implements AccountManager, AutoCloseable {
         body.put("password", password);
         if (displayName != null) {
             body.put("displayName", displayName);
+        }
+        if (verificationProof != null) {
+            if (verificationProof.isBlank()) {
+                throw M800Exception.invalidArgument("verificationProof must not be blank (pass null for none)");
+            }
+            body.put("verificationProof", verificationProof);
         }
         return http.post(HttpService.Endpoint.SIGN_UP, "/v1/accounts/signup", body, null, requestId())
                 .thenApply(this::adopt);
