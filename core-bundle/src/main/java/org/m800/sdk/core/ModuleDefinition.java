@@ -67,16 +67,6 @@ public record ModuleDefinition(String name, List<String> deps, ModuleFactory fac
     }
 
     @Override
-    public boolean equals(Object o) {
-        return this == o;
-    }
-
-    @Override
-    public int hashCode() {
-        return System.identityHashCode(this);
-    }
-
-    @Override
     public String toString() {
         return "ModuleDefinition[" + name + (deps.isEmpty() ? "" : " <- " + deps) + "]";
     }
