@@ -44,7 +44,7 @@ public final class RunningServer implements AutoCloseable {
 
     /** The features of the server, in installation order. Feature issues add theirs here. */
     static List<ServerFeature> features() {
-        return List.of(new AccountsFeature());
+        return List.of(new AccountsFeature(), new org.m800.server.internal.chat.ChatFeature());
     }
 
     private final AtomicBoolean ready = new AtomicBoolean();
