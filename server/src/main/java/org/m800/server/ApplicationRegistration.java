@@ -11,9 +11,11 @@ import java.util.Objects;
  * @param applicationKey the public key that names the application in signed requests; unique per server
  * @param applicationSecret the secret the application signs requests with
  * @param developerKey the developer's key
+ * @param verification how the server verifies phone numbers for the application
+ *        ({@link VerificationSettings#DEFAULTS} unless configured)
  */
 public record ApplicationRegistration(String carrier, String applicationIdentifier, String applicationKey,
-        String applicationSecret, String developerKey) {
+        String applicationSecret, String developerKey, VerificationSettings verification) {
 
     /**
      * The development application every server knows unless told otherwise (see
@@ -29,6 +31,19 @@ public record ApplicationRegistration(String carrier, String applicationIdentifi
         applicationKey = require("applicationKey", applicationKey);
         applicationSecret = require("applicationSecret", applicationSecret);
         developerKey = require("developerKey", developerKey);
+        verification = verification == null ? VerificationSettings.DEFAULTS : verification;
+    }
+
+    /** An application with the default {@link VerificationSettings}. */
+    public ApplicationRegistration(String carrier, String applicationIdentifier, String applicationKey,
+            String applicationSecret, String developerKey) {
+        this(carrier, applicationIdentifier, applicationKey, applicationSecret, developerKey, null);
+    }
+
+    /** @return this application with other verification settings */
+    public ApplicationRegistration withVerification(VerificationSettings settings) {
+        return new ApplicationRegistration(carrier, applicationIdentifier, applicationKey, applicationSecret,
+                developerKey, settings);
     }
 
     private static String require(String name, String value) {
@@ -48,7 +63,8 @@ public record ApplicationRegistration(String carrier, String applicationIdentifi
     public boolean equals(Object o) {
         return o instanceof ApplicationRegistration a && carrier.equals(a.carrier)
                 && applicationIdentifier.equals(a.applicationIdentifier) && applicationKey.equals(a.applicationKey)
-                && applicationSecret.equals(a.applicationSecret) && developerKey.equals(a.developerKey);
+                && applicationSecret.equals(a.applicationSecret) && developerKey.equals(a.developerKey)
+                && verification.equals(a.verification);
     }
 
     @Override

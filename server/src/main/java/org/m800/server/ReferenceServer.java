@@ -159,6 +159,7 @@ public final class ReferenceServer implements AutoCloseable {
         private boolean developmentApplication = true;
         private Path keyStore;
         private String keyStorePassword;
+        private java.time.Clock clock;
 
         private Builder() {
         }
@@ -234,6 +235,15 @@ public final class ReferenceServer implements AutoCloseable {
         }
 
         /**
+         * The clock of the server's rules (code expiry, cooldowns, rate windows, token lifetimes, the
+         * signature timestamp check); default the system clock. Tests pass a clock they move forward.
+         */
+        public Builder clock(java.time.Clock value) {
+            this.clock = value;
+            return this;
+        }
+
+        /**
          * @throws IllegalArgumentException if neither a data directory nor a JDBC URL is set, no
          *         application is registered, two differ under one key, or the applications file is bad
          * @throws java.io.UncheckedIOException if the data directory cannot be created or the file read
@@ -274,7 +284,7 @@ public final class ReferenceServer implements AutoCloseable {
                 throw new IllegalArgumentException("no application is registered");
             }
             return new ReferenceServer(new ServerSettings(host, port, url, jdbcUser, jdbcPassword,
-                    List.copyOf(apps.values()), keyStore, keyStorePassword));
+                    List.copyOf(apps.values()), keyStore, keyStorePassword, clock));
         }
     }
 }

@@ -4,14 +4,15 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * The place for the embedded reference server. The runtime starts every {@code EmbeddedServer} that
- * {@link java.util.ServiceLoader} finds on its own class path (none in this build) before the
- * framework, unless {@code --no-server} is given, and closes it after the framework has stopped.
+ * A server the runtime runs in its own JVM, outside the OSGi framework, on the launcher's class path.
+ * The runtime starts every {@code EmbeddedServer} that {@link java.util.ServiceLoader} finds there
+ * (listed in {@code META-INF/services/org.m800.sdk.runtime.EmbeddedServer}; this build has
+ * {@link ReferenceServerEmbedding}) before the framework, unless {@code --no-server} or outside servers
+ * are given, and closes it after the framework has stopped.
  *
- * <p>To embed the server: shade its jar into the runtime (add it to the shade plugin's artifact set)
- * with a {@code META-INF/services/org.m800.sdk.runtime.EmbeddedServer} entry naming an
- * implementation. The properties it returns become framework properties, so bundles and
- * {@code etc/*.cfg} files (FileInstall substitutes {@code ${...}}) can point clients at it.
+ * <p>The endpoints it returns become the defaults of {@code m800:create} (framework properties
+ * {@code m800.defaults.<key>}), so bundles and {@code etc/*.cfg} files (FileInstall substitutes
+ * {@code ${...}}) can point clients at it.
  */
 public interface EmbeddedServer extends AutoCloseable {
 
@@ -19,15 +20,21 @@ public interface EmbeddedServer extends AutoCloseable {
     String name();
 
     /**
-     * Starts the server.
+     * Starts the server on the loopback interface and returns once it serves requests.
      *
-     * @param dataDirectory a folder the server may keep its state in
-     * @return framework properties to publish, such as {@code m800.server.imServers=ws://127.0.0.1:8800/v1/im}
+     * @param dataDirectory the folder the server keeps its state in (created if missing)
+     * @param port the port to listen on, 0 for a free one
+     * @return the client configuration endpoints it serves, by key of {@code ClientConfig}
+     *         ({@code imServers}, {@code signUpServers}, {@code verificationServers},
+     *         {@code callServers}) to a URI
      * @throws Exception if the server cannot start; the runtime then does not start either
      */
-    Map<String, String> start(Path dataDirectory) throws Exception;
+    Map<String, String> start(Path dataDirectory, int port) throws Exception;
 
-    /** Stops the server and frees its ports and threads; reports a failure with an unchecked exception. */
+    /** @return where the server listens, for the console, such as {@code http://127.0.0.1:8080}; once started */
+    String address();
+
+    /** Stops the server and frees its ports and threads; idempotent; reports a failure with an unchecked exception. */
     @Override
     void close();
 }

@@ -219,6 +219,11 @@ final class M800Runtime implements AutoCloseable {
     /** Stops the framework and waits for it, so that no framework thread keeps the JVM alive. */
     @Override
     public void close() {
+        stop();
+    }
+
+    /** The same as {@link #close()}: stops the framework and waits for it; nothing if already stopped. */
+    void stop() {
         stop(framework);
     }
 

@@ -57,6 +57,8 @@ public final class Main {
         defaultSystemProperty("org.slf4j.simpleLogger.showDateTime", "true");
         defaultSystemProperty("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
         defaultSystemProperty("org.slf4j.simpleLogger.showShortLogName", "true");
+        // Jetty (the embedded server's and the SDK's) announces every start and stop at INFO
+        defaultSystemProperty("org.slf4j.simpleLogger.log.org.eclipse.jetty", "warn");
         // Keep the streams of the terminal: Gogo replaces System.out/err with per-thread streams.
         int status = new Main(System.in, System.out, System.err).run(args);
         System.out.flush();
@@ -84,22 +86,36 @@ public final class Main {
         List<EmbeddedServer> servers = new ArrayList<>();
         try {
             createFolders(options);
-            Map<String, String> serverProperties = startServers(options, servers);
+            long serverBegin = System.currentTimeMillis();
+            Map<String, String> endpoints = options.server() ? startServers(options, servers) : options.outsideServers();
+            long serverMillis = System.currentTimeMillis() - serverBegin;
+            Map<String, String> defaults = ClientDefaults.frameworkProperties(endpoints, ClientDefaults.runtimeVersion(),
+                    System::getProperty);
             List<java.net.URL> bundleUrls = EmbeddedBundles.list();
-            try (M800Runtime runtime = M800Runtime.start(M800Runtime.frameworkProperties(options, serverProperties),
+            try (M800Runtime runtime = M800Runtime.start(M800Runtime.frameworkProperties(options, defaults),
                     bundleUrls)) {
-                out.printf("M800 runtime ready: Felix %s started at t+%d ms, %d bundles active at t+%d ms"
-                        + " (t = JVM start)%n", runtime.frameworkVersion(), runtime.frameworkStartedAt() - jvmStartedAt,
-                        runtime.bundles().size(), runtime.readyAt() - jvmStartedAt);
-                out.printf("  deploy: %s%n  etc:    %s%n  storage: %s%n", options.deploy(), options.etc(),
-                        options.storage());
-                out.flush();
-                runtime.startConsole();
-                if (options.scripted()) {
-                    return runScript(runtime, options);
+                Thread hook = new Thread(() -> {
+                    runtime.stop();
+                    closeServers(servers);
+                }, "m800-runtime-shutdown");
+                Runtime.getRuntime().addShutdownHook(hook); // Ctrl-C, SIGTERM: framework, then servers
+                try {
+                    out.printf("M800 runtime ready: Felix %s started at t+%d ms, %d bundles active at t+%d ms"
+                            + " (t = JVM start)%n", runtime.frameworkVersion(), runtime.frameworkStartedAt() - jvmStartedAt,
+                            runtime.bundles().size(), runtime.readyAt() - jvmStartedAt);
+                    out.print(describeServers(options, servers, endpoints, serverMillis));
+                    out.printf("  deploy:  %s%n  etc:     %s%n  storage: %s%n", options.deploy(), options.etc(),
+                            options.storage());
+                    out.flush();
+                    runtime.startConsole();
+                    if (options.scripted()) {
+                        return runScript(runtime, options);
+                    }
+                    runtime.awaitStop();
+                    return EXIT_OK;
+                } finally {
+                    removeShutdownHook(hook);
                 }
-                runtime.awaitStop();
-                return EXIT_OK;
             }
         } catch (StartupException e) {
             err.println("m800-runtime: startup failed: " + e.getMessage());
@@ -108,8 +124,27 @@ public final class Main {
             Thread.currentThread().interrupt();
             return EXIT_STARTUP;
         } finally {
+            // after the framework: its clients are closed before their server goes
             closeServers(servers);
         }
+    }
+
+    /** The lines of the ready message about the servers the clients use by default. */
+    static String describeServers(RuntimeOptions options, List<EmbeddedServer> started, Map<String, String> endpoints,
+            long startMillis) {
+        StringBuilder text = new StringBuilder();
+        for (EmbeddedServer server : started) {
+            text.append(String.format("  server:  %s at %s, started in %d ms; data %s%n", server.name(), server.address(),
+                    startMillis, options.serverData()));
+        }
+        if (endpoints.isEmpty()) {
+            text.append(String.format("  servers: none (%s); give them to m800:create, such as"
+                    + " imServers=ws://host:port/v1/im signUpServers=http://host:port%n",
+                    options.server() ? "this build embeds no server" : "--no-server"));
+        } else {
+            endpoints.forEach((key, value) -> text.append(String.format("  %-20s %s%n", key + ":", value)));
+        }
+        return text.toString();
     }
 
     private int runScript(M800Runtime runtime, RuntimeOptions options) throws StartupException {
@@ -179,22 +214,22 @@ public final class Main {
         }
     }
 
+    /** Starts the embedded servers; returns the endpoints they serve, by client configuration key. */
     private Map<String, String> startServers(RuntimeOptions options, List<EmbeddedServer> started)
             throws StartupException {
-        Map<String, String> properties = new LinkedHashMap<>();
-        if (!options.server()) {
-            return properties;
-        }
+        Map<String, String> endpoints = new LinkedHashMap<>();
         for (EmbeddedServer server : ServiceLoader.load(EmbeddedServer.class, Main.class.getClassLoader())) {
+            started.add(server); // closed in any case, as it may have started in part
             try {
-                properties.putAll(server.start(options.home().resolve("server")));
+                endpoints.putAll(server.start(options.serverData(), options.serverPort()));
             } catch (Exception e) {
-                throw new StartupException(server.name() + " did not start: " + describe(e), e);
+                throw new StartupException(server.name() + " did not start on 127.0.0.1:" + options.serverPort()
+                        + " with data in " + options.serverData() + ": " + describe(e)
+                        + (causedBy(e, java.net.BindException.class) ? " (the port is taken; --server-port 0 picks a"
+                                + " free one)" : ""), e);
             }
-            started.add(server);
-            out.println(server.name() + " started: " + properties);
         }
-        return properties;
+        return endpoints;
     }
 
     private void closeServers(List<EmbeddedServer> servers) {
@@ -204,6 +239,23 @@ public final class Main {
             } catch (Exception e) {
                 err.println("m800-runtime: stopping " + server.name() + " failed: " + describe(e));
             }
+        }
+    }
+
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void removeShutdownHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook runs or has run
         }
     }
 

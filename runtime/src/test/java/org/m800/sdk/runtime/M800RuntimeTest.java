@@ -1,6 +1,8 @@
 package org.m800.sdk.runtime;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
@@ -15,6 +17,7 @@ import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
 import org.osgi.framework.Bundle;
+import org.osgi.framework.wiring.BundleWiring;
 
 /** The launcher's framework handling, in this JVM, with small bundles made by the test. */
 public class M800RuntimeTest {
@@ -85,6 +88,35 @@ public class M800RuntimeTest {
                 () -> M800Runtime.start(properties(), List.of(bad)).close());
         assertTrue(e.getMessage(), e.getMessage().startsWith("bundle bad 0.0.0 (bad.jar) failed to start: "));
         assertTrue(e.getMessage(), e.getMessage().contains("com.example.NoSuchActivator"));
+    }
+
+    @Test
+    public void theLaunchersClassPathWithTheServerStaysOutsideTheFramework() throws Exception {
+        // this JVM's class path holds what the runtime jar's does: Felix, the launcher, the server, Jetty, Jackson, H2
+        URL probe = url(TestFiles.bundle(tmp.resolve("b/probe.jar"), Map.of("Bundle-ManifestVersion", "2",
+                "Bundle-SymbolicName", "probe", "DynamicImport-Package", "*")));
+        try (M800Runtime runtime = M800Runtime.start(properties(), List.of(probe))) {
+            List<String> exported = runtime.context().getBundle(0).adapt(BundleWiring.class)
+                    .getCapabilities("osgi.wiring.package").stream()
+                    .map(c -> (String) c.getAttributes().get("osgi.wiring.package")).toList();
+            assertTrue(exported.toString(), exported.contains("org.osgi.framework"));
+            for (String pkg : exported) {
+                for (String launcherOnly : List.of("org.eclipse.jetty", "com.fasterxml", "org.h2", "org.slf4j",
+                        "org.m800", "org.apache.felix")) {
+                    assertFalse("the system bundle exports no package of the launcher's class path: " + pkg,
+                            pkg.startsWith(launcherOnly));
+                }
+            }
+            Bundle bundle = runtime.bundles().get(0);
+            for (String name : List.of("org.eclipse.jetty.server.Server", "org.eclipse.jetty.util.StringUtil",
+                    "com.fasterxml.jackson.databind.ObjectMapper", "org.h2.Driver", "org.slf4j.LoggerFactory",
+                    "org.m800.server.ReferenceServer", "org.m800.sdk.runtime.Main")) {
+                assertThrows(name, ClassNotFoundException.class, () -> bundle.loadClass(name));
+            }
+            assertNull(bundle.getResource("META-INF/services/java.sql.Driver"));
+            assertNull(bundle.getResource("META-INF/services/org.slf4j.spi.SLF4JServiceProvider"));
+            assertEquals(String.class, bundle.loadClass("java.lang.String"));
+        }
     }
 
     private Map<String, String> properties() throws UsageException {

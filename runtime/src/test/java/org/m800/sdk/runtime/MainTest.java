@@ -7,6 +7,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
 
 import org.junit.Test;
 
@@ -36,6 +38,32 @@ public class MainTest {
     public void aMissingScriptIsAUsageError() {
         assertEquals(Main.EXIT_USAGE, main.run("--script", "/no/such/script.gogo"));
         assertTrue(text(err), text(err).contains("/no/such/script.gogo: no such readable file"));
+    }
+
+    @Test
+    public void aTakenServerPortIsAStartupErrorThatSaysSo() throws Exception {
+        java.nio.file.Path home = java.nio.file.Files.createTempDirectory("m800-main");
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            assertEquals(Main.EXIT_STARTUP, main.run("--home", home.toString(), "--server-port",
+                    Integer.toString(taken.getLocalPort()), "--script", "-"));
+            assertTrue(text(err), text(err).contains("m800-runtime: startup failed: M800 reference server did not start on"
+                    + " 127.0.0.1:" + taken.getLocalPort()));
+            assertTrue(text(err), text(err).contains("(the port is taken; --server-port 0 picks a free one)"));
+        } finally {
+            TestFiles.deleteTree(home);
+        }
+    }
+
+    @Test
+    public void theReadyMessageNamesTheServersClientsUse() throws Exception {
+        RuntimeOptions none = RuntimeOptions.parse("--no-server");
+        assertEquals(String.format("  servers: none (--no-server); give them to m800:create, such as"
+                + " imServers=ws://host:port/v1/im signUpServers=http://host:port%n"),
+                Main.describeServers(none, List.of(), Map.of(), 0));
+        RuntimeOptions outside = RuntimeOptions.parse("--servers", "http://a:1");
+        String text = Main.describeServers(outside, List.of(), outside.outsideServers(), 0);
+        assertTrue(text, text.contains(String.format("  imServers:           ws://a:1/v1/im%n")));
+        assertTrue(text, text.contains(String.format("  callServers:         ws://a:1/v1/call%n")));
     }
 
     @Test

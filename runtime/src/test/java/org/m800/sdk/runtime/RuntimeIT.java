@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
+import org.m800.server.ReferenceServer;
 
 /** The packaged runtime jar, started with {@code java -jar} in a separate process. */
 public class RuntimeIT {
@@ -86,8 +87,8 @@ public class RuntimeIT {
 
     @Test
     public void aClientCreatedFromTheShellBecomesReady() throws Exception {
-        Path script = script("m800:create demo " + APP_META + " imServers=ws://127.0.0.1:1/v1/im",
-                "m800:await demo core 30", "m800:status demo");
+        Path script = script("m800:create demo " + APP_META + " imServers=ws://127.0.0.1:1/v1/im dataDirectory="
+                + tmp.resolve("clients/demo"), "m800:await demo core 30", "m800:status demo");
 
         try (RuntimeProcess runtime = RuntimeProcess.start(tmp, options("--script", script.toString()))) {
             int status = runtime.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -103,7 +104,8 @@ public class RuntimeIT {
     public void aClientConfiguredInEtcBecomesReady() throws Exception {
         Files.createDirectories(etc);
         Files.write(etc.resolve("org.m800.sdk.client-fromcfg.cfg"), List.of("clientId=fromcfg",
-                APP_META.replace(' ', '\n'), "imServers=ws://127.0.0.1:1/v1/im"), StandardCharsets.UTF_8);
+                APP_META.replace(' ', '\n'), "imServers=ws://127.0.0.1:1/v1/im",
+                "dataDirectory=" + tmp.resolve("clients/fromcfg")), StandardCharsets.UTF_8);
         // FileInstall reads etc/ while the runtime starts, but the client comes up later, on a CM thread
         Path script = script("runtime:waitfor \"(m800.client.id=fromcfg)\" 30", "m800:await fromcfg core 30");
 
@@ -112,6 +114,107 @@ public class RuntimeIT {
             String out = runtime.output();
             assertEquals(out, Main.EXIT_OK, status);
             assertTrue(out, out.contains("feature core ready"));
+        }
+    }
+
+    @Test
+    public void aShellClientSignsUpAndConnectsToTheEmbeddedServerWhoseAccountsOutliveTheRun() throws Exception {
+        Path serverData = tmp.resolve("server-data");
+        Path script = script("m800:create demo dataDirectory=" + tmp.resolve("clients/demo"),
+                "m800:signup demo alice secret-password", "m800:connection demo CONNECTED 20", "m800:whoami demo");
+        try (RuntimeProcess runtime = RuntimeProcess.start(tmp, options("--server-data", serverData.toString(),
+                "--script", script.toString()))) {
+            int status = runtime.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            String out = runtime.output();
+            assertEquals(out, Main.EXIT_OK, status);
+            Matcher server = Pattern.compile("  server:  M800 reference server at http://127\\.0\\.0\\.1:(\\d+), started in"
+                    + " \\d+ ms; data " + Pattern.quote(serverData.toString())).matcher(out);
+            assertTrue(out, server.find());
+            String port = server.group(1);
+            assertTrue(out, out.contains("  imServers:           ws://127.0.0.1:" + port + "/v1/im"));
+            assertTrue(out, out.contains("  signUpServers:       http://127.0.0.1:" + port));
+            assertTrue(out, out.contains("  callServers:         ws://127.0.0.1:" + port + "/v1/call"));
+            assertTrue(out, out.contains("client demo created"));
+            assertTrue(out, out.contains("signed up and logged in as alice ("));
+            assertTrue(out, out.contains(Main.PROMPT + "m800:connection demo CONNECTED 20" + System.lineSeparator()
+                    + "CONNECTED"));
+            assertTrue(out, Pattern.compile("(?m)^alice \\(.+\\) \"alice\" status \".*\", connection CONNECTED$")
+                    .matcher(out).find());
+            assertTrue(out, out.contains("m800-runtime: script done, 4 commands"));
+            assertFalse("no secret in the output: " + out, out.contains("dev-secret"));
+            assertFalse("no password beyond the echoed command: " + out,
+                    out.replace("m800:signup demo alice secret-password", "").contains("secret-password"));
+        }
+        assertTrue(Files.exists(serverData.resolve("m800.mv.db")));
+
+        // the next run: a new server on the same data knows alice
+        Path again = script("m800:create demo2 dataDirectory=" + tmp.resolve("clients/demo2"),
+                "m800:login demo2 alice secret-password", "m800:connection demo2 CONNECTED 20", "m800:whoami demo2");
+        try (RuntimeProcess runtime = RuntimeProcess.start(tmp, options("--server-data", serverData.toString(),
+                "--script", again.toString()))) {
+            int status = runtime.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            String out = runtime.output();
+            assertEquals(out, Main.EXIT_OK, status);
+            assertTrue(out, out.contains("logged in as alice ("));
+            assertTrue(out, out.contains("connection CONNECTED"));
+        }
+    }
+
+    @Test
+    public void withNoServerACreateWithoutServersFailsClearly() throws Exception {
+        Path script = script("m800:create demo dataDirectory=" + tmp.resolve("clients/demo"));
+        try (RuntimeProcess runtime = RuntimeProcess.start(tmp, options("--no-server", "--script", script.toString()))) {
+            int status = runtime.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            String out = runtime.output();
+            assertEquals(out, Main.EXIT_SCRIPT_FAILED, status);
+            assertTrue(out, out.contains("  servers: none (--no-server); give them to m800:create"));
+            assertFalse(out, out.contains("M800 reference server"));
+            assertTrue(out, out.contains("m800-runtime: script line 1 failed: m800:create demo"));
+            assertTrue(out, out.contains("imServers needs at least one server URI"));
+        }
+        assertFalse("no server, no server data", Files.exists(tmp.resolve("m800-runtime/server-data")));
+    }
+
+    @Test
+    public void serversPointClientsAtAnOutsideServerInsteadOfTheEmbeddedOne() throws Exception {
+        try (ReferenceServer outside = ReferenceServer.builder().port(0).dataDirectory(tmp.resolve("outside")).build()
+                .start()) {
+            String origin = outside.httpUri().toString();
+            Path script = script("m800:create demo dataDirectory=" + tmp.resolve("clients/demo"),
+                    "m800:signup demo bob secret-password Bob Outside", "m800:connection demo CONNECTED 20",
+                    "m800:whoami demo");
+            try (RuntimeProcess runtime = RuntimeProcess.start(tmp, options("--servers", origin, "--script",
+                    script.toString()))) {
+                int status = runtime.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                String out = runtime.output();
+                assertEquals(out, Main.EXIT_OK, status);
+                assertFalse(out, out.contains("M800 reference server at"));
+                assertTrue(out, out.contains("  imServers:           " + outside.imUri()));
+                assertTrue(out, out.contains("  signUpServers:       " + origin));
+                assertTrue(out, out.contains("\"Bob Outside\""));
+                assertTrue(out, out.contains("connection CONNECTED"));
+            }
+        }
+        assertFalse("no embedded server", Files.exists(tmp.resolve("m800-runtime/server-data")));
+    }
+
+    @Test
+    public void anEtcConfigurationRefersToTheDefaults() throws Exception {
+        Files.createDirectories(etc);
+        List<String> lines = new ArrayList<>(List.of("clientId=cfgdefaults",
+                "dataDirectory=" + tmp.resolve("clients/cfgdefaults")));
+        for (String key : ClientDefaults.KEYS) {
+            lines.add(key + "=${m800.defaults." + key + "}");
+        }
+        Files.write(etc.resolve("org.m800.sdk.client-cfgdefaults.cfg"), lines, StandardCharsets.UTF_8);
+        Path script = script("runtime:waitfor \"(m800.client.id=cfgdefaults)\" 30", "m800:await cfgdefaults core 30",
+                "m800:signup cfgdefaults carol secret-password", "m800:connection cfgdefaults CONNECTED 20");
+
+        try (RuntimeProcess runtime = RuntimeProcess.start(tmp, options("--script", script.toString()))) {
+            int status = runtime.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            String out = runtime.output();
+            assertEquals(out, Main.EXIT_OK, status);
+            assertTrue(out, out.contains("signed up and logged in as carol ("));
         }
     }
 
@@ -181,6 +284,21 @@ public class RuntimeIT {
             assertEquals(out, Main.EXIT_OK, status);
             assertTrue(out, out.contains("typed-in-the-console"));
             assertTrue(out, out.contains("gosh: stopping shell and framework"));
+        }
+    }
+
+    @Test
+    public void aTerminatedRuntimeStopsTheFrameworkAndThenTheServer() throws Exception {
+        try (RuntimeProcess runtime = RuntimeProcess.start(tmp, options())) {
+            runtime.awaitOutput("  storage: ", TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            runtime.terminate();
+            int status = runtime.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            String out = runtime.output();
+            assertEquals(out, 128 + 15, status); // SIGTERM
+            int frameworkStopped = out.indexOf("gosh: stopping shell and framework");
+            int serverStopped = out.indexOf("M800 reference server stopped");
+            assertTrue(out, serverStopped > 0);
+            assertTrue("the server stops after the framework: " + out, frameworkStopped < 0 || frameworkStopped < serverStopped);
         }
     }
 

@@ -9,6 +9,7 @@ import static org.junit.Assert.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 import org.junit.After;
 import org.junit.Before;
@@ -40,6 +41,70 @@ public class RuntimeOptionsTest {
         assertFalse(o.scripted());
         assertNull(o.script());
         assertTrue(o.server());
+        assertEquals(0, o.serverPort());
+        assertEquals(home.resolve("server-data"), o.serverData());
+        assertEquals(Map.of(), o.outsideServers());
+    }
+
+    @Test
+    public void theEmbeddedServerTakesAPortAndADataFolder() throws Exception {
+        RuntimeOptions o = RuntimeOptions.parse("--home", tmp.toString(), "--server-port", "8080", "--server-data=sd");
+        assertTrue(o.server());
+        assertEquals(8080, o.serverPort());
+        assertEquals(Path.of("sd").toAbsolutePath(), o.serverData());
+        assertEquals(tmp.resolve("server-data"), RuntimeOptions.parse("--home", tmp.toString()).serverData());
+    }
+
+    @Test
+    public void serversGiveEveryEndpointOfAReferenceServerAndTurnTheEmbeddedOneOff() throws Exception {
+        RuntimeOptions o = RuntimeOptions.parse("--servers", "http://10.0.0.5:8080, https://m800.example.com/");
+        assertFalse(o.server());
+        assertEquals(Map.of("imServers", "ws://10.0.0.5:8080/v1/im,wss://m800.example.com/v1/im",
+                "signUpServers", "http://10.0.0.5:8080,https://m800.example.com",
+                "verificationServers", "http://10.0.0.5:8080,https://m800.example.com",
+                "callServers", "ws://10.0.0.5:8080/v1/call,wss://m800.example.com/v1/call"), o.outsideServers());
+    }
+
+    @Test
+    public void oneEndpointOptionReplacesWhatServersGaveAndAloneTurnsTheEmbeddedServerOff() throws Exception {
+        RuntimeOptions o = RuntimeOptions.parse("--servers=http://a:1", "--im-servers", "ws://b:2/v1/im ws://c:3/v1/im");
+        assertEquals("ws://b:2/v1/im,ws://c:3/v1/im", o.outsideServers().get("imServers"));
+        assertEquals("http://a:1", o.outsideServers().get("signUpServers"));
+        RuntimeOptions alone = RuntimeOptions.parse("--signup-servers", "https://s:443");
+        assertFalse(alone.server());
+        assertEquals(Map.of("signUpServers", "https://s:443"), alone.outsideServers());
+        assertEquals(Map.of("verificationServers", "http://v:1", "callServers", "wss://c:1/v1/call"),
+                RuntimeOptions.parse("--verification-servers", "http://v:1", "--call-servers", "wss://c:1/v1/call")
+                        .outsideServers());
+    }
+
+    @Test
+    public void badServerOptionsSayWhatIsWrong() {
+        assertMessage("option --server-port needs a port number from 0 (a free port) to 65535, got 'http'",
+                "--server-port", "http");
+        assertMessage("option --server-port needs a port number from 0 (a free port) to 65535, got '65536'",
+                "--server-port", "65536");
+        assertMessage("option --server-port configures the embedded server, which --no-server turns off",
+                "--no-server", "--server-port", "8080");
+        assertMessage("option --server-data configures the embedded server, which --servers or an --*-servers"
+                + " option turns off", "--server-data", "d", "--servers", "http://a:1");
+        assertMessage("option --servers needs http://host:port or https://host:port URIs, got 'ws://a:1'",
+                "--servers", "ws://a:1");
+        assertMessage("option --servers needs origins such as http://127.0.0.1:8080 (no path), got 'http://a:1/v1'",
+                "--servers", "http://a:1/v1");
+        assertMessage("option --im-servers needs ws://host:port or wss://host:port URIs, got 'http://a:1'",
+                "--im-servers", "http://a:1");
+        assertMessage("option --signup-servers has a malformed URI 'http://a:1/|': Illegal character in path",
+                "--signup-servers", "http://a:1/|");
+        assertMessage("',' holds no URI", "--servers", ",");
+    }
+
+    @Test
+    public void validationRefusesAStorageFolderHoldingTheServerData() throws Exception {
+        RuntimeOptions o = RuntimeOptions.parse("--home", tmp.toString(), "--storage", tmp.resolve("s").toString(),
+                "--server-data", tmp.resolve("s/data").toString());
+        UsageException e = assertThrows(UsageException.class, o::validate);
+        assertTrue(e.getMessage(), e.getMessage().contains("would wipe the server data " + tmp.resolve("s/data")));
     }
 
     @Test

@@ -66,6 +66,33 @@ final class RuntimeProcess implements AutoCloseable {
         return output.toString(StandardCharsets.UTF_8);
     }
 
+    /**
+     * Waits until the output contains {@code text}.
+     *
+     * @throws AssertionError with the output so far if it does not within the timeout
+     */
+    void awaitOutput(String text, long timeout, TimeUnit unit) throws InterruptedException {
+        long deadline = System.nanoTime() + unit.toNanos(timeout);
+        synchronized (output) {
+            while (!output().contains(text)) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || !process.isAlive() && !reader.isAlive()) {
+                    throw new AssertionError("no '" + text + "' in the output within " + timeout + " " + unit
+                            + "; output:\n" + output());
+                }
+                TimeUnit.NANOSECONDS.timedWait(output, left);
+            }
+        }
+    }
+
+    /**
+     * Asks the process to end, as {@code kill} does (SIGTERM), keeping its output readable (unlike
+     * {@link Process#destroy()}, which closes the streams).
+     */
+    void terminate() {
+        process.toHandle().destroy();
+    }
+
     @Override
     public void close() {
         if (process.isAlive()) {
@@ -82,10 +109,17 @@ final class RuntimeProcess implements AutoCloseable {
         byte[] buffer = new byte[8192];
         try (InputStream in = process.getInputStream()) {
             for (int n; (n = in.read(buffer)) >= 0;) {
-                output.write(buffer, 0, n);
+                synchronized (output) {
+                    output.write(buffer, 0, n);
+                    output.notifyAll();
+                }
             }
         } catch (IOException e) {
             output.writeBytes(("\n[reading the output failed: " + e + "]").getBytes(StandardCharsets.UTF_8));
+        } finally {
+            synchronized (output) {
+                output.notifyAll();
+            }
         }
     }
 }

@@ -44,7 +44,8 @@ public final class RunningServer implements AutoCloseable {
 
     /** The features of the server, in installation order. Feature issues add theirs here. */
     static List<ServerFeature> features() {
-        return List.of(new AccountsFeature(), new org.m800.server.internal.chat.ChatFeature());
+        return List.of(new AccountsFeature(), new org.m800.server.internal.chat.ChatFeature(),
+                new org.m800.server.internal.verification.VerificationFeature());
     }
 
     private final AtomicBoolean ready = new AtomicBoolean();
@@ -54,7 +55,7 @@ public final class RunningServer implements AutoCloseable {
     private ServerConnector connector;
 
     private RunningServer(ServerSettings settings) throws Exception {
-        Clock clock = Clock.systemUTC();
+        Clock clock = settings.clock();
         database = new Database(settings.jdbcUrl(), settings.jdbcUser(), settings.jdbcPassword());
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "m800-server-scheduler");

@@ -1,6 +1,7 @@
 package org.m800.server.internal;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import org.m800.server.ApplicationRegistration;
 
@@ -15,7 +16,18 @@ import org.m800.server.ApplicationRegistration;
  * @param applications the registered applications
  * @param keyStore a PKCS12/JKS key store for TLS, or null for plain HTTP/WS
  * @param keyStorePassword the key store's password, or null
+ * @param clock the server's clock (tests move it forward to expire codes); null for the system clock
  */
 public record ServerSettings(String host, int port, String jdbcUrl, String jdbcUser, String jdbcPassword,
-        List<ApplicationRegistration> applications, Path keyStore, String keyStorePassword) {
+        List<ApplicationRegistration> applications, Path keyStore, String keyStorePassword, Clock clock) {
+
+    public ServerSettings {
+        clock = clock == null ? Clock.systemUTC() : clock;
+    }
+
+    /** Settings with the system clock. */
+    public ServerSettings(String host, int port, String jdbcUrl, String jdbcUser, String jdbcPassword,
+            List<ApplicationRegistration> applications, Path keyStore, String keyStorePassword) {
+        this(host, port, jdbcUrl, jdbcUser, jdbcPassword, applications, keyStore, keyStorePassword, null);
+    }
 }

@@ -55,9 +55,32 @@ public final class AccountService {
         return rateLimiter;
     }
 
+    /**
+     * Checks sign-ups (the verification feature's proof policy): runs inside the sign-up transaction,
+     * after the account row is written; throwing refuses the sign-up and nothing is kept.
+     */
+    @FunctionalInterface
+    public interface SignUpGuard {
+        void check(Connection c, ApplicationRegistration app, String userId, String verificationProof)
+                throws SQLException, WireException;
+    }
+
+    private volatile SignUpGuard signUpGuard;
+
+    /** Installs the guard every later sign-up passes (one; a feature sets it while the server starts). */
+    public void signUpGuard(SignUpGuard guard) {
+        this.signUpGuard = guard;
+    }
+
     /** @return the sign-up answer: token pair and profile */
     public ObjectNode signUp(ApplicationRegistration app, String username, String password, String displayName)
             throws WireException, SQLException {
+        return signUp(app, username, password, displayName, null);
+    }
+
+    /** @return the sign-up answer; the guard (if any) sees the verification proof (may be null) */
+    public ObjectNode signUp(ApplicationRegistration app, String username, String password, String displayName,
+            String verificationProof) throws WireException, SQLException {
         long now = clock.millis();
         String userId = tokens.newId("u-");
         String hash = passwords.hash(password.toCharArray());
@@ -76,8 +99,18 @@ public final class AccountService {
                     p.setLong(7, now);
                     p.executeUpdate();
                 }
+                SignUpGuard guard = signUpGuard;
+                if (guard != null) {
+                    try {
+                        guard.check(c, app, userId, verificationProof);
+                    } catch (WireException refused) {
+                        throw new GuardRefusal(refused);
+                    }
+                }
                 return null;
             });
+        } catch (GuardRefusal e) {
+            throw e.refusal;
         } catch (SQLException e) {
             if (Database.isDuplicateKey(e)) {
                 throw WireException.of(WireCode.CONFLICT, "USERNAME_TAKEN", "username is already taken");
@@ -293,6 +326,17 @@ public final class AccountService {
                 return Optional.of(new SessionRow(r.getString(1), r.getString(2), r.getString(3), r.getLong(4),
                         r.getLong(5), r.getLong(6)));
             }
+        }
+    }
+
+    /** Carries a guard's refusal out of the transaction (which rolls back on it). */
+    private static final class GuardRefusal extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final transient WireException refusal;
+
+        GuardRefusal(WireException refusal) {
+            super(refusal.getMessage(), null, false, false);
+            this.refusal = refusal;
         }
     }
 }

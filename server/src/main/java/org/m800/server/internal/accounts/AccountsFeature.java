@@ -32,7 +32,8 @@ public final class AccountsFeature implements ServerFeature {
         context.httpRoutes().add("POST", "/v1/accounts/signup", call -> accounts.signUp(call.application(),
                 Fields.requiredText(call.body(), "username", 3, 64, AccountService.USERNAME),
                 Fields.requiredText(call.body(), "password", 8, 128, null),
-                Fields.optionalText(call.body(), "displayName", 0, AccountService.MAX_DISPLAY_NAME, null)));
+                Fields.optionalText(call.body(), "displayName", 0, AccountService.MAX_DISPLAY_NAME, null),
+                Fields.optionalText(call.body(), "verificationProof", 1, 256, null)));
         context.httpRoutes().add("POST", "/v1/accounts/login", call -> accounts.logIn(call.application(),
                 Fields.requiredText(call.body(), "username", 1, 64, null),
                 Fields.requiredText(call.body(), "password", 1, 128, null)));

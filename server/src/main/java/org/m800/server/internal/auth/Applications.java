@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.m800.server.ApplicationRegistration;
+import org.m800.server.internal.verification.VerificationSettingsJson;
 import org.m800.server.internal.wire.Json;
 
 /** The registered applications, by key. Immutable, thread-safe. */
@@ -38,7 +39,8 @@ public final class Applications {
 
     /**
      * Reads a registration file: {@code {"applications":[{"carrier":..., "applicationIdentifier":...,
-     * "applicationKey":..., "applicationSecret":..., "developerKey":...}, ...]}}.
+     * "applicationKey":..., "applicationSecret":..., "developerKey":..., "verification": {...}}, ...]}}
+     * ({@code verification} is optional, see {@link VerificationSettingsJson}).
      *
      * @throws IOException if the file cannot be read or is not such a document
      */
@@ -53,7 +55,8 @@ public final class Applications {
         for (JsonNode a : apps) {
             try {
                 result.add(new ApplicationRegistration(text(a, "carrier"), text(a, "applicationIdentifier"),
-                        text(a, "applicationKey"), text(a, "applicationSecret"), text(a, "developerKey")));
+                        text(a, "applicationKey"), text(a, "applicationSecret"), text(a, "developerKey"),
+                        VerificationSettingsJson.read(a.get("verification"))));
             } catch (IllegalArgumentException e) {
                 throw new IOException(file + ": application #" + i + ": " + e.getMessage(), e);
             }

@@ -74,7 +74,7 @@ public final class HttpApi extends Handler.Abstract {
                     request.getHeaders().get("X-M800-Application-Key"), request.getHeaders().get("X-M800-Timestamp"),
                     request.getHeaders().get("X-M800-Nonce"), request.getHeaders().get("X-M800-Signature"), method,
                     request.getHttpURI().getPathQuery(), Signatures.sha256Hex(body)));
-            HttpCall call = new HttpCall(app, parseBody(body), bearer(request));
+            HttpCall call = new HttpCall(app, parseBody(body), bearer(request), Request.getRemoteAddr(request));
             String requestId = request.getHeaders().get("X-M800-Request-Id");
             if (requestId == null) {
                 write(response, callback, 200, route.get().handle(call));
