@@ -52,7 +52,7 @@ final class Recorder implements ChatListener {
 
     /** Waits until the condition on this recorder holds. */
     synchronized void await(String what, Predicate<Recorder> condition) throws InterruptedException {
-        long deadline = System.nanoTime() + 30_000_000_000L;
+        long deadline = System.nanoTime() + 60_000_000_000L;
         while (!condition.test(this)) {
             long left = (deadline - System.nanoTime()) / 1_000_000;
             if (left <= 0) {
