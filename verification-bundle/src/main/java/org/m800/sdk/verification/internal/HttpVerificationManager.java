@@ -1,0 +1,161 @@
+package org.m800.sdk.verification.internal;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+
+import org.m800.sdk.core.ErrorCode;
+import org.m800.sdk.core.HttpService;
+import org.m800.sdk.core.M800Exception;
+import org.m800.sdk.core.ModuleContext;
+import org.m800.sdk.verification.VerificationError;
+import org.m800.sdk.verification.VerificationException;
+import org.m800.sdk.verification.VerificationManager;
+import org.m800.sdk.verification.VerificationMethod;
+import org.m800.sdk.verification.VerificationSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link VerificationManager} over {@code service.http} and the endpoints of docs/protocol.md
+ * section 11. {@link #close()} (the feature leaving the client) fails every pending call with
+ * FEATURE_UNAVAILABLE and stops the sessions' timers.
+ */
+public final class HttpVerificationManager implements VerificationManager, AutoCloseable {
+
+    static final String PATH = "/v1/verification/";
+    private static final Logger LOG = LoggerFactory.getLogger(HttpVerificationManager.class);
+
+    private final HttpService http;
+    private final Executor events;
+    private final ScheduledExecutorService scheduler;
+    private final String clientId;
+    private final Set<CompletableFuture<?>> pending = ConcurrentHashMap.newKeySet();
+    private final List<VerificationSessionImpl> sessions = new CopyOnWriteArrayList<>();
+    private volatile boolean closed;
+
+    public HttpVerificationManager(ModuleContext ctx) {
+        this.http = ctx.dependency(HttpService.MODULE, HttpService.class);
+        this.events = ctx.eventExecutor();
+        this.scheduler = ctx.scheduler();
+        this.clientId = ctx.clientId();
+    }
+
+    @Override
+    public CompletableFuture<VerificationSession> start(String phoneNumber, VerificationMethod method, Locale locale) {
+        Locale l = locale == null ? Locale.getDefault() : locale;
+        String region = l.getCountry().matches("[A-Za-z]{2}") ? l.getCountry() : null;
+        String e164 = PhoneNumberChecker.normalize(phoneNumber, region, method);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("phoneNumber", e164);
+        body.put("method", method.name());
+        body.put("locale", languageTag(l));
+        return post("start", body, -1).thenApply(answer -> {
+            VerificationSessionImpl s = new VerificationSessionImpl(this, answer);
+            sessions.add(s);
+            s.fireInitial();
+            return (VerificationSession) s;
+        });
+    }
+
+    @Override
+    public String normalize(String phoneNumber, String defaultRegion, VerificationMethod method) {
+        return PhoneNumberChecker.normalize(phoneNumber, defaultRegion, method);
+    }
+
+    @Override
+    public List<VerificationSession> sessions() {
+        List<VerificationSession> open = new ArrayList<>();
+        for (VerificationSessionImpl s : sessions) {
+            if (!s.status().isFinal()) {
+                open.add(s);
+            }
+        }
+        return open;
+    }
+
+    private static String languageTag(Locale l) {
+        String language = l.getLanguage().matches("[a-z]{2,8}") ? l.getLanguage() : "en";
+        String country = l.getCountry().matches("[A-Z]{2}") ? l.getCountry() : "";
+        return country.isEmpty() ? language : language + "-" + country;
+    }
+
+    /**
+     * POSTs to {@code /v1/verification/<op>} with a fresh request id. The future fails with a
+     * {@link VerificationException}; with FEATURE_REMOVED if the manager closes first.
+     */
+    CompletableFuture<Map<String, Object>> post(String op, Map<String, ?> body, int attemptsLeft) {
+        requireOpen();
+        CompletableFuture<Map<String, Object>> result = new CompletableFuture<>();
+        pending.add(result);
+        result.whenComplete((r, e) -> pending.remove(result));
+        CompletableFuture<Map<String, Object>> call;
+        try {
+            call = http.post(HttpService.Endpoint.VERIFICATION, PATH + op, body, null, "verification-" + UUID.randomUUID());
+        } catch (M800Exception e) {
+            pending.remove(result);
+            throw e;
+        }
+        call.whenComplete((answer, failure) -> {
+            if (failure == null) {
+                result.complete(answer);
+            } else {
+                result.completeExceptionally(WireFailures.translate(failure, attemptsLeft));
+            }
+        });
+        return result;
+    }
+
+    void requireOpen() {
+        if (closed) {
+            throw removed("the verification feature of client " + clientId + " was removed");
+        }
+    }
+
+    static VerificationException removed(String message) {
+        return new VerificationException(ErrorCode.FEATURE_UNAVAILABLE, VerificationError.FEATURE_REMOVED, message, -1, 0,
+                null);
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    ScheduledExecutorService scheduler() {
+        return scheduler;
+    }
+
+    /** Runs on the client's event threads (directly if they refuse, as while the client closes). */
+    void onEventThread(Runnable task) {
+        try {
+            events.execute(task);
+        } catch (RejectedExecutionException e) {
+            task.run();
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        sessions.forEach(VerificationSessionImpl::stopTimers);
+        List<CompletableFuture<?>> calls = List.copyOf(pending);
+        pending.clear();
+        if (!calls.isEmpty()) {
+            LOG.info("Verification feature of client {} removed with {} call(s) pending; they fail", clientId,
+                    calls.size());
+        }
+        VerificationException failure = removed("the verification feature was removed from client " + clientId
+                + " while the call was pending");
+        onEventThread(() -> calls.forEach(f -> f.completeExceptionally(failure)));
+    }
+}

@@ -1,0 +1,33 @@
+package org.m800.sdk.verification.internal;
+
+import java.util.List;
+
+import org.m800.sdk.core.FeatureBundle;
+import org.m800.sdk.core.HttpService;
+import org.m800.sdk.core.ModuleDefinition;
+import org.m800.sdk.verification.VerificationManager;
+import org.osgi.service.component.annotations.Component;
+
+/**
+ * The {@code verification} feature: one module, {@value VerificationManager#MODULE}, built on
+ * {@code service.http}. Registered as a service in OSGi and listed for {@link java.util.ServiceLoader}
+ * on a plain class path.
+ */
+@Component(service = FeatureBundle.class, property = {
+        FeatureBundle.PROPERTY_FEATURE + "=" + VerificationManager.MODULE,
+        "service.ranking:Integer=0" })
+public final class VerificationFeature implements FeatureBundle {
+
+    private final List<ModuleDefinition> modules = List.of(ModuleDefinition.of(VerificationManager.MODULE,
+            List.of(HttpService.MODULE), HttpVerificationManager::new));
+
+    @Override
+    public String name() {
+        return VerificationManager.MODULE;
+    }
+
+    @Override
+    public List<ModuleDefinition> modules() {
+        return modules;
+    }
+}

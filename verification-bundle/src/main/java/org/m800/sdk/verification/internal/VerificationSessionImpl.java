@@ -1,0 +1,351 @@
+package org.m800.sdk.verification.internal;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.m800.sdk.core.Subscription;
+import org.m800.sdk.verification.VerificationError;
+import org.m800.sdk.verification.VerificationEvent;
+import org.m800.sdk.verification.VerificationException;
+import org.m800.sdk.verification.VerificationListener;
+import org.m800.sdk.verification.VerificationMethod;
+import org.m800.sdk.verification.VerificationSession;
+import org.m800.sdk.verification.VerificationStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A session as the server last described it. State changes happen under the object's lock; listeners
+ * are called afterwards, in order, on the client's event threads.
+ */
+final class VerificationSessionImpl implements VerificationSession {
+    private static final Logger LOG = LoggerFactory.getLogger(VerificationSessionImpl.class);
+
+    private final HttpVerificationManager manager;
+    private final String id;
+    private final String phoneNumber;
+    private final VerificationMethod method;
+    private final int codeLength;
+    private final String callerPrefix;
+    private final List<VerificationListener> listeners = new ArrayList<>();
+
+    // guarded by this
+    private VerificationStatus status;
+    private int attemptsLeft;
+    private Instant expiresAt;
+    private String proof;
+    private ScheduledFuture<?> expiryTimer;
+
+    VerificationSessionImpl(HttpVerificationManager manager, Map<String, Object> answer) {
+        this.manager = manager;
+        this.id = text(answer, "sessionId");
+        this.phoneNumber = text(answer, "phoneNumber");
+        this.method = VerificationMethod.valueOf(text(answer, "method"));
+        this.codeLength = number(answer, "codeLength").intValue();
+        Object prefix = answer.get("callerPrefix");
+        this.callerPrefix = prefix instanceof String p ? p : null;
+        synchronized (this) {
+            apply(answer);
+        }
+    }
+
+    private static String text(Map<String, Object> answer, String key) {
+        Object v = answer.get(key);
+        if (!(v instanceof String s)) {
+            throw new org.m800.sdk.core.M800Exception(org.m800.sdk.core.ErrorCode.PROTOCOL,
+                    "verification answer has no " + key);
+        }
+        return s;
+    }
+
+    private static Number number(Map<String, Object> answer, String key) {
+        Object v = answer.get(key);
+        if (!(v instanceof Number n)) {
+            throw new org.m800.sdk.core.M800Exception(org.m800.sdk.core.ErrorCode.PROTOCOL,
+                    "verification answer has no " + key);
+        }
+        return n;
+    }
+
+    /** Takes over a session view of the server; returns whether the status changed. Caller holds the lock. */
+    private boolean apply(Map<String, Object> answer) {
+        VerificationStatus next = switch (text(answer, "status")) {
+            case "VERIFIED" -> VerificationStatus.VERIFIED;
+            case "LOCKED" -> VerificationStatus.LOCKED;
+            case "CANCELLED" -> VerificationStatus.CANCELLED;
+            case "EXPIRED" -> VerificationStatus.EXPIRED;
+            default -> switch (String.valueOf(answer.get("delivery"))) {
+                case "DELIVERED" -> VerificationStatus.DELIVERED;
+                case "FAILED" -> VerificationStatus.FAILED;
+                default -> VerificationStatus.SENT;
+            };
+        };
+        attemptsLeft = number(answer, "attemptsLeft").intValue();
+        long serverTime = number(answer, "serverTime").longValue();
+        long remaining = Math.max(0, number(answer, "expiresAt").longValue() - serverTime);
+        expiresAt = Instant.now().plusMillis(remaining);
+        boolean changed = next != status;
+        status = next;
+        if (status.isFinal()) {
+            stopTimersLocked();
+        } else {
+            scheduleExpiry(remaining);
+        }
+        return changed;
+    }
+
+    private void scheduleExpiry(long remainingMillis) {
+        stopTimersLocked();
+        if (manager.isClosed()) {
+            return;
+        }
+        expiryTimer = manager.scheduler().schedule(() -> {
+            boolean changed;
+            synchronized (this) {
+                changed = !status.isFinal() && !Instant.now().isBefore(expiresAt);
+                if (changed) {
+                    status = VerificationStatus.EXPIRED;
+                }
+            }
+            if (changed) {
+                fire("the code expired");
+            }
+        }, remainingMillis + 1, TimeUnit.MILLISECONDS);
+    }
+
+    void stopTimers() {
+        synchronized (this) {
+            stopTimersLocked();
+        }
+    }
+
+    private void stopTimersLocked() {
+        if (expiryTimer != null) {
+            expiryTimer.cancel(false);
+            expiryTimer = null;
+        }
+    }
+
+    void fireInitial() {
+        fire(status == VerificationStatus.FAILED ? "the code could not be delivered" : "");
+    }
+
+    private void fire(String detail) {
+        VerificationEvent event;
+        List<VerificationListener> targets;
+        synchronized (this) {
+            event = new VerificationEvent(id, status, Instant.now(), attemptsLeft, detail);
+            targets = List.copyOf(listeners);
+        }
+        manager.onEventThread(() -> targets.forEach(l -> notify(l, event)));
+    }
+
+    private static void notify(VerificationListener l, VerificationEvent event) {
+        try {
+            l.onStatus(event);
+        } catch (RuntimeException e) {
+            LOG.warn("A verification listener threw on {}", event.status(), e);
+        }
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public String phoneNumber() {
+        return phoneNumber;
+    }
+
+    @Override
+    public VerificationMethod method() {
+        return method;
+    }
+
+    @Override
+    public synchronized VerificationStatus status() {
+        return status;
+    }
+
+    @Override
+    public int codeLength() {
+        return codeLength;
+    }
+
+    @Override
+    public synchronized int attemptsLeft() {
+        return attemptsLeft;
+    }
+
+    @Override
+    public synchronized Instant expiresAt() {
+        return expiresAt;
+    }
+
+    @Override
+    public Optional<String> callerPrefix() {
+        return Optional.ofNullable(callerPrefix);
+    }
+
+    @Override
+    public synchronized Optional<String> proof() {
+        return Optional.ofNullable(proof);
+    }
+
+    @Override
+    public CompletableFuture<String> check(String code) {
+        if (code == null) {
+            throw VerificationException.invalid(VerificationError.INVALID_CODE, "code is required");
+        }
+        String digits = code.replaceAll("[\\s-]", "");
+        if (!digits.matches("[0-9]{" + codeLength + "}")) {
+            throw VerificationException.invalid(VerificationError.INVALID_CODE, "code must be " + codeLength
+                    + " digits, got " + digits.length() + " character" + (digits.length() == 1 ? "" : "s"));
+        }
+        int left = attemptsLeft();
+        // a refusal as WRONG_CODE costs one attempt
+        CompletableFuture<Map<String, Object>> call = manager.post("check", Map.of("sessionId", id, "code", digits),
+                Math.max(0, left - 1));
+        return call.handle((answer, failure) -> {
+            if (failure == null) {
+                String token = text(answer, "proof");
+                synchronized (this) {
+                    proof = token;
+                    apply(answer);
+                }
+                fire("");
+                return token;
+            }
+            VerificationException e = WireFailures.translate(failure, Math.max(0, left - 1));
+            afterFailure(e);
+            throw e;
+        });
+    }
+
+    @Override
+    public CompletableFuture<String> checkIncomingCall(String callerNumber) {
+        if (method != VerificationMethod.FLASH_CALL) {
+            throw VerificationException.invalid(VerificationError.OTHER,
+                    "session " + id + " is a " + method + " verification, not a flash call");
+        }
+        String digits = callerNumber == null ? "" : callerNumber.replaceAll("[\\s()-]", "");
+        if (callerPrefix != null && !digits.startsWith(callerPrefix)) {
+            throw VerificationException.invalid(VerificationError.INVALID_CODE, "the incoming call is not from the "
+                    + "verification caller (its number does not start with " + callerPrefix + ")");
+        }
+        if (digits.length() < codeLength) {
+            throw VerificationException.invalid(VerificationError.INVALID_CODE, "the incoming number is shorter than the code");
+        }
+        return check(digits.substring(digits.length() - codeLength));
+    }
+
+    /** Mirrors what a refusal says about the session and fires the event it implies. */
+    private void afterFailure(VerificationException e) {
+        VerificationStatus next = switch (e.error()) {
+            case EXPIRED -> VerificationStatus.EXPIRED;
+            case LOCKED -> VerificationStatus.LOCKED;
+            case CANCELLED -> VerificationStatus.CANCELLED;
+            case ALREADY_VERIFIED -> VerificationStatus.VERIFIED;
+            case WRONG_CODE -> e.attemptsLeft() == 0 ? VerificationStatus.LOCKED : null;
+            default -> null;
+        };
+        boolean changed;
+        synchronized (this) {
+            if (e.error() == VerificationError.WRONG_CODE) {
+                attemptsLeft = Math.max(0, e.attemptsLeft());
+            }
+            changed = next != null && next != status;
+            if (changed) {
+                status = next;
+                stopTimersLocked();
+            }
+        }
+        if (changed) {
+            fire(e.getMessage());
+        }
+    }
+
+    @Override
+    public CompletableFuture<Void> resend() {
+        return manager.post("resend", Map.of("sessionId", id), attemptsLeft()).handle((answer, failure) -> {
+            if (failure == null) {
+                synchronized (this) {
+                    apply(answer);
+                }
+                fire(status() == VerificationStatus.FAILED ? "the code could not be delivered" : "code resent");
+                return null;
+            }
+            VerificationException e = WireFailures.translate(failure, -1);
+            afterFailure(e);
+            throw e;
+        });
+    }
+
+    @Override
+    public CompletableFuture<Void> cancel() {
+        return manager.post("cancel", Map.of("sessionId", id), attemptsLeft()).handle((answer, failure) -> {
+            if (failure == null) {
+                boolean changed;
+                synchronized (this) {
+                    changed = apply(answer);
+                }
+                if (changed) {
+                    fire("cancelled");
+                }
+                return null;
+            }
+            VerificationException e = WireFailures.translate(failure, -1);
+            afterFailure(e);
+            throw e;
+        });
+    }
+
+    @Override
+    public CompletableFuture<VerificationStatus> refresh() {
+        return manager.post("status", Map.of("sessionId", id), attemptsLeft()).handle((answer, failure) -> {
+            if (failure == null) {
+                boolean changed;
+                VerificationStatus now;
+                synchronized (this) {
+                    changed = apply(answer);
+                    now = status;
+                }
+                if (changed) {
+                    fire("");
+                }
+                return now;
+            }
+            throw WireFailures.translate(failure, -1);
+        });
+    }
+
+    @Override
+    public Subscription onStatus(VerificationListener listener) {
+        if (listener == null) {
+            throw org.m800.sdk.core.M800Exception.invalidArgument("listener must not be null");
+        }
+        VerificationEvent current;
+        synchronized (this) {
+            listeners.add(listener);
+            current = new VerificationEvent(id, status, Instant.now(), attemptsLeft, "");
+        }
+        manager.onEventThread(() -> notify(listener, current));
+        return () -> {
+            synchronized (this) {
+                listeners.remove(listener);
+            }
+        };
+    }
+
+    @Override
+    public String toString() {
+        return "VerificationSession[" + id + ", " + method + ", " + status() + "]";
+    }
+}
