@@ -94,30 +94,65 @@ public class ClientReadinessIT extends M800TestSupport {
                 alphaEvents);
     }
 
+    /**
+     * ModuleFactory's contract: factories and close() run synchronously, under the client's graph
+     * lock, on the thread that caused the change (as Declarative Services activates components): the
+     * thread that started or uninstalled the bundle, or the caller of create/addFeature/removeFeature.
+     * So the instance exists when that call returns. Listeners are the ones that run on SDK threads.
+     */
     @Test
-    public void factoriesRunOnSdkThreadsNotOnFrameworkOrCallerThreads() throws Exception {
-        // ModuleFactory's contract: "called ... on an SDK thread"; DESIGN: no call blocks a framework thread
-        Client client = readyClient("threads-2");
+    public void factoriesAndCloseRunOnTheThreadThatCausedTheChangeListenersDoNot() throws Exception {
+        String caller = Thread.currentThread().getName();
+        // create: a constructor override is built by the caller of create
+        Client client = newClient(config("threads-2").build(),
+                List.of(org.m800.sdk.core.ModuleDefinition.of("threads.probe",
+                        ctx -> new org.m800.sdk.itest.api.Tracked("code", ctx))));
+        TrackedModule probe = tracked(client, "threads.probe");
+        assertEquals("built by the caller of create, before it returned", caller, probe.builtOn());
+        awaitReady(client);
         Events events = events(client);
-        List<String> problems = new java.util.ArrayList<>();
-        int mark = events.mark();
-        org.osgi.framework.Bundle alpha = installAndStart(TestBundles.ALPHA);
-        events.await(mark, ClientEvent.FEATURE_READY, "alpha", TIMEOUT_S);
-        TrackedModule fromBundle = tracked(client, "alpha.greeter");
-        frameworkOrCaller(fromBundle.builtOn()).forEach(t -> problems.add("alpha.greeter built on " + t
-                + " (the thread that started its bundle)"));
-        alpha.uninstall();
-        assertTrue(fromBundle.awaitClosed(TIMEOUT_S, TimeUnit.SECONDS));
-        frameworkOrCaller(fromBundle.closedOn()).forEach(t -> problems.add("alpha.greeter closed on " + t
-                + " (the thread that uninstalled its bundle)"));
 
-        assertEquals("eta", await(client.addFeature(FeatureBundle.of("eta",
-                org.m800.sdk.core.ModuleDefinition.of("eta.one", ctx -> new org.m800.sdk.itest.api.Tracked("code", ctx)))),
-                "addFeature(eta)"));
+        // a bundle's arrival: built by the thread that started it, before start() returned
+        int mark = events.mark();
+        Bundle alpha = installAndStart(TestBundles.ALPHA);
+        TrackedModule fromBundle = tracked(client, "alpha.greeter");
+        assertEquals("built by the thread that started the bundle", caller, fromBundle.builtOn());
+        events.await(mark, ClientEvent.FEATURE_READY, "alpha", TIMEOUT_S);
+
+        // its departure: closed by the thread that uninstalled it, before uninstall() returned
+        int uninstalled = events.mark();
+        alpha.uninstall();
+        assertTrue("closed before uninstall() returned", fromBundle.isClosed());
+        assertEquals(caller, fromBundle.closedOn());
+        assertFalse(client.module("alpha.greeter").isPresent());
+        events.await(uninstalled, ClientEvent.FEATURE_UNAVAILABLE, "alpha", TIMEOUT_S);
+
+        // addFeature and removeFeature: the caller builds and closes
+        int added = events.mark();
+        CompletableFuture<String> eta = client.addFeature(FeatureBundle.of("eta",
+                org.m800.sdk.core.ModuleDefinition.of("eta.one", ctx -> new org.m800.sdk.itest.api.Tracked("code", ctx))));
         TrackedModule fromCode = tracked(client, "eta.one");
-        frameworkOrCaller(fromCode.builtOn()).forEach(t -> problems.add("eta.one built on " + t
-                + " (the thread that called addFeature)"));
-        assertEquals("factories and close() must run on SDK threads", List.of(), problems);
+        assertEquals("built by the caller of addFeature, before it returned", caller, fromCode.builtOn());
+        assertEquals("eta", await(eta, "addFeature(eta)"));
+        events.await(added, ClientEvent.FEATURE_READY, "eta", TIMEOUT_S);
+        int removed = events.mark();
+        client.removeFeature("eta");
+        assertTrue("closed before removeFeature returned", fromCode.isClosed());
+        assertEquals(caller, fromCode.closedOn());
+        events.await(removed, ClientEvent.FEATURE_UNAVAILABLE, "eta", TIMEOUT_S);
+
+        // close(): the caller closes every instance
+        client.close();
+        assertTrue(probe.isClosed());
+        assertEquals(caller, probe.closedOn());
+
+        // the listeners of all of it ran on SDK threads: neither the caller's nor a framework thread
+        List<String> wrong = new java.util.ArrayList<>();
+        for (Events.Entry e : events.since(mark)) {
+            frameworkOrCaller(e.thread()).forEach(t -> wrong.add(e + " on " + t));
+        }
+        assertEquals("listeners run on SDK threads", List.of(), wrong);
+        assertTrue(events.all().toString(), events.since(mark).size() >= 4);
     }
 
     /** @return why the thread is not an SDK thread: empty if it is fine */

@@ -4,7 +4,6 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -19,10 +18,7 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
-import org.osgi.framework.ServiceRegistration;
-import org.osgi.framework.hooks.service.ListenerHook;
 import org.osgi.service.condition.Condition;
 
 /** Uninstalling a bundle leaves no thread, instance, service or listener behind. */
@@ -121,44 +117,5 @@ public class LeakIT extends M800TestSupport {
 
     private static int count(ServiceReference<?>[] refs) {
         return refs == null ? 0 : refs.length;
-    }
-
-    /** Counts the service listeners a bundle has registered, through a framework listener hook. */
-    static final class ServiceListenerCounter implements ListenerHook, AutoCloseable {
-        private final Bundle owner;
-        private final Set<ListenerInfo> listeners = new HashSet<>();
-        private final ServiceRegistration<ListenerHook> registration;
-
-        ServiceListenerCounter(BundleContext context, Bundle owner) {
-            this.owner = owner;
-            this.registration = context.registerService(ListenerHook.class, this, null);
-        }
-
-        @Override
-        public synchronized void added(Collection<ListenerInfo> added) {
-            for (ListenerInfo info : added) {
-                try {
-                    if (!info.isRemoved() && info.getBundleContext().getBundle().equals(owner)) {
-                        listeners.add(info);
-                    }
-                } catch (IllegalStateException stoppedBundle) {
-                    // the listener's bundle is stopping; it is not the core's
-                }
-            }
-        }
-
-        @Override
-        public synchronized void removed(Collection<ListenerInfo> removed) {
-            listeners.removeAll(removed);
-        }
-
-        synchronized int count() {
-            return listeners.size();
-        }
-
-        @Override
-        public void close() {
-            registration.unregister();
-        }
     }
 }

@@ -179,9 +179,16 @@ public abstract class M800TestSupport {
         return awaitService(ClientFactory.class, null);
     }
 
+    /** The application every test client is: the reference server of a test class registers it. */
+    static final String CARRIER = "m800.test";
+    static final String APPLICATION_IDENTIFIER = "org.m800.sdk.itest";
+    static final String APPLICATION_KEY = "itest-key";
+    static final String APPLICATION_SECRET = "itest-secret";
+    static final String DEVELOPER_KEY = "itest-developer";
+
     protected static AppMeta appMeta() {
-        return AppMeta.builder().carrier("m800.test").applicationIdentifier("org.m800.sdk.itest")
-                .applicationKey("itest-key").applicationSecret("itest-secret").developerKey("itest-developer")
+        return AppMeta.builder().carrier(CARRIER).applicationIdentifier(APPLICATION_IDENTIFIER)
+                .applicationKey(APPLICATION_KEY).applicationSecret(APPLICATION_SECRET).developerKey(DEVELOPER_KEY)
                 .applicationVersion("0.1.0").build();
     }
 

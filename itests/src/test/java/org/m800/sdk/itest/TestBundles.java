@@ -28,6 +28,11 @@ public final class TestBundles {
     public static final String ALPHA_ALT = "alpha-alt";
     /** Feature {@code beta}, whose module needs {@code gamma.engine} that nothing provides. */
     public static final String BETA = "beta";
+    /**
+     * Feature {@code loopback}: {@code service.connect} ranked 10, a {@code CountingConnect} that answers
+     * locally instead of the core's WebSocket connection.
+     */
+    public static final String LOOPBACK = "loopback";
     /** Feature {@code broken}, whose factory throws. */
     public static final String BROKEN = "broken";
     /** A jar that is not a bundle: a manifest without any OSGi header. */
@@ -81,6 +86,7 @@ public final class TestBundles {
             build(ALPHA_ALT, null, "org.m800.sdk.itest.bundles.alphaalt");
             build(BETA, null, "org.m800.sdk.itest.bundles.beta");
             build(BROKEN, null, "org.m800.sdk.itest.bundles.broken");
+            build(LOOPBACK, null, "org.m800.sdk.itest.bundles.loopback");
             writeNotABundle(file(NOT_A_BUNDLE));
             Files.writeString(file(NOT_A_JAR), "this is not a zip file\n");
             built = true;
