@@ -72,6 +72,8 @@ final class M800Runtime implements AutoCloseable {
         p.put("m800.runtime.home", options.home().toString());
         p.put("m800.runtime.deploy", options.deploy().toString());
         p.put("m800.runtime.etc", options.etc().toString());
+        // clients made in the shell keep their state under the runtime's home, one folder each
+        p.put("m800.defaults.dataRoot", options.home().resolve("clients").toString());
         p.putAll(extra);
         return p;
     }

@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * import of Gogo because commands are plain methods.
  *
  * <p>Defaults for {@code create} come from framework properties {@code m800.defaults.<key>} (the
- * runtime sets them for its embedded server), so {@code m800:create demo} works out of the box.
+ * runtime sets them for its embedded server), so {@code m800:create demo} works out of the box; with
+ * {@code m800.defaults.dataRoot} set, a client's data directory defaults to {@code <dataRoot>/<clientId>}.
  */
 @Component(service = ShellCommands.class, immediate = true, property = {
         "osgi.command.scope=m800",
@@ -103,6 +104,10 @@ public final class ShellCommands {
             map.put(setting.substring(0, eq).strip(), setting.substring(eq + 1).strip());
         }
         map.put(ClientConfig.CLIENT_ID, clientId);
+        String dataRoot = context.getProperty(DEFAULTS_PREFIX + "dataRoot");
+        if (dataRoot != null && !map.containsKey(ClientConfig.DATA_DIRECTORY)) {
+            map.put(ClientConfig.DATA_DIRECTORY, java.nio.file.Path.of(dataRoot, clientId).toString());
+        }
         Client client = factory.create(AppMeta.fromMap(map), ClientConfig.fromMap(map));
         logs.put(client.id(), new EventLog(client));
         return "client " + client.id() + " created";
