@@ -1,0 +1,51 @@
+package org.m800.sdk.benchmarks;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The reference server in a child JVM ({@code org.m800.server.Main} from this jar's class path), so
+ * that its heap and threads are not counted as the SDK's.
+ */
+final class ServerProcess implements AutoCloseable {
+
+    private final ChildProcess process;
+    private final URI im;
+    private final URI http;
+
+    private ServerProcess(ChildProcess process, URI im, URI http) {
+        this.process = process;
+        this.im = im;
+        this.http = http;
+    }
+
+    static ServerProcess start(Path dataDirectory, String maxHeap) throws Exception {
+        ChildProcess p = ChildProcess.start(List.of(Env.javaBinary(), "-Xmx" + maxHeap, "-cp", Env.classPath(),
+                "org.m800.server.Main", "--port", "0", "--data", dataDirectory.toString()), null);
+        try {
+            p.awaitLine(l -> l.contains("M800 reference server ready"), 60_000, "reference server start");
+            String httpLine = p.awaitLine(l -> l.contains("HTTP (signUpServers"), 10_000, "server HTTP URI").text();
+            String imLine = p.awaitLine(l -> l.contains("IM (imServers)"), 10_000, "server IM URI").text();
+            URI http = URI.create(httpLine.substring(httpLine.indexOf("http")).strip());
+            URI im = URI.create(imLine.substring(imLine.indexOf("ws")).strip());
+            return new ServerProcess(p, im, http);
+        } catch (Exception | Error e) {
+            p.close();
+            throw e;
+        }
+    }
+
+    URI im() {
+        return im;
+    }
+
+    URI http() {
+        return http;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.close();
+    }
+}
