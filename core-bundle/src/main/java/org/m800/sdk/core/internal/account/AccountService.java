@@ -26,6 +26,7 @@ import org.m800.sdk.core.NotificationService;
 import org.m800.sdk.core.Profile;
 import org.m800.sdk.core.StorageService;
 import org.m800.sdk.core.Subscription;
+import org.m800.sdk.core.internal.storage.DiskQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +48,7 @@ public final class AccountService implements AccountManager, AutoCloseable {
     private final StorageService storage;
     private final ConnectService connect;
     private final Executor events;
+    private final DiskQueue disk;
     private final ScheduledExecutorService scheduler;
     private final Subscription profileEvents;
     private final List<Consumer<Profile>> profileListeners = new CopyOnWriteArrayList<>();
@@ -57,8 +59,12 @@ public final class AccountService implements AccountManager, AutoCloseable {
     private CompletableFuture<Void> refreshing;
     private boolean closed;
 
-    /** Deps: service.http, service.storage, service.connect, service.notification. */
-    public AccountService(ModuleContext ctx) {
+    /**
+     * Deps: service.http, service.storage, service.connect, service.notification. Session writes go
+     * through {@code disk}, in order, so no disk sync runs on an event thread.
+     */
+    public AccountService(ModuleContext ctx, DiskQueue disk) {
+        this.disk = disk;
         this.clientId = ctx.clientId();
         this.http = ctx.dependency(HttpService.MODULE, HttpService.class);
         this.storage = ctx.dependency(StorageService.MODULE, StorageService.class);
@@ -104,7 +110,7 @@ public final class AccountService implements AccountManager, AutoCloseable {
             body.put("verificationProof", verificationProof);
         }
         return http.post(HttpService.Endpoint.SIGN_UP, "/v1/accounts/signup", body, null, requestId())
-                .thenApply(this::adopt);
+                .thenCompose(this::adopt);
     }
 
     @Override
@@ -115,7 +121,7 @@ public final class AccountService implements AccountManager, AutoCloseable {
         }
         Map<String, Object> body = Map.of("username", user, "password", password);
         return http.post(HttpService.Endpoint.SIGN_UP, "/v1/accounts/login", body, null, requestId())
-                .thenApply(this::adopt);
+                .thenCompose(this::adopt);
     }
 
     @Override
@@ -154,8 +160,13 @@ public final class AccountService implements AccountManager, AutoCloseable {
                     if (failure == null) {
                         try {
                             StoredSession next = StoredSession.fromAnswer(answer, current.profile());
-                            store(next, current);
-                            result.complete(null);
+                            store(next, current).whenCompleteAsync((v, e) -> {
+                                if (e == null) {
+                                    result.complete(null);
+                                } else {
+                                    result.completeExceptionally(e);
+                                }
+                            }, events);
                         } catch (M800Exception e) {
                             result.completeExceptionally(e);
                         }
@@ -237,29 +248,36 @@ public final class AccountService implements AccountManager, AutoCloseable {
 
     // ------------------------------------------------------------------
 
-    private Profile adopt(Map<String, Object> answer) {
+    /** Takes a new session: connects at once, and completes with the profile once the session is on disk. */
+    private CompletableFuture<Profile> adopt(Map<String, Object> answer) {
         StoredSession next = StoredSession.fromAnswer(answer, null);
         StoredSession previous;
         synchronized (lock) {
             previous = session;
         }
-        store(next, previous);
+        CompletableFuture<Void> stored = store(next, previous);
         if (previous == null || !previous.userId().equals(next.userId()) || !previous.sessionId().equals(next.sessionId())) {
             begin(next);
         }
-        notifyProfile(next.profile());
-        return next.profile();
+        return stored.thenApplyAsync(v -> {
+            notifyProfile(next.profile());
+            return next.profile();
+        }, events);
     }
 
-    /** Replaces the session if it is still {@code expected}, and keeps the refresh timer in step. */
-    private void store(StoredSession next, StoredSession expected) {
+    /**
+     * Replaces the session if it is still {@code expected}, keeps the refresh timer in step, and queues
+     * the write; the future completes when the session is on disk.
+     */
+    private CompletableFuture<Void> store(StoredSession next, StoredSession expected) {
         synchronized (lock) {
             if (closed || session != expected) {
-                return;
+                return CompletableFuture.completedFuture(null);
             }
             session = next;
-            storage.write(SESSION_KEY, next.toBytes());
             scheduleRefresh(next);
+            byte[] bytes = next.toBytes();
+            return disk.submit(() -> storage.write(SESSION_KEY, bytes));
         }
     }
 
@@ -316,7 +334,7 @@ public final class AccountService implements AccountManager, AutoCloseable {
             }
             session = null;
             cancelRefresh();
-            storage.delete(SESSION_KEY);
+            disk.submit(() -> storage.delete(SESSION_KEY));
         }
         connect.stop(reason);
         notifyProfile(null);
@@ -326,7 +344,8 @@ public final class AccountService implements AccountManager, AutoCloseable {
         synchronized (lock) {
             if (session != null && updated.userId() != null && updated.userId().equals(session.userId())) {
                 session = session.withProfile(updated);
-                storage.write(SESSION_KEY, session.toBytes());
+                byte[] bytes = session.toBytes();
+                disk.submit(() -> storage.write(SESSION_KEY, bytes));
             }
         }
         notifyProfile(updated);

@@ -31,6 +31,7 @@ import org.m800.sdk.core.ModuleContext;
 import org.m800.sdk.core.ServerEvent;
 import org.m800.sdk.core.StorageService;
 import org.m800.sdk.core.Subscription;
+import org.m800.sdk.core.internal.storage.DiskQueue;
 import org.m800.sdk.core.internal.transport.SharedTransport;
 import org.m800.sdk.core.internal.wire.AppSigner;
 import org.m800.sdk.core.internal.wire.Json;
@@ -59,6 +60,8 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
     private final ScheduledExecutorService scheduler;
     private final Consumer<M800Exception> errors;
     private final Backoff backoff;
+    private final DiskQueue disk;
+    private final java.util.concurrent.atomic.AtomicBoolean cursorWriteQueued = new java.util.concurrent.atomic.AtomicBoolean();
     private final String idPrefix = UUID.randomUUID().toString().substring(0, 8);
     private final AtomicLong ids = new AtomicLong();
     private final List<Consumer<ConnectionStateEvent>> stateListeners = new CopyOnWriteArrayList<>();
@@ -78,10 +81,10 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
     private String cursorKey;
     private long lastReceived;
     private volatile long lastDelivered;
-    private boolean ackQueued;
 
     /** Builds the module from its context: deps are {@code service.storage}. */
-    public WebSocketConnectService(ModuleContext ctx, SharedTransport shared) {
+    public WebSocketConnectService(ModuleContext ctx, SharedTransport shared, DiskQueue disk) {
+        this.disk = disk;
         this.clientId = ctx.clientId();
         this.applicationVersion = ctx.appMeta().applicationVersion();
         this.config = ctx.config();
@@ -162,6 +165,14 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
             dropConnection("client closed");
             failAll(new M800Exception(ErrorCode.NETWORK, "the client was closed"));
             setState(ConnectionState.CLOSED, "client closed", null);
+        }
+        // the last delivered event is on disk before close returns, so a new client resumes after it
+        try {
+            disk.submit(this::persistCursorAndAck).get(5, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.warn("client {}: could not store the event cursor on close: {}", clientId, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         transport.close();
     }
@@ -470,7 +481,7 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
         }
     }
 
-    /** On the event executor: listeners, then a coalesced ack and cursor write. */
+    /** On the event executor: listeners, then a coalesced cursor write and ack. */
     private void deliver(ServerEvent event) {
         for (Consumer<ServerEvent> l : eventListeners) {
             try {
@@ -480,14 +491,17 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
             }
         }
         lastDelivered = event.seq();
-        if (!ackQueued) {
-            ackQueued = true;
-            events.execute(this::acknowledge);
+        if (cursorWriteQueued.compareAndSet(false, true)) {
+            disk.submit(this::persistCursorAndAck);
         }
     }
 
-    private void acknowledge() {
-        ackQueued = false;
+    /**
+     * On the disk thread: stores the cursor, then acknowledges it, so the server never holds an ack the
+     * client could lose. A burst of events costs one write: the newest cursor is read when the write runs.
+     */
+    private void persistCursorAndAck() {
+        cursorWriteQueued.set(false);
         long seq = lastDelivered;
         String key;
         Connection conn;
@@ -500,6 +514,7 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
                 storage.write(key, Long.toString(seq).getBytes(StandardCharsets.US_ASCII));
             } catch (M800Exception e) {
                 errors.accept(e);
+                return;
             }
         }
         if (conn != null && conn.authenticated) {
