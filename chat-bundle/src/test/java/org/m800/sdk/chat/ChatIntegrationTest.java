@@ -61,7 +61,7 @@ public class ChatIntegrationTest {
 
         b.await("four messages", r -> r.received.size() == 4);
         List<Message> got = b.receivedCopy();
-        assertEquals("hello bob", got.get(0).text());
+        assertEquals(got.toString(), "hello bob", got.get(0).text());
         assertEquals(new MessageContent.Location(22.3, 114.2, "office"), got.get(1).content());
         assertEquals(640L, (long) ((MessageContent.Media) got.get(2).content()).width());
         assertEquals("lunch?", ((MessageContent.Custom) got.get(3).content()).data().get("q"));

@@ -49,7 +49,19 @@ public class ChatResilienceTest {
                 fx.restart();
             }
         }
-        b.await("1000 messages", r -> r.received.size() >= 1000);
+        try {
+            b.await("1000 messages", r -> r.received.size() >= 1000);
+        } catch (AssertionError e) {
+            Set<String> missing = new HashSet<>(ids);
+            b.receivedCopy().forEach(m -> missing.remove(m.id()));
+            StringBuilder why = new StringBuilder(e.getMessage()).append("; missing:");
+            for (String id : missing) {
+                why.append(' ').append(chat(alice).message(id).map(Message::toString).orElse(id + " NOT IN STORE"))
+                        .append(" bob has: ").append(chat(bob).message(id).isPresent());
+            }
+            why.append("; alice outbox ").append(chat(alice).outbox().size());
+            throw new AssertionError(why.toString());
+        }
         assertExactlyOnceInOrder(b.receivedCopy(), ids);
         // the sender's outbox drains; the local histories agree
         Recorder a = new Recorder();

@@ -555,6 +555,9 @@ public final class ChatManagerImpl implements ChatManager, AutoCloseable {
                     }
                     n.content = Codec.map(d.get("content"));
                     n.editedAt = Codec.num(d.get("editedAt"));
+                    if (n.editedAt == m.editedAt && n.content.equals(m.content)) {
+                        return;
+                    }
                 }
                 case DELETED -> {
                     if (m.deleted()) {
