@@ -275,10 +275,13 @@ public final class AccountService {
         long now = clock.millis();
         long accessExp = now + Limits.ACCESS_TOKEN_LIFETIME.toMillis();
         long refreshExp = now + Limits.REFRESH_TOKEN_LIFETIME.toMillis();
+        // A new session starts acknowledged at the user's newest event: its first hello (which has no
+        // lastSeq yet) then replays every event since the log-in, not only those after the hello.
+        long startSeq = events.head(userId);
         database.inTransaction(c -> {
             try (PreparedStatement p = c.prepareStatement("INSERT INTO login_sessions (id, account_id, app_key, "
                     + "access_hash, access_expires_at, refresh_hash, refresh_expires_at, acked_seq, created_at) "
-                    + "VALUES (?, ?, ?, ?, ?, ?, ?, -1, ?)")) {
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, " + startSeq + ", ?)")) {
                 p.setString(1, sessionId);
                 p.setString(2, userId);
                 p.setString(3, app.applicationKey());
