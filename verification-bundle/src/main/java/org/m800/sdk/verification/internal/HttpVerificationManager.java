@@ -42,9 +42,16 @@ public final class HttpVerificationManager implements VerificationManager, AutoC
     private final String clientId;
     private final Set<CompletableFuture<?>> pending = ConcurrentHashMap.newKeySet();
     private final List<VerificationSessionImpl> sessions = new CopyOnWriteArrayList<>();
+    private final java.util.function.Consumer<HttpVerificationManager> onClose;
+    private final java.time.Duration requestTimeout;
     private volatile boolean closed;
 
-    public HttpVerificationManager(ModuleContext ctx) {
+    /**
+     * @param onClose told when the instance closes
+     */
+    public HttpVerificationManager(ModuleContext ctx, java.util.function.Consumer<HttpVerificationManager> onClose) {
+        this.onClose = onClose;
+        this.requestTimeout = ctx.config().requestTimeout();
         this.http = ctx.dependency(HttpService.MODULE, HttpService.class);
         this.events = ctx.eventExecutor();
         this.scheduler = ctx.scheduler();
@@ -127,6 +134,20 @@ public final class HttpVerificationManager implements VerificationManager, AutoC
                 null);
     }
 
+    /** @return the client's request timeout */
+    public java.time.Duration requestTimeout() {
+        return requestTimeout;
+    }
+
+    /**
+     * Reads the development outbox of the verification server (docs/protocol.md 11.7), for the shell.
+     *
+     * @param body {@code phoneNumber} and {@code limit}, both optional
+     */
+    public CompletableFuture<Map<String, Object>> outbox(Map<String, ?> body) {
+        return post("outbox", body, -1);
+    }
+
     boolean isClosed() {
         return closed;
     }
@@ -147,6 +168,7 @@ public final class HttpVerificationManager implements VerificationManager, AutoC
     @Override
     public void close() {
         closed = true;
+        onClose.accept(this);
         sessions.forEach(VerificationSessionImpl::stopTimers);
         List<CompletableFuture<?>> calls = List.copyOf(pending);
         pending.clear();

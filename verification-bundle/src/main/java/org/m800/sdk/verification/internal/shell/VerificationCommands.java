@@ -14,11 +14,12 @@ import java.util.concurrent.TimeoutException;
 import org.m800.sdk.core.Client;
 import org.m800.sdk.core.ClientFactory;
 import org.m800.sdk.core.ErrorCode;
-import org.m800.sdk.core.HttpService;
 import org.m800.sdk.core.M800Exception;
-import org.m800.sdk.verification.VerificationManager;
 import org.m800.sdk.verification.VerificationMethod;
 import org.m800.sdk.verification.VerificationSession;
+import org.m800.sdk.core.FeatureBundle;
+import org.m800.sdk.verification.internal.HttpVerificationManager;
+import org.m800.sdk.verification.internal.VerificationFeature;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
@@ -36,8 +37,11 @@ import org.osgi.service.component.annotations.Reference;
  * m800:verify demo +447400123456 sms en-GB
  * m800:verifyoutbox demo          (the development outbox shows the code)
  * m800:verifycheck demo 123456    (prints the proof)
- * m800:signup demo alice "correct horse"   (uses the proof when the server requires one: see verifysignup)
  * </pre>
+ *
+ * <p>{@code m800:verifysignup} signs up with the proof; it needs the {@code Client} object, which this
+ * bundle sees for clients configured in {@code etc/} (they are services), not for those of
+ * {@code m800:create} (the client factory is bundle-scoped).
  */
 @Component(service = VerificationCommands.class, immediate = true, property = {
         "osgi.command.scope=m800",
@@ -52,14 +56,22 @@ public final class VerificationCommands {
 
     private final BundleContext context;
     private final ClientFactory factory;
+    private final VerificationFeature feature;
     /** The last session each client started from the shell. */
     private final Map<String, VerificationSession> last = new ConcurrentHashMap<>();
 
-    /** Called by Declarative Services. */
+    /**
+     * Called by Declarative Services. The client factory service is bundle-scoped, so clients made by
+     * another bundle (such as {@code m800:create}) are found through this bundle's feature, which
+     * builds the verification module of every client.
+     */
     @Activate
-    public VerificationCommands(BundleContext context, @Reference ClientFactory factory) {
+    public VerificationCommands(BundleContext context, @Reference ClientFactory factory,
+            @Reference(target = "(component.name=org.m800.sdk.verification.internal.VerificationFeature)")
+            FeatureBundle feature) {
         this.context = context;
         this.factory = factory;
+        this.feature = (VerificationFeature) feature;
     }
 
     @Deactivate
@@ -69,10 +81,10 @@ public final class VerificationCommands {
 
     /** {@code m800:verify <clientId> <number> [sms|voice|flash] [locale]}: starts a verification. */
     public String verify(String clientId, String number, String... options) throws InterruptedException {
-        Client client = client(clientId);
+        HttpVerificationManager manager = manager(clientId);
         VerificationMethod method = options.length > 0 ? method(options[0]) : VerificationMethod.SMS;
         Locale locale = options.length > 1 ? Locale.forLanguageTag(options[1]) : null;
-        VerificationSession s = join(manager(client).start(number, method, locale), client);
+        VerificationSession s = join(manager.start(number, method, locale), manager);
         last.put(clientId, s);
         return "verification " + s.id() + " of " + s.phoneNumber() + " by " + s.method() + ": " + s.status()
                 + ", " + s.codeLength() + "-digit code, expires " + s.expiresAt()
@@ -81,31 +93,30 @@ public final class VerificationCommands {
 
     /** {@code m800:verifycheck <clientId> <code>}: checks a code of the last verification; prints the proof. */
     public String verifycheck(String clientId, String code) throws InterruptedException {
-        Client client = client(clientId);
         VerificationSession s = session(clientId);
         String proof = join(s.method() == VerificationMethod.FLASH_CALL && code.startsWith("+")
-                ? s.checkIncomingCall(code) : s.check(code), client);
+                ? s.checkIncomingCall(code) : s.check(code), manager(clientId));
         return "verified " + s.phoneNumber() + "; proof " + proof;
     }
 
     /** {@code m800:verifyresend <clientId>}: sends a new code for the last verification. */
     public String verifyresend(String clientId) throws InterruptedException {
         VerificationSession s = session(clientId);
-        join(s.resend(), client(clientId));
+        join(s.resend(), manager(clientId));
         return "resent: " + s.status() + ", expires " + s.expiresAt();
     }
 
     /** {@code m800:verifycancel <clientId>}: cancels the last verification. */
     public String verifycancel(String clientId) throws InterruptedException {
         VerificationSession s = session(clientId);
-        join(s.cancel(), client(clientId));
+        join(s.cancel(), manager(clientId));
         return "cancelled " + s.id();
     }
 
     /** {@code m800:verifystatus <clientId>}: the server's status of the last verification. */
     public String verifystatus(String clientId) throws InterruptedException {
         VerificationSession s = session(clientId);
-        return s.id() + " " + s.phoneNumber() + " " + s.method() + ": " + join(s.refresh(), client(clientId))
+        return s.id() + " " + s.phoneNumber() + " " + s.method() + ": " + join(s.refresh(), manager(clientId))
                 + ", " + s.attemptsLeft() + " attempts left, expires " + s.expiresAt();
     }
 
@@ -118,7 +129,7 @@ public final class VerificationCommands {
         String proof = session(clientId).proof().orElseThrow(() -> new M800Exception(ErrorCode.ILLEGAL_STATE,
                 "the last verification of " + clientId + " is not verified; run m800:verifycheck first"));
         var profile = join(client.require(org.m800.sdk.core.AccountManager.class).signUp(username, password, null, proof),
-                client);
+                manager(clientId));
         return "signed up and logged in as " + profile.username() + " (" + profile.userId() + ") with a verified number";
     }
 
@@ -127,14 +138,13 @@ public final class VerificationCommands {
      * client's verification server (its loopback-only admin route), for the client's application.
      */
     public String verifyoutbox(String clientId, String... number) throws InterruptedException {
-        Client client = client(clientId);
+        HttpVerificationManager manager = manager(clientId);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("limit", 10);
         if (number.length > 0) {
-            body.put("phoneNumber", manager(client).normalize(number[0], null, VerificationMethod.VOICE_CALL));
+            body.put("phoneNumber", manager.normalize(number[0], null, VerificationMethod.VOICE_CALL));
         }
-        Map<String, Object> answer = join(client.require(HttpService.class).post(HttpService.Endpoint.VERIFICATION,
-                "/v1/verification/outbox", body, null, null), client);
+        Map<String, Object> answer = join(manager.outbox(body), manager);
         Object deliveries = answer.get("deliveries");
         List<String> lines = new ArrayList<>();
         if (deliveries instanceof List<?> list) {
@@ -167,14 +177,15 @@ public final class VerificationCommands {
         return s;
     }
 
-    private static VerificationManager manager(Client client) {
-        return client.module(VerificationManager.MODULE, VerificationManager.class)
-                .orElseThrow(() -> new M800Exception(ErrorCode.FEATURE_UNAVAILABLE, "the verification feature is not "
-                        + "ready in client " + client.id() + "; m800:status " + client.id() + " tells why"));
+    private HttpVerificationManager manager(String clientId) {
+        return feature.manager(clientId).orElseThrow(() -> new M800Exception(ErrorCode.FEATURE_UNAVAILABLE,
+                "the verification feature is not ready in a client " + clientId + "; m800:clients lists the clients, "
+                        + "m800:status " + clientId + " tells what a feature waits for"));
     }
 
-    private static <T> T join(CompletableFuture<T> future, Client client) throws InterruptedException {
-        long timeout = client.config().requestTimeout().toMillis() * 2;
+    private static <T> T join(CompletableFuture<T> future, HttpVerificationManager manager)
+            throws InterruptedException {
+        long timeout = manager.requestTimeout().toMillis() * 2;
         try {
             return future.get(timeout, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
@@ -206,6 +217,7 @@ public final class VerificationCommands {
         } catch (InvalidSyntaxException impossible) {
             throw new IllegalStateException(impossible);
         }
-        throw new M800Exception(ErrorCode.NOT_FOUND, "no client " + id + "; m800:clients lists them");
+        throw new M800Exception(ErrorCode.NOT_FOUND, "client " + id + " is not visible to this command (only "
+                + "clients configured in etc/ are); sign up in code with AccountManager.signUp(..., proof)");
     }
 }
