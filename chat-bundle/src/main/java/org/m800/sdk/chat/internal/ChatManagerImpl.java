@@ -72,6 +72,10 @@ public final class ChatManagerImpl implements ChatManager, AutoCloseable {
     private final java.nio.file.Path dataDirectory;
     private final List<ChatListener> listeners = new CopyOnWriteArrayList<>();
     private final List<Subscription> subscriptions = new ArrayList<>();
+    /**
+     * Guards the fields below. Lock order: {@code lock} before a store's monitor, never the other way
+     * round (pump holds both; code holding a store's monitor must not call anything that takes lock).
+     */
     private final Object lock = new Object();
     /** Acceptance futures of messages sent by this instance. */
     private final Map<String, CompletableFuture<Message>> waiting = new ConcurrentHashMap<>();
@@ -410,6 +414,7 @@ public final class ChatManagerImpl implements ChatManager, AutoCloseable {
         String sender = String.valueOf(d.get("senderId"));
         boolean fetchConversation = false;
         boolean acceptOwn = false;
+        boolean fromOthers = false;
         synchronized (s) {
             ChatStore.Msg known = s.byId.get(id);
             if (known != null) {
@@ -444,10 +449,11 @@ public final class ChatManagerImpl implements ChatManager, AutoCloseable {
                 s.save(m);
                 Message received = toMessage(s, c, m);
                 emit(l -> l.messageReceived(received));
-                if (!sender.equals(s.userId)) {
-                    deliveredLater(convId, seq);
-                }
+                fromOthers = !sender.equals(s.userId);
             }
+        }
+        if (fromOthers) {
+            deliveredLater(convId, seq);
         }
         if (acceptOwn) {
             accept(id, seq, ts);
