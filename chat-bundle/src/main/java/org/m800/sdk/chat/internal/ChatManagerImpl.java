@@ -11,8 +11,10 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -527,8 +529,12 @@ public final class ChatManagerImpl implements ChatManager, AutoCloseable {
                     long oldRead = c.othersRead;
                     c.othersDelivered = newDelivered;
                     c.othersRead = newRead;
-                    for (ChatStore.Msg m : c.bySeq.subMap(oldRead, false, newDelivered, true).values()) {
-                        if (m.sender.equals(s.userId) && (m.seq > oldDelivered || m.seq <= newRead)) {
+                    // only the messages whose state moves: (oldDelivered, newDelivered] and (oldRead, newRead]
+                    NavigableMap<Long, ChatStore.Msg> changed = new TreeMap<>(
+                            c.bySeq.subMap(oldDelivered, false, newDelivered, true));
+                    changed.putAll(c.bySeq.subMap(oldRead, false, newRead, true));
+                    for (ChatStore.Msg m : changed.values()) {
+                        if (m.sender.equals(s.userId)) {
                             moved.add(toMessage(s, c, m));
                         }
                     }

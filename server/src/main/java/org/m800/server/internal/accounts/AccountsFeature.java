@@ -23,7 +23,9 @@ public final class AccountsFeature implements ServerFeature {
     @Override
     public List<Migration> migrations() {
         return List.of(new Migration(1, "accounts, sessions, event log, request log, nonces",
-                "/org/m800/server/internal/db/core/V1__core.sql"));
+                "/org/m800/server/internal/db/core/V1__core.sql"),
+                new Migration(2, "the event log's head is its newest seq (event_heads dropped)",
+                        "/org/m800/server/internal/db/core/V2__event_heads.sql"));
     }
 
     @Override

@@ -17,7 +17,10 @@ import org.m800.server.internal.wire.Json;
 /**
  * The persisted per-user event log (docs/protocol.md section 8) and its live fan-out. Appending,
  * replaying and attaching for one user happen under one lock per user stripe, so a connection that
- * attaches gets every event exactly once: the replay and then the live ones, in order. Thread-safe.
+ * attaches gets every event exactly once: the replay and then the live ones, in order. A user's head
+ * (newest seq) is the largest seq in {@code events}; events are never deleted, so it only grows, and
+ * it is kept in memory after the first use. This server must be the only writer of its database.
+ * Thread-safe.
  */
 public final class EventLog {
     private static final int STRIPES = 64;
@@ -26,6 +29,8 @@ public final class EventLog {
     private final Clock clock;
     private final Object[] locks = new Object[STRIPES];
     private final ConcurrentHashMap<String, Set<EventSink>> live = new ConcurrentHashMap<>();
+    /** Newest seq per user, loaded on first use; written under the user's stripe lock. */
+    private final ConcurrentHashMap<String, Long> heads = new ConcurrentHashMap<>();
 
     public EventLog(Database database, Clock clock) {
         this.database = database;
@@ -50,34 +55,20 @@ public final class EventLog {
         long now = clock.millis();
         Event event;
         synchronized (lock(userId)) {
-            event = database.inTransaction(c -> {
-                long seq = head(c, userId) + 1;
-                if (seq == 1) {
-                    try (PreparedStatement p = c.prepareStatement(
-                            "INSERT INTO event_heads (user_id, last_seq) VALUES (?, ?)")) {
-                        p.setString(1, userId);
-                        p.setLong(2, seq);
-                        p.executeUpdate();
-                    }
-                } else {
-                    try (PreparedStatement p = c.prepareStatement(
-                            "UPDATE event_heads SET last_seq = ? WHERE user_id = ?")) {
-                        p.setLong(1, seq);
-                        p.setString(2, userId);
-                        p.executeUpdate();
-                    }
-                }
-                try (PreparedStatement p = c.prepareStatement("INSERT INTO events "
-                        + "(user_id, seq, event_type, event_data, created_at) VALUES (?, ?, ?, ?, ?)")) {
-                    p.setString(1, userId);
-                    p.setLong(2, seq);
-                    p.setString(3, type);
-                    p.setString(4, json);
-                    p.setLong(5, now);
-                    p.executeUpdate();
-                }
-                return new Event(userId, seq, type, json, now);
-            });
+            long seq = headLocked(userId) + 1;
+            // one INSERT, atomic by itself: the head is the newest seq in the log, kept in memory
+            try (Connection c = database.connection();
+                    PreparedStatement p = c.prepareStatement("INSERT INTO events "
+                            + "(user_id, seq, event_type, event_data, created_at) VALUES (?, ?, ?, ?, ?)")) {
+                p.setString(1, userId);
+                p.setLong(2, seq);
+                p.setString(3, type);
+                p.setString(4, json);
+                p.setLong(5, now);
+                p.executeUpdate();
+            }
+            heads.put(userId, seq);
+            event = new Event(userId, seq, type, json, now);
             Set<EventSink> sinks = live.get(userId);
             if (sinks != null) {
                 for (EventSink sink : sinks) {
@@ -94,12 +85,10 @@ public final class EventLog {
      */
     public void attach(String userId, EventSink sink, ResumePlan plan) throws SQLException {
         synchronized (lock(userId)) {
+            long head = headLocked(userId);
+            long from = plan.resumeFrom(head);
             List<Event> replay;
-            long head;
-            long from;
             try (Connection c = database.connection()) {
-                head = head(c, userId);
-                from = plan.resumeFrom(head);
                 replay = readAfter(c, userId, from);
             }
             plan.started(head, from);
@@ -125,18 +114,27 @@ public final class EventLog {
 
     /** @return the user's newest seq, 0 if the log is empty */
     public long head(String userId) throws SQLException {
-        try (Connection c = database.connection()) {
-            return head(c, userId);
+        synchronized (lock(userId)) {
+            return headLocked(userId);
         }
     }
 
-    private static long head(Connection c, String userId) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement("SELECT last_seq FROM event_heads WHERE user_id = ?")) {
+    /** Caller holds the user's stripe lock. */
+    private long headLocked(String userId) throws SQLException {
+        Long cached = heads.get(userId);
+        if (cached != null) {
+            return cached;
+        }
+        long head;
+        try (Connection c = database.connection();
+                PreparedStatement p = c.prepareStatement("SELECT MAX(seq) FROM events WHERE user_id = ?")) {
             p.setString(1, userId);
             try (ResultSet r = p.executeQuery()) {
-                return r.next() ? r.getLong(1) : 0;
+                head = r.next() ? r.getLong(1) : 0;
             }
         }
+        heads.put(userId, head);
+        return head;
     }
 
     private static List<Event> readAfter(Connection c, String userId, long after) throws SQLException {
