@@ -150,7 +150,7 @@ final class HoldingProxy implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         List<Thread> toJoin;
         synchronized (lock) {
             closed = true;
@@ -162,7 +162,12 @@ final class HoldingProxy implements AutoCloseable {
         }
         toJoin.add(acceptor);
         for (Thread t : toJoin) {
-            t.join(TimeUnit.SECONDS.toMillis(5));
+            try {
+                t.join(TimeUnit.SECONDS.toMillis(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted while the proxy closed", e);
+            }
             if (t.isAlive()) {
                 throw new AssertionError(t.getName() + " of the proxy did not end");
             }
