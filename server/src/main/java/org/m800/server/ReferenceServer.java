@@ -160,6 +160,7 @@ public final class ReferenceServer implements AutoCloseable {
         private Path keyStore;
         private String keyStorePassword;
         private java.time.Clock clock;
+        private java.time.Duration idleTimeout;
 
         private Builder() {
         }
@@ -244,6 +245,23 @@ public final class ReferenceServer implements AutoCloseable {
         }
 
         /**
+         * How long a WebSocket connection may stay without receiving a frame before the server drops it
+         * as dead (docs/protocol.md 7.3); default 60 s. A user whose last connection is dropped goes
+         * offline (presence) within this time plus at most one second. Clients must send a frame more
+         * often (their heartbeat interval must be shorter); tests shorten it to see dead connections
+         * leave in seconds.
+         *
+         * @throws IllegalArgumentException if not positive
+         */
+        public Builder idleTimeout(java.time.Duration value) {
+            if (value != null && (value.isNegative() || value.isZero())) {
+                throw new IllegalArgumentException("idleTimeout must be positive, was " + value);
+            }
+            this.idleTimeout = value;
+            return this;
+        }
+
+        /**
          * @throws IllegalArgumentException if neither a data directory nor a JDBC URL is set, no
          *         application is registered, two differ under one key, or the applications file is bad
          * @throws java.io.UncheckedIOException if the data directory cannot be created or the file read
@@ -286,7 +304,7 @@ public final class ReferenceServer implements AutoCloseable {
                 throw new IllegalArgumentException("no application is registered");
             }
             return new ReferenceServer(new ServerSettings(host, port, url, jdbcUser, jdbcPassword,
-                    List.copyOf(apps.values()), keyStore, keyStorePassword, clock));
+                    List.copyOf(apps.values()), keyStore, keyStorePassword, clock, idleTimeout));
         }
     }
 }

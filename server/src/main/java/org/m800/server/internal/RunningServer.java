@@ -44,8 +44,10 @@ public final class RunningServer implements AutoCloseable {
 
     /** The features of the server, in installation order. Feature issues add theirs here. */
     static List<ServerFeature> features() {
-        return List.of(new AccountsFeature(), new org.m800.server.internal.chat.ChatFeature(),
-                new org.m800.server.internal.verification.VerificationFeature());
+        org.m800.server.internal.chat.ChatFeature chat = new org.m800.server.internal.chat.ChatFeature();
+        // contacts after verification (it reads the verified numbers) and with chat (it supplies the block list)
+        return List.of(new AccountsFeature(), chat, new org.m800.server.internal.verification.VerificationFeature(),
+                new org.m800.server.internal.contacts.ContactsFeature(chat));
     }
 
     private final AtomicBoolean ready = new AtomicBoolean();
@@ -99,21 +101,22 @@ public final class RunningServer implements AutoCloseable {
         HandlerRegistry call = new HandlerRegistry();
         HttpRoutes routes = new HttpRoutes();
         FeatureContext featureContext = new FeatureContext(database, events, accounts, im, call, routes, scheduler,
-                clock);
+                clock, connections);
         for (ServerFeature feature : features()) {
             migrations.apply(feature.name(), feature.migrations());
             feature.install(featureContext);
         }
 
+        long idleMs = settings.idleTimeout().toMillis();
         WsServices imServices = new WsServices(IM_PATH, true, im, appAuth, accounts, events, requests, connections,
-                scheduler);
+                scheduler, settings.idleTimeout());
         WsServices callServices = new WsServices(CALL_PATH, false, call, appAuth, accounts, events, requests,
-                connections, scheduler);
+                connections, scheduler, settings.idleTimeout());
         ContextHandler context = new ContextHandler("/");
         WebSocketUpgradeHandler ws = WebSocketUpgradeHandler.from(jetty, context, container -> {
             container.setMaxTextMessageSize(Limits.MAX_FRAME_BYTES);
             container.setMaxBinaryMessageSize(Limits.MAX_FRAME_BYTES);
-            container.setIdleTimeout(Limits.IDLE_TIMEOUT);
+            container.setIdleTimeout(settings.idleTimeout());
             container.addMapping(IM_PATH, (request, response, callback) -> new WsConnection(imServices));
             container.addMapping(CALL_PATH, (request, response, callback) -> new WsConnection(callServices));
         });
@@ -131,6 +134,16 @@ public final class RunningServer implements AutoCloseable {
                 LOG.warn("Housekeeping failed", e);
             }
         }, 1, 1, TimeUnit.MINUTES);
+        // liveness (docs/protocol.md 7.3): a connection silent for idleTimeout is dropped without a close
+        // handshake, so presence sees a dead device go offline within idleTimeout + the sweep period
+        long sweepMs = Math.max(50, Math.min(1_000, idleMs / 4));
+        scheduler.scheduleWithFixedDelay(() -> {
+            try {
+                connections.dropSilent(idleMs);
+            } catch (RuntimeException e) {
+                LOG.warn("Liveness sweep failed", e);
+            }
+        }, sweepMs, sweepMs, TimeUnit.MILLISECONDS);
     }
 
     /**

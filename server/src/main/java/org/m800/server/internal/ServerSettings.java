@@ -2,8 +2,10 @@ package org.m800.server.internal;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import org.m800.server.ApplicationRegistration;
+import org.m800.server.internal.wire.Limits;
 
 /**
  * Everything the server needs to start, checked by the public builder.
@@ -17,12 +19,22 @@ import org.m800.server.ApplicationRegistration;
  * @param keyStore a PKCS12/JKS key store for TLS, or null for plain HTTP/WS
  * @param keyStorePassword the key store's password, or null
  * @param clock the server's clock (tests move it forward to expire codes); null for the system clock
+ * @param idleTimeout a WebSocket that receives no frame for this long is dropped (docs/protocol.md 7.3);
+ *        null for {@link Limits#IDLE_TIMEOUT}
  */
 public record ServerSettings(String host, int port, String jdbcUrl, String jdbcUser, String jdbcPassword,
-        List<ApplicationRegistration> applications, Path keyStore, String keyStorePassword, Clock clock) {
+        List<ApplicationRegistration> applications, Path keyStore, String keyStorePassword, Clock clock,
+        Duration idleTimeout) {
 
     public ServerSettings {
         clock = clock == null ? Clock.systemUTC() : clock;
+        idleTimeout = idleTimeout == null ? Limits.IDLE_TIMEOUT : idleTimeout;
+    }
+
+    /** Settings with the default idle timeout. */
+    public ServerSettings(String host, int port, String jdbcUrl, String jdbcUser, String jdbcPassword,
+            List<ApplicationRegistration> applications, Path keyStore, String keyStorePassword, Clock clock) {
+        this(host, port, jdbcUrl, jdbcUser, jdbcPassword, applications, keyStore, keyStorePassword, clock, null);
     }
 
     /** Settings with the system clock. */

@@ -6,6 +6,7 @@ import org.m800.server.internal.accounts.AccountService;
 import org.m800.server.internal.db.Database;
 import org.m800.server.internal.events.EventLog;
 import org.m800.server.internal.http.HttpRoutes;
+import org.m800.server.internal.ws.ConnectionRegistry;
 import org.m800.server.internal.ws.HandlerRegistry;
 
 /**
@@ -19,8 +20,9 @@ import org.m800.server.internal.ws.HandlerRegistry;
  * @param httpRoutes routes of the HTTP API (application authentication is done before a route runs)
  * @param scheduler the server's scheduler for periodic work; tasks must be short
  * @param clock the server's clock
+ * @param connections the authenticated WebSocket connections: listen to them come and go (presence)
  */
 public record FeatureContext(Database database, EventLog events, AccountService accounts,
         HandlerRegistry imHandlers, HandlerRegistry callHandlers, HttpRoutes httpRoutes,
-        ScheduledExecutorService scheduler, Clock clock) {
+        ScheduledExecutorService scheduler, Clock clock, ConnectionRegistry connections) {
 }

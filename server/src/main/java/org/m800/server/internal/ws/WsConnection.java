@@ -42,6 +42,8 @@ public final class WsConnection implements Session.Listener.AutoDemanding, Event
     private volatile Outbox outbox;
     private volatile RequestContext context;
     private volatile ScheduledFuture<?> helloDeadline;
+    /** When the last frame arrived (System.nanoTime), for the liveness check of {@link ConnectionRegistry#dropSilent}. */
+    private volatile long lastFrameNanos = System.nanoTime();
     private int protocolErrors;
 
     public WsConnection(WsServices services) {
@@ -61,6 +63,7 @@ public final class WsConnection implements Session.Listener.AutoDemanding, Event
 
     @Override
     public void onWebSocketText(String text) {
+        lastFrameNanos = System.nanoTime();
         try {
             onFrame(text);
         } catch (RuntimeException e) {
@@ -71,6 +74,7 @@ public final class WsConnection implements Session.Listener.AutoDemanding, Event
 
     @Override
     public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
+        lastFrameNanos = System.nanoTime();
         callback.succeed();
         close(1003, "binary not supported");
     }
@@ -103,6 +107,30 @@ public final class WsConnection implements Session.Listener.AutoDemanding, Event
             services.events().detach(c.userId(), this);
             services.connections().remove(c.sessionId(), this);
         }
+    }
+
+    /** @return the authenticated user, or null before the hello */
+    String userId() {
+        RequestContext c = context;
+        return c == null ? null : c.userId();
+    }
+
+    /** @return the endpoint's path */
+    String path() {
+        return services.path();
+    }
+
+    long lastFrameNanos() {
+        return lastFrameNanos;
+    }
+
+    /** Drops the connection at once, without a close handshake (the peer is presumed dead). Any thread. */
+    void drop() {
+        Session s = session;
+        if (s != null) {
+            s.disconnect();
+        }
+        release();
     }
 
     /** Closes after the frames already queued. Any thread. */
@@ -297,8 +325,9 @@ public final class WsConnection implements Session.Listener.AutoDemanding, Event
         w.put("lastSeq", head);
         w.put("resumeFrom", resumeFrom);
         w.put("gap", false);
-        w.put("heartbeatIntervalMs", Limits.HEARTBEAT_INTERVAL.toMillis());
-        w.put("idleTimeoutMs", Limits.IDLE_TIMEOUT.toMillis());
+        long idle = services.idleTimeout().toMillis();
+        w.put("heartbeatIntervalMs", Math.min(Limits.HEARTBEAT_INTERVAL.toMillis(), Math.max(1, idle / 3)));
+        w.put("idleTimeoutMs", idle);
         ObjectNode limits = w.putObject("limits");
         limits.put("maxFrameBytes", Limits.MAX_FRAME_BYTES);
         limits.put("maxRequestIdChars", 64);

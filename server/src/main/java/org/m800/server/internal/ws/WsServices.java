@@ -12,8 +12,9 @@ import org.m800.server.internal.requests.RequestLog;
  * @param path the endpoint's path ({@code /v1/im}), part of the hello signature
  * @param deliversEvents whether connections of this endpoint attach to the user's event log
  * @param handlers the endpoint's request handlers
+ * @param idleTimeout a connection that receives no frame for this long is closed (docs/protocol.md 7.3)
  */
 public record WsServices(String path, boolean deliversEvents, HandlerRegistry handlers, AppAuthenticator appAuth,
         AccountService accounts, EventLog events, RequestLog requests, ConnectionRegistry connections,
-        ScheduledExecutorService scheduler) {
+        ScheduledExecutorService scheduler, java.time.Duration idleTimeout) {
 }
