@@ -19,7 +19,6 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.m800.sdk.chat.ChatListener;
 import org.m800.sdk.chat.ChatManager;
 import org.m800.sdk.chat.Conversation;
 import org.m800.sdk.chat.HistoryPage;
@@ -214,35 +213,9 @@ public class ChatFeatureIT extends ServerTestSupport {
     /*
      * Members of this class must not name a type of the chat API in their signatures (lambdas
      * included), and its methods must not pass one where the verifier would have to load it: JUnit
-     * reads and links the class before the bundle is installed. The nested classes below are loaded
-     * only once it is.
+     * reads and links the class before the bundle is installed. The nested class below (and
+     * ChatInbox) are loaded only once it is.
      */
-
-    /** What one chat listener heard, with a sync point. */
-    private static final class Inbox implements ChatListener {
-        private final Recorder<Message> received;
-
-        Inbox(String what) {
-            received = new Recorder<>("message received by " + what);
-        }
-
-        @Override
-        public void messageReceived(Message message) {
-            received.accept(message);
-        }
-
-        Message await(int mark, String id) throws InterruptedException {
-            return received.await(mark, "with id " + id, m -> m.id().equals(id), TIMEOUT_S).value();
-        }
-
-        long count(String id) {
-            return received.valuesSince(0).stream().filter(m -> m.id().equals(id)).count();
-        }
-
-        List<String> ids() {
-            return received.valuesSince(0).stream().map(Message::id).collect(Collectors.toList());
-        }
-    }
 
     /** The part of the test that uses the chat API. */
     private final class WithTheFeature {
@@ -253,8 +226,8 @@ public class ChatFeatureIT extends ServerTestSupport {
         private final ChatManager annChat;
         private final ChatManager benChat;
         /** Listeners of the first instances; they must hear nothing once the bundle stopped. */
-        private final Inbox annFirst = new Inbox("ann's first chat");
-        private final Inbox benFirst = new Inbox("ben's first chat");
+        private final ChatInbox annFirst = new ChatInbox("ann's first chat");
+        private final ChatInbox benFirst = new ChatInbox("ben's first chat");
         private Conversation direct;
         private Message hello;
         private Message second;
@@ -317,8 +290,8 @@ public class ChatFeatureIT extends ServerTestSupport {
             ChatManager annAgain = ann.require(ChatManager.class);
             ChatManager benAgain = ben.require(ChatManager.class);
             assertNotSame("a new instance", annChat, annAgain);
-            Inbox annNow = new Inbox("ann's chat after the restart");
-            Inbox benNow = new Inbox("ben's chat after the restart");
+            ChatInbox annNow = new ChatInbox("ann's chat after the restart");
+            ChatInbox benNow = new ChatInbox("ben's chat after the restart");
             afterTest(annAgain.addListener(annNow));
             afterTest(benAgain.addListener(benNow));
 

@@ -1,0 +1,38 @@
+package org.m800.sdk.itest;
+
+import java.util.List;
+import java.util.stream.Collectors;
+import org.m800.sdk.chat.ChatListener;
+import org.m800.sdk.chat.Message;
+
+/**
+ * The messages one {@link ChatListener} was told, in order, with a sync point. Loaded only once the
+ * chat bundle is installed (the framework starts without the chat API).
+ */
+final class ChatInbox implements ChatListener {
+    private final Recorder<Message> received;
+
+    ChatInbox(String what) {
+        received = new Recorder<>("message received by " + what);
+    }
+
+    @Override
+    public void messageReceived(Message message) {
+        received.accept(message);
+    }
+
+    /** Waits (at most {@link M800TestSupport#TIMEOUT_S}) for the message with that id, told at or after the mark. */
+    Message await(int mark, String id) throws InterruptedException {
+        return received.await(mark, "with id " + id, m -> m.id().equals(id), M800TestSupport.TIMEOUT_S).value();
+    }
+
+    /** @return how many times the message with that id was told */
+    long count(String id) {
+        return received.valuesSince(0).stream().filter(m -> m.id().equals(id)).count();
+    }
+
+    /** @return the ids of the messages told, in order */
+    List<String> ids() {
+        return received.valuesSince(0).stream().map(Message::id).collect(Collectors.toList());
+    }
+}
