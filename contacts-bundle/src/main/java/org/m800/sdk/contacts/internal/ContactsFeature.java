@@ -1,0 +1,84 @@
+package org.m800.sdk.contacts.internal;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.m800.sdk.contacts.ContactManager;
+import org.m800.sdk.core.AccountManager;
+import org.m800.sdk.core.ConnectService;
+import org.m800.sdk.core.FeatureBundle;
+import org.m800.sdk.core.ModuleDefinition;
+import org.m800.sdk.core.NotificationService;
+import org.m800.sdk.core.StorageService;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Modified;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code contacts} feature: the module {@value ContactManager#MODULE}. Registered as a service in
+ * OSGi (configured by the PID {@value ContactManager#CONFIGURATION_PID}, key
+ * {@value ContactManager#DEFAULT_REGION_KEY}, changed live) and listed for
+ * {@link java.util.ServiceLoader} on a plain class path (system property
+ * {@code m800.contacts.defaultRegion}).
+ */
+@Component(service = FeatureBundle.class, configurationPid = ContactManager.CONFIGURATION_PID,
+        configurationPolicy = ConfigurationPolicy.OPTIONAL, property = {
+            FeatureBundle.PROPERTY_FEATURE + "=" + ContactManager.MODULE,
+            "service.ranking:Integer=0" })
+public final class ContactsFeature implements FeatureBundle {
+    private static final Logger LOG = LoggerFactory.getLogger(ContactsFeature.class);
+    static final String REGION_PROPERTY = "m800.contacts.defaultRegion";
+
+    /** The built managers by client id, for the shell (clients of other bundles' factories included). */
+    private final Map<String, ContactManagerImpl> managers = new ConcurrentHashMap<>();
+    private volatile String defaultRegion;
+    private final List<ModuleDefinition> modules = List.of(ModuleDefinition.of(ContactManager.MODULE,
+            List.of(ConnectService.MODULE, NotificationService.MODULE, AccountManager.MODULE, StorageService.MODULE),
+            ctx -> {
+                ContactManagerImpl m = new ContactManagerImpl(ctx, () -> defaultRegion,
+                        closed -> managers.remove(ctx.clientId(), closed));
+                managers.put(ctx.clientId(), m);
+                return m;
+            }));
+
+    /** Outside OSGi: the default region from the system property. */
+    public ContactsFeature() {
+        defaultRegion = checked(System.getProperty(REGION_PROPERTY));
+    }
+
+    @Activate
+    @Modified
+    void configure(Map<String, Object> properties) {
+        Object r = properties.get(ContactManager.DEFAULT_REGION_KEY);
+        defaultRegion = checked(r == null ? System.getProperty(REGION_PROPERTY) : r.toString());
+    }
+
+    private static String checked(String region) {
+        try {
+            return PhoneNumbers.region(region);
+        } catch (RuntimeException e) {
+            LOG.error("Ignoring the contacts configuration: {}", e.getMessage());
+            return null;
+        }
+    }
+
+    /** @return the manager this feature built for the client, if it is built */
+    public Optional<ContactManagerImpl> manager(String clientId) {
+        return Optional.ofNullable(managers.get(clientId));
+    }
+
+    @Override
+    public String name() {
+        return ContactManager.MODULE;
+    }
+
+    @Override
+    public List<ModuleDefinition> modules() {
+        return modules;
+    }
+}

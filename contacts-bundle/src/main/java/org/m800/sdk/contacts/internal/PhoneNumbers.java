@@ -1,0 +1,77 @@
+package org.m800.sdk.contacts.internal;
+
+import com.google.i18n.phonenumbers.NumberParseException;
+import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
+import java.util.Locale;
+
+import org.m800.sdk.core.M800Exception;
+
+/** Normalises address-book numbers to E.164 with libphonenumber. Thread-safe. */
+final class PhoneNumbers {
+    private static final PhoneNumberUtil UTIL = PhoneNumberUtil.getInstance();
+    private static final int MAX_INPUT = 64;
+
+    private PhoneNumbers() {
+    }
+
+    /**
+     * @param region an ISO 3166 region, or null
+     * @return the region in capitals, or null
+     * @throws M800Exception INVALID_ARGUMENT for a region libphonenumber does not know
+     */
+    static String region(String region) {
+        if (region == null || region.isBlank()) {
+            return null;
+        }
+        String r = region.strip().toUpperCase(Locale.ROOT);
+        if (!UTIL.getSupportedRegions().contains(r)) {
+            throw M800Exception.invalidArgument("defaultRegion '" + region + "' is not an ISO 3166 region with a "
+                    + "telephone numbering plan (such as GB, US, HK)");
+        }
+        return r;
+    }
+
+    /**
+     * @param region a checked region ({@link #region}), or null for international numbers only
+     * @return the number in E.164 form
+     * @throws M800Exception INVALID_ARGUMENT saying why
+     */
+    static String normalize(String input, String region) {
+        if (input == null || input.isBlank()) {
+            throw M800Exception.invalidArgument("phone number is empty");
+        }
+        if (input.length() > MAX_INPUT) {
+            throw M800Exception.invalidArgument("phone number '" + input.substring(0, 20) + "...' is longer than "
+                    + MAX_INPUT + " characters");
+        }
+        String text = input.strip();
+        String r = region == null ? "ZZ" : region;
+        if (r.equals("ZZ") && !text.startsWith("+") && !text.regionMatches(true, 0, "tel:+", 0, 5)) {
+            throw M800Exception.invalidArgument("phone number '" + text + "' is not international (+ and the country "
+                    + "code) and no default region is configured");
+        }
+        PhoneNumber number;
+        try {
+            number = UTIL.parse(text, r);
+        } catch (NumberParseException e) {
+            throw M800Exception.invalidArgument(switch (e.getErrorType()) {
+                case INVALID_COUNTRY_CODE -> "phone number '" + text + "' has an unknown country code";
+                case TOO_SHORT_NSN, TOO_SHORT_AFTER_IDD -> "phone number '" + text + "' is too short";
+                case TOO_LONG -> "phone number '" + text + "' is too long";
+                default -> "'" + text + "' is not a phone number";
+            });
+        }
+        if (!UTIL.isValidNumber(number)) {
+            String numberRegion = UTIL.getRegionCodeForCountryCode(number.getCountryCode());
+            throw M800Exception.invalidArgument(switch (UTIL.isPossibleNumberWithReason(number)) {
+                case TOO_SHORT, IS_POSSIBLE_LOCAL_ONLY -> "phone number '" + text + "' is too short for " + numberRegion;
+                case TOO_LONG -> "phone number '" + text + "' is too long for " + numberRegion;
+                case INVALID_LENGTH -> "phone number '" + text + "' has an invalid length for " + numberRegion;
+                case INVALID_COUNTRY_CODE -> "phone number '" + text + "' has an unknown country code";
+                default -> "phone number '" + text + "' is not a valid number of " + numberRegion;
+            });
+        }
+        return UTIL.format(number, PhoneNumberUtil.PhoneNumberFormat.E164);
+    }
+}
