@@ -40,8 +40,9 @@ import org.osgi.framework.Bundle;
  * connected to the real reference server (outer JVM): FEATURE_READY("verification"), a real SMS
  * verification whose code comes from the server's development outbox (docs/protocol.md 11.7) and
  * whose proof signs a user up; then the bundle uninstalled while a check is in flight: the check
- * fails with FEATURE_UNAVAILABLE / FEATURE_REMOVED, FEATURE_UNAVAILABLE("verification") fires, and
- * the client (connection, account, another feature) keeps working.
+ * fails with FEATURE_UNAVAILABLE / FEATURE_REMOVED, FEATURE_UNAVAILABLE("verification") fires, what
+ * is left of the feature refuses clearly, nothing of the bundle keeps running (service listeners,
+ * threads), and the client (connection, account, another feature) keeps working.
  *
  * <p>The client reaches the verification server through a {@link HoldingProxy}, which keeps the
  * check pending (the server has not seen it) until the bundle is gone.
@@ -82,12 +83,19 @@ public class VerificationFeatureIT extends ServerTestSupport {
         // hot install: the running client gets the feature
         mark = events.mark();
         Bundle bundle = installReactorBundle(VERIFICATION_BUNDLE);
+        ServiceListenerCounter bundleListeners = afterTest(new ServiceListenerCounter(bundleContext, bundle));
         bundle.start();
         assertEquals(FEATURE, events.await(mark, ClientEvent.FEATURE_READY, FEATURE, TIMEOUT_S));
         assertEquals(1, events.count(mark, ClientEvent.FEATURE_READY, FEATURE));
         assertEquals(ClientDiagnostics.FeatureState.READY, client.diagnostics().feature(FEATURE).state());
+        assertTrue("the bundle's components follow services with listeners of the bundle", bundleListeners.count() > 0);
         // everything that names a type of the verification API happens in a class loaded from here on
         new WithTheFeature(client, proxy, events, bundle).verifyThenLoseTheBundle();
+
+        // nothing of the bundle is left running
+        assertEquals("service listeners of the uninstalled bundle", 0, bundleListeners.count());
+        waitUntil("no thread runs verification code", () -> threadsIn("org.m800.sdk.verification.").isEmpty(),
+                TIMEOUT_S);
 
         // the client goes on: connected, logged in, its account and the other feature work
         assertTrue(client.isReady());
@@ -119,7 +127,6 @@ public class VerificationFeatureIT extends ServerTestSupport {
         }
 
         void verifyThenLoseTheBundle() throws Exception {
-            int mark;
             VerificationManager verification = client.require(VerificationManager.class);
             assertTrue("the module comes from the installed bundle",
                     bundle.equals(org.osgi.framework.FrameworkUtil.getBundle(verification.getClass())));
@@ -167,7 +174,7 @@ public class VerificationFeatureIT extends ServerTestSupport {
             assertFalse("the check waits for the server", pendingCheck.isDone());
             assertEquals(List.of(pendingSession), verification.sessions());
 
-            mark = events.mark();
+            int mark = events.mark();
             bundle.uninstall();
             events.await(mark, ClientEvent.FEATURE_UNAVAILABLE, FEATURE, TIMEOUT_S);
             M800Exception removed = awaitFailure(pendingCheck, "the check pending when the bundle left");
@@ -231,6 +238,20 @@ public class VerificationFeatureIT extends ServerTestSupport {
         String wrong = code.substring(0, code.length() - 1) + (last == '9' ? '0' : (char) (last + 1));
         assertNotEquals(code, wrong);
         return wrong;
+    }
+
+    /** @return the threads with a frame of a class of that package prefix on their stacks */
+    private static List<String> threadsIn(String packagePrefix) {
+        List<String> found = new java.util.ArrayList<>();
+        Thread.getAllStackTraces().forEach((t, stack) -> {
+            for (StackTraceElement frame : stack) {
+                if (frame.getClassName().startsWith(packagePrefix)) {
+                    found.add(t.getName() + " in " + frame);
+                    break;
+                }
+            }
+        });
+        return found;
     }
 
     /** A call that must throw an M800Exception at once. */
