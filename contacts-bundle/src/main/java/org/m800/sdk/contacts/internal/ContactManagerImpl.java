@@ -316,6 +316,13 @@ public final class ContactManagerImpl implements ContactManager, AutoCloseable {
         }
     }
 
+    /** @return the id of the logged-in user, if any (for the shell) */
+    public Optional<String> currentUserId() {
+        synchronized (lock) {
+            return Optional.ofNullable(userId);
+        }
+    }
+
     private static String checkUserId(String userId, String what) {
         if (userId == null || userId.isBlank()) {
             throw M800Exception.invalidArgument(what + ": userId is required");
