@@ -20,8 +20,10 @@ import java.util.Map;
  */
 public final class Benchmarks {
 
-    /** The workloads, in the order of issue 7's table. W1/W2 join when chat exists. */
+    /** The workloads, in the order of issue 7's table. */
     static final List<Workload> WORKLOADS = List.of(
+            ChatWorkload.w1(),
+            ChatWorkload.w2(),
             new W3ConnectLogIn(),
             new W4ManyClients(),
             new W5FeatureBundle(),

@@ -51,6 +51,11 @@ final class ChildProcess implements AutoCloseable {
         return new ChildProcess(p, t0);
     }
 
+    /** @return the process id */
+    long pid() {
+        return process.pid();
+    }
+
     /** @return the nanoTime just before the process was launched */
     long startNanos() {
         return startNanos;

@@ -55,4 +55,16 @@ final class Sdk {
     static CompletableFuture<Void> readyAndConnected(Client client) {
         return ready(client).thenCompose(Sdk::connected);
     }
+
+    /** @return completes when the client's feature of that name is ready (at once if it is) */
+    static CompletableFuture<Client> featureReady(Client client, String feature) {
+        CompletableFuture<Client> ready = new CompletableFuture<>();
+        Subscription s = client.on(ClientEvent.FEATURE_READY, name -> {
+            if (name.equals(feature)) {
+                ready.complete(client);
+            }
+        });
+        ready.whenComplete((c, e) -> s.close());
+        return ready;
+    }
 }

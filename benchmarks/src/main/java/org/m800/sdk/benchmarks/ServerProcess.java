@@ -36,6 +36,11 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
+    /** @return the server process's id (its CPU time is read from it) */
+    long pid() {
+        return process.pid();
+    }
+
     URI im() {
         return im;
     }

@@ -3,7 +3,7 @@ package org.m800.sdk.benchmarks;
 import java.util.List;
 
 /**
- * One benchmark of issue 7's table. To add one (W1/W2 once chat exists): implement this and list it
+ * One benchmark of issue 7's table. To add one, implement this and list it
  * in {@link Benchmarks#WORKLOADS}.
  *
  * <p>A workload warms up before it measures, measures several runs, checks that every answer is

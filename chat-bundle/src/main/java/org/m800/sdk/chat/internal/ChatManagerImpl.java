@@ -3,6 +3,7 @@ package org.m800.sdk.chat.internal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -85,6 +86,12 @@ public final class ChatManagerImpl implements ChatManager, AutoCloseable {
     // guarded by lock
     private ChatStore store;
     private final Set<String> inFlight = new HashSet<>();
+    /**
+     * Outbox ids not in flight, in outbox order, so pump takes the next ones without walking the
+     * outbox; rebuilt from the outbox when {@code rescanOutbox} is set (store opened, a send failed).
+     */
+    private final ArrayDeque<String> unsent = new ArrayDeque<>();
+    private boolean rescanOutbox = true;
     private final Map<String, Long> pendingDelivered = new LinkedHashMap<>();
     private boolean receiptsScheduled;
     private boolean retryScheduled;
@@ -174,6 +181,8 @@ public final class ChatManagerImpl implements ChatManager, AutoCloseable {
             }
             store = null;
             inFlight.clear();
+            unsent.clear();
+            rescanOutbox = true;
             pendingDelivered.clear();
         }
     }
@@ -211,27 +220,38 @@ public final class ChatManagerImpl implements ChatManager, AutoCloseable {
         ChatStore.Msg m = new ChatStore.Msg();
         Message snapshot;
         CompletableFuture<Message> accepted = new CompletableFuture<>();
-        synchronized (s) {
-            ChatStore.Conv c = s.convs.get(conversationId);
-            if (c == null) {
-                throw new M800Exception(ErrorCode.NOT_FOUND, "unknown conversation '" + conversationId
-                        + "' (open it with openDirect or createGroup, or wait for it to arrive)");
+        synchronized (lock) {
+            synchronized (s) {
+                snapshot = saveOutgoing(s, conversationId, m, wire, accepted);
             }
-            if (!c.member) {
-                throw new M800Exception(ErrorCode.NOT_FOUND, "you are no longer a member of conversation "
-                        + conversationId);
+            if (store == s && !rescanOutbox) {
+                unsent.add(m.id);
             }
-            m.id = newMessageId();
-            m.conv = conversationId;
-            m.sender = s.userId;
-            m.ts = System.currentTimeMillis();
-            m.content = wire;
-            waiting.put(m.id, accepted);
-            s.save(m);
-            snapshot = toMessage(s, c, m);
         }
         pump();
         return new Sending(snapshot, accepted);
+    }
+
+    /** Writes a new outgoing message to the store. Caller holds lock and the store's monitor. */
+    private Message saveOutgoing(ChatStore s, String conversationId, ChatStore.Msg m, Map<String, Object> wire,
+            CompletableFuture<Message> accepted) {
+        ChatStore.Conv c = s.convs.get(conversationId);
+        if (c == null) {
+            throw new M800Exception(ErrorCode.NOT_FOUND, "unknown conversation '" + conversationId
+                    + "' (open it with openDirect or createGroup, or wait for it to arrive)");
+        }
+        if (!c.member) {
+            throw new M800Exception(ErrorCode.NOT_FOUND, "you are no longer a member of conversation "
+                    + conversationId);
+        }
+        m.id = newMessageId();
+        m.conv = conversationId;
+        m.sender = s.userId;
+        m.ts = System.currentTimeMillis();
+        m.content = wire;
+        waiting.put(m.id, accepted);
+        s.save(m);
+        return toMessage(s, c, m);
     }
 
     private static String newMessageId() {
@@ -248,11 +268,20 @@ public final class ChatManagerImpl implements ChatManager, AutoCloseable {
                 return;
             }
             synchronized (s) {
-                for (ChatStore.Msg m : s.outbox.values()) {
-                    if (inFlight.size() >= WINDOW) {
-                        break;
+                if (rescanOutbox) {
+                    unsent.clear();
+                    for (String id : s.outbox.keySet()) {
+                        if (!inFlight.contains(id)) {
+                            unsent.add(id);
+                        }
                     }
-                    if (inFlight.add(m.id)) {
+                    rescanOutbox = false;
+                }
+                while (inFlight.size() < WINDOW && !unsent.isEmpty()) {
+                    String id = unsent.poll();
+                    ChatStore.Msg m = s.outbox.get(id);
+                    // gone from the outbox: accepted (its event came first) or refused meanwhile
+                    if (m != null && inFlight.add(id)) {
                         toSend.add(m);
                     }
                 }
@@ -276,6 +305,10 @@ public final class ChatManagerImpl implements ChatManager, AutoCloseable {
     private void answered(String id, Map<String, Object> answer, Throwable failure) {
         synchronized (lock) {
             inFlight.remove(id);
+            if (failure != null) {
+                // it is still in the outbox (unless refused below): pump finds it again in outbox order
+                rescanOutbox = true;
+            }
         }
         if (failure == null) {
             accept(id, Codec.num(answer.get("seq")), Codec.num(answer.get("ts")));

@@ -717,10 +717,11 @@ final class ChatService {
      */
     private void fanOut(Conv c, String actor, String type, ObjectNode data, boolean toActor) throws SQLException {
         BlockPolicy policy = blocks;
+        String json = Json.write(data);
         for (String member : List.copyOf(c.members.keySet())) {
             if (member.equals(actor)) {
                 if (toActor) {
-                    events.append(member, type, data);
+                    events.append(member, type, json);
                 }
                 continue;
             }
@@ -730,7 +731,7 @@ final class ChatService {
                 }
                 continue;
             }
-            events.append(member, type, data);
+            events.append(member, type, json);
         }
     }
 

@@ -1,7 +1,6 @@
 package org.m800.server.internal.events;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.m800.server.internal.wire.Json;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 
 /**
  * One entry of a user's event log.
@@ -16,13 +15,10 @@ public record Event(String userId, long seq, String type, String dataJson, long 
 
     /** @return the event frame of the protocol, for version 1 */
     public String toFrame() {
-        ObjectNode f = Json.object();
-        f.put("v", 1);
-        f.put("type", "event");
-        f.put("seq", seq);
-        f.put("event", type);
-        f.put("ts", createdAt);
-        f.set("data", Json.read(dataJson));
-        return Json.write(f);
+        // composed as text: the payload is stored JSON already, parsing it again only to re-write it costs
+        StringBuilder f = new StringBuilder(dataJson.length() + type.length() + 80);
+        f.append("{\"v\":1,\"type\":\"event\",\"seq\":").append(seq).append(",\"event\":\"");
+        JsonStringEncoder.getInstance().quoteAsString(type, f);
+        return f.append("\",\"ts\":").append(createdAt).append(",\"data\":").append(dataJson).append('}').toString();
     }
 }

@@ -51,7 +51,17 @@ public final class EventLog {
      * @return the stored event
      */
     public Event append(String userId, String type, JsonNode data) throws SQLException {
-        String json = Json.write(data);
+        return append(userId, type, Json.write(data));
+    }
+
+    /**
+     * Appends an event whose payload is already JSON text (an event fanned out to several users is
+     * written once).
+     *
+     * @param json the payload object as JSON text
+     * @return the stored event
+     */
+    public Event append(String userId, String type, String json) throws SQLException {
         long now = clock.millis();
         Event event;
         synchronized (lock(userId)) {

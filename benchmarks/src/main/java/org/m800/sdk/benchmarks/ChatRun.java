@@ -1,0 +1,201 @@
+package org.m800.sdk.benchmarks;
+
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.m800.sdk.chat.ChatListener;
+import org.m800.sdk.chat.ChatManager;
+import org.m800.sdk.chat.Message;
+import org.m800.sdk.core.AccountManager;
+import org.m800.sdk.core.Client;
+import org.m800.sdk.core.ClientConfig;
+import org.m800.sdk.core.ClientFactory;
+
+/**
+ * The chat side of W1 and W2, run in a child JVM whose class path adds the chat bundle (so the other
+ * workloads' clients carry only the core). Two clients of one application, A and B, in this JVM; the
+ * reference server in another. Only the public API is used. Prints {@code RESULT} lines that
+ * {@link ChatWorkload} parses; any broken check ends the process with status 3 and a message.
+ *
+ * <pre>ChatRun (W1|W2) imUri httpUri dataDir messages runs serverPid</pre>
+ */
+public final class ChatRun {
+
+    static final int IN_FLIGHT = 1_000;
+    static final String BODY = "x".repeat(96);
+    static final int EXIT_CHECK_FAILED = 3;
+
+    private final ChatManager sender;
+    private final String conversation;
+    private final Receiver receiver = new Receiver();
+    private final ProcessHandle server;
+
+    private ChatRun(ChatManager sender, ChatManager recipient, String conversation, ProcessHandle server) {
+        this.sender = sender;
+        this.conversation = conversation;
+        this.server = server;
+        recipient.addListener(receiver);
+    }
+
+    public static void main(String[] args) throws Exception {
+        String mode = args[0];
+        URI im = URI.create(args[1]);
+        URI http = URI.create(args[2]);
+        Path data = Path.of(args[3]);
+        int messages = Integer.parseInt(args[4]);
+        int runs = Integer.parseInt(args[5]);
+        ProcessHandle server = ProcessHandle.of(Long.parseLong(args[6])).orElseThrow();
+        ClientFactory factory = ClientFactory.standalone();
+        try (Client a = open(factory, "chat-a", im, http, data); Client b = open(factory, "chat-b", im, http, data)) {
+            String suffix = Long.toString(System.nanoTime(), 36);
+            Env.await(a.require(AccountManager.class).signUp("a" + suffix, Env.PASSWORD, null), 30_000, "sign-up A");
+            Env.await(b.require(AccountManager.class).signUp("b" + suffix, Env.PASSWORD, null), 30_000, "sign-up B");
+            String bId = b.require(AccountManager.class).profile().orElseThrow().userId();
+            ChatManager ca = a.require(ChatManager.class);
+            String conv = Env.await(ca.openDirect(bId), 30_000, "openDirect").id();
+            ChatRun run = new ChatRun(ca, b.require(ChatManager.class), conv, server);
+            if (mode.equals("W1")) {
+                run.throughput(messages, runs);
+            } else {
+                run.latency(messages);
+            }
+            check(waitOutboxEmpty(ca), "the sender's outbox did not drain: " + ca.outbox().size() + " left");
+        } catch (CorrectnessException e) {
+            System.out.println("CHECK FAILED " + e.getMessage());
+            System.exit(EXIT_CHECK_FAILED);
+        }
+        System.exit(0);
+    }
+
+    /** W1: {@code runs} bursts of {@code n} messages with at most {@link #IN_FLIGHT} not yet at B. */
+    private void throughput(int n, int runs) throws Exception {
+        burst(Math.max(2_000, n / 4)); // warm-up
+        for (int r = 1; r <= runs; r++) {
+            long cpu0 = processCpuNanos();
+            long serverCpu0 = serverCpuNanos();
+            long t0 = System.nanoTime();
+            burst(n);
+            long wall = System.nanoTime() - t0;
+            long cpu = processCpuNanos() - cpu0;
+            long serverCpu = serverCpuNanos() - serverCpu0;
+            System.out.printf("RESULT W1 %d %d %d %d %d%n", r, n, wall, cpu, serverCpu);
+        }
+    }
+
+    private void burst(int n) throws Exception {
+        Set<String> ids = new HashSet<>(n * 2);
+        CountDownLatch all = receiver.expect(n);
+        for (int i = 0; i < n; i++) {
+            receiver.window.acquire();
+            ids.add(sender.sendText(conversation, BODY).message().id());
+        }
+        check(all.await(120, TimeUnit.SECONDS), "B got " + receiver.count() + " of " + n + " in 120 s");
+        receiver.verify(ids);
+    }
+
+    /** W2: {@code n} messages one at a time after 500 for warm-up; each waits until B's listener has it. */
+    private void latency(int n) throws Exception {
+        long[] one = new long[n];
+        for (int i = -500; i < n; i++) {
+            CountDownLatch got = receiver.expect(1);
+            long t0 = System.nanoTime();
+            String id = sender.sendText(conversation, BODY).message().id();
+            check(got.await(10, TimeUnit.SECONDS), "message " + id + " did not reach B in 10 s");
+            long t = receiver.lastArrival - t0;
+            receiver.verify(Set.of(id));
+            if (i >= 0) {
+                one[i] = t;
+            }
+        }
+        StringBuilder line = new StringBuilder("RESULT W2");
+        for (long t : one) {
+            line.append(' ').append(t);
+        }
+        System.out.println(line);
+    }
+
+    /** B's listener: counts, records ids and checks the order of seqs; releases A's window. */
+    private static final class Receiver implements ChatListener {
+        final Semaphore window = new Semaphore(IN_FLIGHT);
+        private final Set<String> seen = new HashSet<>();
+        private final AtomicReference<String> problem = new AtomicReference<>();
+        private final AtomicLong received = new AtomicLong();
+        private long lastSeq;
+        private long target;
+        private CountDownLatch latch = new CountDownLatch(0);
+        volatile long lastArrival;
+
+        synchronized CountDownLatch expect(int n) {
+            seen.clear();
+            target = received.get() + n;
+            latch = new CountDownLatch(1);
+            return latch;
+        }
+
+        long count() {
+            return received.get();
+        }
+
+        @Override
+        public void messageReceived(Message m) {
+            lastArrival = System.nanoTime();
+            synchronized (this) {
+                if (m.seq() <= lastSeq) {
+                    problem.compareAndSet(null, "seq " + m.seq() + " after " + lastSeq + " (repeated or out of order)");
+                } else if (lastSeq != 0 && m.seq() != lastSeq + 1) {
+                    problem.compareAndSet(null, "seq " + m.seq() + " after " + lastSeq + " (a gap)");
+                }
+                lastSeq = m.seq();
+                if (!seen.add(m.id())) {
+                    problem.compareAndSet(null, "message " + m.id() + " received twice");
+                }
+                if (received.incrementAndGet() == target) {
+                    latch.countDown();
+                }
+            }
+            window.release();
+        }
+
+        synchronized void verify(Set<String> sent) {
+            check(problem.get() == null, problem.get());
+            check(seen.equals(sent), "B received " + seen.size() + " ids, A sent " + sent.size()
+                    + (seen.containsAll(sent) ? "" : "; some sent ids never arrived"));
+        }
+    }
+
+    private static boolean waitOutboxEmpty(ChatManager chat) throws InterruptedException {
+        for (int i = 0; i < 100 && !chat.outbox().isEmpty(); i++) {
+            Thread.sleep(100);
+        }
+        return chat.outbox().isEmpty();
+    }
+
+    private static Client open(ClientFactory factory, String id, URI im, URI http, Path data) throws Exception {
+        ClientConfig config = ClientConfig.builder().clientId(id).imServers(java.util.List.of(im))
+                .signUpServers(java.util.List.of(http)).dataDirectory(data.resolve(id)).build();
+        Client c = factory.create(Env.APP, config);
+        Env.await(Sdk.featureReady(c, ChatManager.MODULE), 30_000, id + " chat ready");
+        return c;
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    private long serverCpuNanos() {
+        return server.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(-1L);
+    }
+
+    private static void check(boolean ok, String what) {
+        CorrectnessException.check(ok, what);
+    }
+}
