@@ -29,9 +29,12 @@ import org.m800.sdk.core.Subscription;
  * <li>The receiving device stores the message (de-duplicated by id) before it acknowledges the event,
  * and calls {@link ChatListener#messageReceived} once.</li>
  * </ol>
- * The one order exception: if the server crashed between accepting a message and appending it to
- * every member's log, the repeat sent after its restart appends it again, after any message accepted
- * in between; the local history is ordered by seq regardless.
+ * Two order exceptions, both reported with the message's seq, and the local history is ordered by
+ * seq regardless: if the server crashed between accepting a message and appending it to every
+ * member's log, the repeat sent after its restart appends it again, after any message accepted in
+ * between; and a message whose event reached the client while this feature was not installed (the
+ * core acknowledges events no feature takes) is fetched by the {@link #sync} the feature runs when it
+ * starts, so it is reported after any newer message that arrived live before that sync answered.
  *
  * <h2>Limits</h2>
  * A text is 1 to {@value #MAX_TEXT_CHARS} characters (Unicode code points) and not blank; a message's

@@ -130,6 +130,10 @@ public class ChatResilienceTest {
         a.await("300 from bob", r -> r.received.size() >= 300);
         assertExactlyOnceInOrder(b.receivedCopy(), fromAlice);
         assertExactlyOnceInOrder(a.receivedCopy(), fromBob);
+        // a sender learns a message's seq from the answer or its own event, which can come after the
+        // recipient has the message
+        a.await("alice's outbox empty", r -> chat(alice).outbox().isEmpty());
+        b.await("bob's outbox empty", r -> chat(bob).outbox().isEmpty());
         // both sides hold the same 600 messages with the same seqs
         List<Message> aliceView = get(chat(alice).history(conv.id(), 0, 200)).messages();
         List<Message> bobView = get(chat(bob).history(conv.id(), 0, 200)).messages();

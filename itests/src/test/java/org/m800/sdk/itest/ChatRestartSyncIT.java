@@ -6,7 +6,6 @@ import static org.junit.Assert.assertTrue;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
-import org.junit.Ignore;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.m800.sdk.chat.ChatManager;
@@ -35,9 +34,6 @@ public class ChatRestartSyncIT extends ServerTestSupport {
 
     private static final String FEATURE = "chat";
 
-    @Ignore("chat-bundle bug: ChatManagerImpl.sync() fetches only after the newest local seq (localMax), so a hole"
-            + " below it (a message that arrived while the chat was stopped, overtaken by a newer live one) is never"
-            + " filled by sync(); only history() fills it, and then tells listeners out of seq order")
     @Test
     public void aMessageFromWhileTheChatWasStoppedIsNotLostWhenANewerOneOvertakesTheSync() throws Exception {
         HoldingProxy benLink = afterTest(new HoldingProxy(URI.create(httpServer())));

@@ -811,6 +811,7 @@ public final class ChatManagerImpl implements ChatManager, AutoCloseable {
             for (Object o : Codec.list(answer.get("conversations"))) {
                 Map<String, Object> json = Codec.map(o);
                 long after;
+                long serverLast = Codec.num(json.get("lastSeq"));
                 String id;
                 boolean isNew;
                 Conversation snapshot;
@@ -818,11 +819,16 @@ public final class ChatManagerImpl implements ChatManager, AutoCloseable {
                     id = String.valueOf(json.get("id"));
                     isNew = !s.convs.containsKey(id);
                     ChatStore.Conv c = applyConversation(s, json);
-                    long localMax = c.bySeq.isEmpty() ? 0 : c.bySeq.lastKey();
-                    long serverLast = Codec.num(json.get("lastSeq"));
-                    after = Math.max(Math.max(localMax, c.joinedSeq), serverLast - (long) SYNC_PAGES * MAX_PAGE);
-                    if (serverLast <= localMax) {
+                    // from the end of what is known to be complete, not from the newest local message:
+                    // a live message may have overtaken one that arrived while this feature was away
+                    long complete = contiguousFrom(c, Math.max(c.syncedTo, c.joinedSeq));
+                    after = Math.max(complete, serverLast - (long) SYNC_PAGES * MAX_PAGE);
+                    if (serverLast <= complete) {
                         after = -1;
+                        if (complete > c.syncedTo) {
+                            c.syncedTo = complete;
+                            s.save(c);
+                        }
                     }
                     snapshot = toConversation(s, c);
                 }
@@ -830,14 +836,31 @@ public final class ChatManagerImpl implements ChatManager, AutoCloseable {
                     emit(l -> l.conversationUpdated(snapshot, new GroupChange(GroupChange.Kind.CREATED, null, List.of())));
                 }
                 if (after >= 0) {
-                    fetches.add(fetchAfter(s, id, after, SYNC_PAGES));
+                    fetches.add(fetchAfter(s, id, after, serverLast, SYNC_PAGES));
                 }
             }
             return CompletableFuture.allOf(fetches.toArray(CompletableFuture[]::new));
         });
     }
 
-    private CompletableFuture<Void> fetchAfter(ChatStore s, String convId, long after, int pages) {
+    /** @return the highest seq from which every later local message up to it is present, starting at {@code from} */
+    private static long contiguousFrom(ChatStore.Conv c, long from) {
+        long seq = from;
+        for (Long next : c.bySeq.tailMap(from, false).keySet()) {
+            if (next != seq + 1) {
+                break;
+            }
+            seq = next;
+        }
+        return seq;
+    }
+
+    /**
+     * Fetches the server's history after {@code after}, page by page; what the server answered is then
+     * complete locally, so the conversation's sync mark moves to it (at least to {@code upTo}, the last
+     * seq the server reported, once the last page came).
+     */
+    private CompletableFuture<Void> fetchAfter(ChatStore s, String convId, long after, long upTo, int pages) {
         return request("chat.history", Map.of("conversationId", convId, "after", after, "limit", MAX_PAGE))
                 .thenCompose(answer -> {
                     long last = after;
@@ -846,11 +869,23 @@ public final class ChatManagerImpl implements ChatManager, AutoCloseable {
                         incoming(s, m);
                         last = Math.max(last, Codec.num(m.get("seq")));
                     }
-                    if (Boolean.TRUE.equals(answer.get("hasMore")) && pages > 1 && last > after) {
-                        return fetchAfter(s, convId, last, pages - 1);
+                    boolean more = Boolean.TRUE.equals(answer.get("hasMore"));
+                    markSynced(s, convId, more ? last : Math.max(last, upTo));
+                    if (more && pages > 1 && last > after) {
+                        return fetchAfter(s, convId, last, upTo, pages - 1);
                     }
                     return CompletableFuture.completedFuture(null);
                 });
+    }
+
+    private void markSynced(ChatStore s, String convId, long upTo) {
+        synchronized (s) {
+            ChatStore.Conv c = s.convs.get(convId);
+            if (c != null && upTo > c.syncedTo) {
+                c.syncedTo = upTo;
+                s.save(c);
+            }
+        }
     }
 
     @Override

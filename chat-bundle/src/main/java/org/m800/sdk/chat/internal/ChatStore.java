@@ -80,6 +80,11 @@ final class ChatStore implements AutoCloseable {
         boolean member = true;
         long othersDelivered;
         long othersRead;
+        /**
+         * Sync has brought every message of the server's history up to this seq (messages hidden from
+         * this user included, as absent); a gap below it is not fetched again.
+         */
+        long syncedTo;
         final TreeMap<Long, Msg> bySeq = new TreeMap<>();
         final LinkedHashMap<String, Msg> unsent = new LinkedHashMap<>();
 
@@ -189,6 +194,7 @@ final class ChatStore implements AutoCloseable {
             c.member = !Boolean.FALSE.equals(r.get("in"));
             c.othersDelivered = Codec.num(r.get("od"));
             c.othersRead = Codec.num(r.get("or"));
+            c.syncedTo = Codec.num(r.get("sy"));
         } else if ("m".equals(r.get("t"))) {
             Msg m = new Msg();
             m.id = String.valueOf(r.get("id"));
@@ -265,6 +271,7 @@ final class ChatStore implements AutoCloseable {
         r.put("in", c.member);
         r.put("od", c.othersDelivered);
         r.put("or", c.othersRead);
+        r.put("sy", c.syncedTo);
         return r;
     }
 
