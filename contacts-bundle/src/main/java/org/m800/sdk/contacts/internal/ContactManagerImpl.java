@@ -437,14 +437,21 @@ public final class ContactManagerImpl implements ContactManager, AutoCloseable {
         return c;
     }
 
+    /**
+     * Applies a removal the server reported (answer, event, incremental list) at server time {@code at};
+     * a tombstone keeps an older answer from bringing the contact back. {@code at} &lt; 0: a full list no
+     * longer has it (no tombstone: it was removed at an unknown time).
+     */
     private void removed(String id, long at) {
         Contact old;
         synchronized (lock) {
             old = contacts.get(id);
-            if (old != null && old.updatedAt() > at) {
-                return;
+            if (at >= 0) {
+                if (old != null && old.updatedAt() > at) {
+                    return;
+                }
+                removedAt.put(id, at);
             }
-            removedAt.put(id, at);
             if (old == null) {
                 return;
             }
@@ -487,7 +494,7 @@ public final class ContactManagerImpl implements ContactManager, AutoCloseable {
                     }
                 }
             }
-            gone.forEach(c -> removed(c.userId(), Long.MAX_VALUE / 2));
+            gone.forEach(c -> removed(c.userId(), -1));
         } else {
             for (Object o : (List<Object>) answer.getOrDefault("removed", List.of())) {
                 Map<String, Object> r = (Map<String, Object>) o;
