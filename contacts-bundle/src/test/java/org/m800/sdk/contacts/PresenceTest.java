@@ -56,7 +56,10 @@ public class PresenceTest {
             // the network dies under bob's device: no close frame, no reset; the server notices the silence
             long cutAt = System.currentTimeMillis();
             proxy.cut();
-            r.await("bob offline after the idle timeout", x -> x.presence(bobId, PresenceState.OFFLINE) != null);
+            r.await("bob offline after the idle timeout", x -> {
+                Presence p = x.presence(bobId, PresenceState.OFFLINE);
+                return p != null && p.lastSeen() >= cutAt;
+            });
             Presence gone = r.presence(bobId, PresenceState.OFFLINE);
             assertTrue("last seen " + gone.lastSeen() + " is after the cut " + cutAt, gone.lastSeen() >= cutAt);
             assertEquals("in a meeting", gone.text());
