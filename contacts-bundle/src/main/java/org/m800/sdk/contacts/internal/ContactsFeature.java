@@ -67,6 +67,11 @@ public final class ContactsFeature implements FeatureBundle {
         }
     }
 
+    /** @return the configured default region, or null */
+    String defaultRegion() {
+        return defaultRegion;
+    }
+
     /** @return the manager this feature built for the client, if it is built */
     public Optional<ContactManagerImpl> manager(String clientId) {
         return Optional.ofNullable(managers.get(clientId));
