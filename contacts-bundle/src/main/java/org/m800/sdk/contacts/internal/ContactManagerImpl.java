@@ -65,6 +65,7 @@ public final class ContactManagerImpl implements ContactManager, AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long SAVE_DELAY_MS = 50;
     private static final int PRESENCE_REQUEST_SIZE = 500;
+    private static final long RETRY_DELAY_MS = 1_000;
 
     private final String clientId;
     private final ConnectService connect;
@@ -91,6 +92,7 @@ public final class ContactManagerImpl implements ContactManager, AutoCloseable {
     private boolean refreshedThisConnection;
     private boolean dirty;
     private ScheduledFuture<?> saveTask;
+    private ScheduledFuture<?> retryTask;
     private boolean closed;
 
     /**
@@ -158,15 +160,36 @@ public final class ContactManagerImpl implements ContactManager, AutoCloseable {
         }
         refresh().whenComplete((v, t) -> {
             if (t != null) {
-                LOG.debug("client {}: contacts refresh failed: {}", clientId, t.toString());
+                Throwable cause = cause(t);
+                ErrorCode code = cause instanceof M800Exception m ? m.code() : ErrorCode.SERVER_ERROR;
+                boolean transientFailure = code == ErrorCode.TIMEOUT || code == ErrorCode.SERVER_ERROR
+                        || code == ErrorCode.RATE_LIMITED;
+                if (transientFailure) {
+                    LOG.debug("client {}: contacts refresh failed, trying again: {}", clientId, cause.toString());
+                } else {
+                    LOG.info("client {}: contacts refresh failed: {}", clientId, cause.toString());
+                }
                 synchronized (lock) {
                     refreshedThisConnection = false;
+                    if (transientFailure && !closed && retryTask == null) {
+                        // still connected (a server error, a timeout): try again a little later
+                        retryTask = scheduler.schedule(this::retry, RETRY_DELAY_MS, TimeUnit.MILLISECONDS);
+                    }
                 }
             }
         });
         if (state == PresenceState.AWAY) {
             // the server starts every new connection online: tell it again that this device is away
             request("presence.set", Map.of("state", "away")).exceptionally(t -> null);
+        }
+    }
+
+    private void retry() {
+        synchronized (lock) {
+            retryTask = null;
+        }
+        if (connect.state() == ConnectionState.CONNECTED) {
+            connected();
         }
     }
 
@@ -242,6 +265,10 @@ public final class ContactManagerImpl implements ContactManager, AutoCloseable {
             if (saveTask != null) {
                 saveTask.cancel(false);
                 saveTask = null;
+            }
+            if (retryTask != null) {
+                retryTask.cancel(false);
+                retryTask = null;
             }
         }
         listeners.clear();
