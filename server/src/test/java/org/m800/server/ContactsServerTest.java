@@ -170,6 +170,39 @@ public class ContactsServerTest {
     }
 
     @Test
+    public void blocksAndPresenceSubscriptionsSurviveARestart() throws Exception {
+        Account alice = signUp("alice");
+        Account bob = signUp("bob");
+        String conv;
+        try (WsTestClient a = WsTestClient.loggedIn(server.server(), alice.token(), null);
+                WsTestClient b = WsTestClient.loggedIn(server.server(), bob.token(), null)) {
+            conv = data(b.request("chat.direct", "d1", user(alice.userId()))).path("id").asText();
+            data(a.request("block.add", "k1", user(bob.userId())));
+            ObjectNode sub = obj();
+            sub.putArray("userIds").add(bob.userId());
+            data(a.request("presence.subscribe", "p1", sub));
+        }
+        server.server().close();
+        ReferenceServer again = server.start();
+        try (WsTestClient a = WsTestClient.loggedIn(again, alice.token(), null);
+                WsTestClient b = WsTestClient.loggedIn(again, bob.token(), null)) {
+            assertEquals(bob.userId(), data(a.request("block.list", "k2", obj())).path("blocked").get(0)
+                    .path("userId").asText());
+            assertEquals(bob.userId(), data(a.request("presence.subscriptions", "p2", obj())).path("userIds").get(0)
+                    .asText());
+            ObjectNode blocked = obj().put("conversationId", conv).put("messageId", "m-1");
+            blocked.putObject("content").put("kind", "text").put("text", "still blocked?");
+            data(b.request("chat.send", "s1", blocked));
+            data(a.request("block.remove", "k3", user(bob.userId())));
+            ObjectNode free = obj().put("conversationId", conv).put("messageId", "m-2");
+            free.putObject("content").put("kind", "text").put("text", "and now?");
+            data(b.request("chat.send", "s2", free));
+            assertEquals("the block list was loaded again: only the later message arrives", "m-2",
+                    nextEvent(a, "chat.message").path("data").path("messageId").asText());
+        }
+    }
+
+    @Test
     public void addressBookMatchingFindsVerifiedNumbersOfTheCarrierOnly() throws Exception {
         Account alice = signUpVerified(server.server(), "alice", "+447400123456");
         Account bob = signUpVerified(server.server(), "bob", "+14155550132");
