@@ -65,6 +65,9 @@ final class M800Runtime implements AutoCloseable {
         p.put("felix.fileinstall.filter", ".*\\.(jar|cfg|config)");
         p.put("felix.fileinstall.poll", Integer.toString(POLL_MS));
         p.put("felix.fileinstall.noInitialDelay", "true");
+        // etc/ files are the user's: FileInstall must not write configurations back into them (its
+        // rewrite raced with its own poller, which then read a half-written file as a blank configuration)
+        p.put("felix.fileinstall.enableConfigSave", "false");
         p.put("felix.fileinstall.log.level", "2");
         // Gogo shell: the console reads the terminal only in interactive mode
         p.put("gosh.args", options.scripted() ? "--nointeractive" : "");

@@ -51,7 +51,8 @@ public final class ManagedClientComponent {
             created = factory.create(AppMeta.fromMap(withId), ClientConfig.fromMap(withId));
         } catch (M800Exception e) {
             // a bad configuration makes no client; the component stays idle until the configuration changes
-            LOG.error("configuration {} does not create a client: {}", pid, e.getMessage());
+            LOG.error("configuration {} does not create a client: {} (its keys: {})", pid, e.getMessage(),
+                    new java.util.TreeSet<>(properties.keySet()));
         }
         this.client = created;
         if (created == null) {
