@@ -84,12 +84,17 @@ public final class ReferenceServer implements AutoCloseable {
     }
 
     /**
-     * @return the port the server listens on (the chosen one when configured with 0)
-     * @throws IllegalStateException if not started
+     * @return the port the server listens on (the chosen one when configured with 0); before
+     *         {@link #start()}, the configured port if it is not 0, so the endpoint URIs can be handed
+     *         out while the server starts
+     * @throws IllegalStateException if configured with port 0 and not started
      */
     public synchronized int port() {
         if (running == null) {
-            throw new IllegalStateException("server is not started");
+            if (settings.port() != 0) {
+                return settings.port();
+            }
+            throw new IllegalStateException("server is not started (and its port is chosen when it starts)");
         }
         return running.port();
     }

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
@@ -86,14 +87,15 @@ public final class Main {
         List<EmbeddedServer> servers = new ArrayList<>();
         try {
             createFolders(options);
-            long serverBegin = System.currentTimeMillis();
-            Map<String, String> endpoints = options.server() ? startServers(options, servers) : options.outsideServers();
-            long serverMillis = System.currentTimeMillis() - serverBegin;
+            Map<String, String> endpoints = options.server() ? prepareServers(options, servers) : options.outsideServers();
+            // the servers start beside the framework: each is a good part of the start-up time
+            CompletableFuture<Long> serversStarted = startInBackground(options, servers);
             Map<String, String> defaults = ClientDefaults.frameworkProperties(endpoints, ClientDefaults.runtimeVersion(),
                     System::getProperty);
             List<java.net.URL> bundleUrls = EmbeddedBundles.list();
             try (M800Runtime runtime = M800Runtime.start(M800Runtime.frameworkProperties(options, defaults),
                     bundleUrls)) {
+                long serverMillis = awaitServers(serversStarted);
                 Thread hook = new Thread(() -> {
                     runtime.stop();
                     closeServers(servers);
@@ -214,22 +216,56 @@ public final class Main {
         }
     }
 
-    /** Starts the embedded servers; returns the endpoints they serve, by client configuration key. */
-    private Map<String, String> startServers(RuntimeOptions options, List<EmbeddedServer> started)
+    /** Prepares the embedded servers; returns the endpoints they will serve, by client configuration key. */
+    private Map<String, String> prepareServers(RuntimeOptions options, List<EmbeddedServer> prepared)
             throws StartupException {
         Map<String, String> endpoints = new LinkedHashMap<>();
         for (EmbeddedServer server : ServiceLoader.load(EmbeddedServer.class, Main.class.getClassLoader())) {
-            started.add(server); // closed in any case, as it may have started in part
+            prepared.add(server); // closed in any case
             try {
-                endpoints.putAll(server.start(options.serverData(), options.serverPort()));
+                endpoints.putAll(server.prepare(options.serverData(), options.serverPort()));
             } catch (Exception e) {
-                throw new StartupException(server.name() + " did not start on 127.0.0.1:" + options.serverPort()
-                        + " with data in " + options.serverData() + ": " + describe(e)
-                        + (causedBy(e, java.net.BindException.class) ? " (the port is taken; --server-port 0 picks a"
-                                + " free one)" : ""), e);
+                throw startFailure(server, options, e);
             }
         }
         return endpoints;
+    }
+
+    /** Starts the prepared servers on a thread of their own; completes with the milliseconds it took. */
+    private static CompletableFuture<Long> startInBackground(RuntimeOptions options, List<EmbeddedServer> servers) {
+        CompletableFuture<Long> done = new CompletableFuture<>();
+        Thread starter = new Thread(() -> {
+            long begin = System.currentTimeMillis();
+            for (EmbeddedServer server : servers) {
+                try {
+                    server.start();
+                } catch (Exception | LinkageError e) {
+                    done.completeExceptionally(startFailure(server, options, e));
+                    return;
+                }
+            }
+            done.complete(System.currentTimeMillis() - begin);
+        }, "m800-runtime-server-start");
+        starter.setDaemon(true);
+        starter.start();
+        return done;
+    }
+
+    /** @return how long the servers took to start */
+    private static long awaitServers(CompletableFuture<Long> started) throws StartupException, InterruptedException {
+        try {
+            return started.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw (StartupException) e.getCause();
+        }
+    }
+
+    private static StartupException startFailure(EmbeddedServer server, RuntimeOptions options, Throwable e) {
+        return new StartupException(server.name() + " did not start on 127.0.0.1:" + options.serverPort()
+                + " with data in " + options.serverData() + ": " + describe(e)
+                + (!causedBy(e, java.net.BindException.class) ? ""
+                        : options.serverPort() == 0 ? " (another process took the free port picked for it; start again)"
+                        : " (the port is taken; --server-port 0 picks a free one)"), e);
     }
 
     private void closeServers(List<EmbeddedServer> servers) {

@@ -1,5 +1,8 @@
 package org.m800.sdk.runtime;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -29,13 +32,12 @@ public final class ReferenceServerEmbedding implements EmbeddedServer {
     }
 
     @Override
-    public synchronized Map<String, String> start(Path dataDirectory, int port) throws Exception {
+    public synchronized Map<String, String> prepare(Path dataDirectory, int port) throws Exception {
         if (server != null || closed) {
-            throw new IllegalStateException(name() + (closed ? " is closed" : " is already started"));
+            throw new IllegalStateException(name() + (closed ? " is closed" : " is already prepared"));
         }
-        ReferenceServer s = ReferenceServer.builder().host(HOST).port(port).dataDirectory(dataDirectory)
-                .developmentApplication(true).build();
-        s.start();
+        ReferenceServer s = ReferenceServer.builder().host(HOST).port(port == 0 ? freeLoopbackPort() : port)
+                .dataDirectory(dataDirectory).developmentApplication(true).build();
         server = s;
         Map<String, String> endpoints = new LinkedHashMap<>();
         endpoints.put(RuntimeOptions.IM_SERVERS, s.imUri().toString());
@@ -43,6 +45,28 @@ public final class ReferenceServerEmbedding implements EmbeddedServer {
         endpoints.put(RuntimeOptions.VERIFICATION_SERVERS, s.httpUri().toString());
         endpoints.put(RuntimeOptions.CALL_SERVERS, s.callUri().toString());
         return endpoints;
+    }
+
+    /**
+     * A port free now. Another process could take it before the server binds it; the server then fails
+     * to start with a clear error rather than serve elsewhere than the endpoints say.
+     */
+    private static int freeLoopbackPort() throws IOException {
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
+            return probe.getLocalPort();
+        }
+    }
+
+    @Override
+    public void start() throws IOException {
+        ReferenceServer s;
+        synchronized (this) {
+            if (server == null || closed) {
+                throw new IllegalStateException(name() + (closed ? " is closed" : " is not prepared"));
+            }
+            s = server;
+        }
+        s.start(); // not under this monitor: close() waits on the server's own, then stops it
     }
 
     @Override
