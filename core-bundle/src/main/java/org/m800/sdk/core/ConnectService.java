@@ -49,7 +49,10 @@ public interface ConnectService {
 
         /**
          * @param refresh {@code true} when the server refused the current token (expired or revoked)
-         * @return the access token to use, or a failure that stops the connection (DISCONNECTED)
+         * @return the access token to use, or a failure: one with {@link ErrorCode#NETWORK},
+         *         {@link ErrorCode#TIMEOUT}, {@link ErrorCode#SERVER_ERROR} or {@link ErrorCode#RATE_LIMITED}
+         *         counts as a failed attempt (asked again after the back-off); any other stops the
+         *         connection (DISCONNECTED)
          */
         CompletableFuture<String> accessToken(boolean refresh);
 

@@ -1,6 +1,7 @@
 package org.m800.sdk.core;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 import static org.m800.sdk.core.ServerFixture.awaitState;
 import static org.m800.sdk.core.ServerFixture.get;
@@ -13,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.Rule;
 import org.junit.Test;
@@ -36,6 +38,68 @@ public class ConnectIntegrationTest {
         get(c.require(AccountManager.class).signUp("frank", "franks-password", null));
         awaitState(c, ConnectionState.CONNECTED);
         assertEquals("frank", get(c.require(AccountManager.class).fetchProfile()).username());
+    }
+
+    @Test
+    public void anAccessTokenThatCannotBeHadForAWhileIsAskedForAgainWithBackOff() throws Exception {
+        Client c = fx.open(fx.config("token-outage").build());
+        Map<String, Object> tokens = get(c.require(HttpService.class).post(HttpService.Endpoint.SIGN_UP,
+                "/v1/accounts/signup", Map.of("username", "ivan", "password", "ivans-password"), null, null));
+        String accessToken = (String) tokens.get("accessToken");
+        String userId = (String) ((Map<?, ?>) tokens.get("profile")).get("userId");
+        ConnectService connect = c.require(ConnectService.class);
+        List<ConnectionState> states = new CopyOnWriteArrayList<>();
+        connect.onStateChange(e -> {
+            if (e.oldState() != e.newState()) { // not the current state told at once
+                states.add(e.newState());
+            }
+        });
+        AtomicInteger asked = new AtomicInteger();
+        // as when the sign-up servers are down or refuse more work: the token cannot be had three times
+        connect.start(new ConnectService.Authenticator() {
+            @Override
+            public String userId() {
+                return userId;
+            }
+
+            @Override
+            public CompletableFuture<String> accessToken(boolean refresh) {
+                return asked.incrementAndGet() <= 3
+                        ? CompletableFuture.failedFuture(new M800Exception(ErrorCode.NETWORK, "sign-up servers unreachable"))
+                        : CompletableFuture.completedFuture(accessToken);
+            }
+        });
+        awaitState(c, ConnectionState.CONNECTED);
+        assertEquals(4, asked.get());
+        assertEquals(userId, connect.userId());
+        assertTrue("waited between attempts: " + states, states.contains(ConnectionState.WAITING));
+        assertFalse("never gave up: " + states, states.contains(ConnectionState.DISCONNECTED));
+        assertEquals(Map.of("username", "ivan"), Map.of("username", get(connect.request("profile.get", Map.of()))
+                .get("username")));
+    }
+
+    @Test
+    public void aRefusedAccessTokenStopsTheConnection() throws Exception {
+        Client c = fx.open(fx.config("token-refused").build());
+        ConnectService connect = c.require(ConnectService.class);
+        CompletableFuture<ConnectionStateEvent> stopped = new CompletableFuture<>();
+        connect.onStateChange(e -> {
+            if (e.newState() == ConnectionState.DISCONNECTED && e.oldState() != ConnectionState.DISCONNECTED) {
+                stopped.complete(e);
+            }
+        });
+        connect.start(new ConnectService.Authenticator() {
+            @Override
+            public String userId() {
+                return "u-nobody";
+            }
+
+            @Override
+            public CompletableFuture<String> accessToken(boolean refresh) {
+                return CompletableFuture.failedFuture(new M800Exception(ErrorCode.UNAUTHORIZED, "refresh token revoked"));
+            }
+        });
+        assertTrue(get(stopped).reason(), get(stopped).reason().contains("refresh token revoked"));
     }
 
     @Test

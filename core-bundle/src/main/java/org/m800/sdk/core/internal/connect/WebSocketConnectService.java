@@ -695,7 +695,16 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
         }
     }
 
+    /**
+     * The authenticator could not give an access token. A passing failure (the sign-up servers are
+     * unreachable, busy or slow) is a failed attempt like a refused connection: tried again with
+     * back-off. Anything else (the refresh token is refused) ends the session: DISCONNECTED.
+     */
     private void noToken(Connection conn, Throwable cause) {
+        if (cause instanceof M800Exception m && passing(m.code())) {
+            attemptFailed(conn, "cannot get an access token: " + m.getMessage());
+            return;
+        }
         synchronized (lock) {
             if (conn != connection || conn.ended) {
                 return;
@@ -707,5 +716,10 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
             failAll(new M800Exception(failure.code(), "not connected: " + failure.getMessage()));
             setState(ConnectionState.DISCONNECTED, "no access token: " + failure.getMessage(), conn.server);
         }
+    }
+
+    private static boolean passing(ErrorCode code) {
+        return code == ErrorCode.NETWORK || code == ErrorCode.TIMEOUT || code == ErrorCode.SERVER_ERROR
+                || code == ErrorCode.RATE_LIMITED;
     }
 }

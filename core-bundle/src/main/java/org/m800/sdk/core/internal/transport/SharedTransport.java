@@ -19,6 +19,7 @@ public final class SharedTransport implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SharedTransport.class);
     private static final int MAX_THREADS = 16;
+    private static final int MAX_QUEUED_PER_SERVER = 65_536;
     /** What the SDK accepts from a server in one message. */
     public static final int MAX_INCOMING_MESSAGE = 1 << 20;
 
@@ -89,6 +90,9 @@ public final class SharedTransport implements AutoCloseable {
         client.setScheduler(new ScheduledExecutorScheduler("m800-io-scheduler", true));
         client.setFollowRedirects(false);
         client.setUserAgentField(null);
+        // one client per JVM serves every SDK client: a gateway's clients all refreshing their tokens at
+        // once must queue, not be refused at Jetty's default of 1,024 per server
+        client.setMaxRequestsQueuedPerDestination(MAX_QUEUED_PER_SERVER);
         if (trustStore != null) {
             org.eclipse.jetty.util.ssl.SslContextFactory.Client tls = new org.eclipse.jetty.util.ssl.SslContextFactory.Client();
             tls.setTrustStorePath(trustStore.toAbsolutePath().toString());
