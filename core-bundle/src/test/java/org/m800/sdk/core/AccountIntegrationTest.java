@@ -68,6 +68,25 @@ public class AccountIntegrationTest {
     }
 
     @Test
+    public void aClientClosedWhileRefreshingKeepsTheRotatedSession() throws Exception {
+        ClientConfig config = fx.config("rita-1").build();
+        Client first = fx.open(config);
+        Profile p = get(first.require(AccountManager.class).signUp("rita", "password-of-rita", null));
+        awaitState(first, ConnectionState.CONNECTED);
+        // the server rotates both tokens when it answers: the answer must reach the disk
+        first.require(AccountManager.class).refresh();
+        first.close();
+
+        Client second = fx.open(config);
+        AccountManager account = second.require(AccountManager.class);
+        assertTrue(account.isLoggedIn());
+        awaitState(second, ConnectionState.CONNECTED);
+        assertEquals(p.userId(), get(account.fetchProfile()).userId());
+        get(account.refresh());
+        assertTrue(account.isLoggedIn());
+    }
+
+    @Test
     public void wrongPasswordIsUnauthorizedAndTheClientKeepsWorking() throws Exception {
         Client c = fx.open(fx.config("carol-1").build());
         AccountManager account = c.require(AccountManager.class);

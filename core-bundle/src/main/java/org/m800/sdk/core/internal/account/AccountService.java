@@ -9,10 +9,12 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
@@ -40,6 +42,8 @@ public final class AccountService implements AccountManager, AutoCloseable {
     static final String SESSION_KEY = "account.session";
 
     private static final Logger LOG = LoggerFactory.getLogger(AccountService.class);
+    /** How long close() waits for a refresh in flight to be answered and stored. */
+    private static final long CLOSE_WAIT_MS = 3_000;
     private static final Pattern USERNAME = Pattern.compile("[a-z0-9][a-z0-9._-]{2,63}");
     private static final long MIN_REFRESH_MARGIN_MS = TimeUnit.MINUTES.toMillis(5);
 
@@ -57,6 +61,11 @@ public final class AccountService implements AccountManager, AutoCloseable {
     private StoredSession session;
     private ScheduledFuture<?> refreshTask;
     private CompletableFuture<Void> refreshing;
+    /**
+     * Completes when the refresh in flight is settled: its answer stored, or failed. The server rotates
+     * the refresh token as it answers, so an answer dropped by close() would lose the session.
+     */
+    private CompletableFuture<Void> refreshSettled;
     private boolean closed;
 
     /**
@@ -150,8 +159,10 @@ public final class AccountService implements AccountManager, AutoCloseable {
             }
             current = session;
             refreshing = new CompletableFuture<>();
+            refreshSettled = new CompletableFuture<>();
         }
         CompletableFuture<Void> result = refreshing;
+        CompletableFuture<Void> settled = refreshSettled;
         http.post(HttpService.Endpoint.SIGN_UP, "/v1/accounts/refresh", Map.of("refreshToken", current.refreshToken()),
                 null, requestId()).whenComplete((answer, failure) -> {
                     synchronized (lock) {
@@ -160,7 +171,9 @@ public final class AccountService implements AccountManager, AutoCloseable {
                     if (failure == null) {
                         try {
                             StoredSession next = StoredSession.fromAnswer(answer, current.profile());
-                            store(next, current).whenCompleteAsync((v, e) -> {
+                            CompletableFuture<Void> stored = store(next, current);
+                            stored.whenComplete((v, e) -> settled.complete(null));
+                            stored.whenCompleteAsync((v, e) -> {
                                 if (e == null) {
                                     result.complete(null);
                                 } else {
@@ -168,10 +181,12 @@ public final class AccountService implements AccountManager, AutoCloseable {
                                 }
                             }, events);
                         } catch (M800Exception e) {
+                            settled.complete(null);
                             result.completeExceptionally(e);
                         }
                         return;
                     }
+                    settled.complete(null);
                     Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                             ? failure.getCause() : failure;
                     if (cause instanceof M800Exception m && m.code() == ErrorCode.UNAUTHORIZED) {
@@ -238,6 +253,21 @@ public final class AccountService implements AccountManager, AutoCloseable {
 
     @Override
     public void close() {
+        CompletableFuture<Void> inFlight;
+        synchronized (lock) {
+            inFlight = refreshSettled;
+        }
+        if (inFlight != null && !inFlight.isDone()) {
+            // its answer carries the only valid refresh token now: store it before the storage goes
+            try {
+                inFlight.get(CLOSE_WAIT_MS, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                LOG.warn("client {}: closed while refreshing the session; the next start may have to log in again",
+                        clientId);
+            }
+        }
         synchronized (lock) {
             closed = true;
             cancelRefresh();
