@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -38,7 +37,6 @@ import org.m800.sdk.core.ServerEvent;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.ServiceReference;
 
 /**
  * The chat bundle of the reactor hot-installed into a running framework with two clients connected
@@ -196,19 +194,6 @@ public class ChatFeatureIT extends ServerTestSupport {
         }
     }
 
-    private static Set<Thread> liveThreads() {
-        Set<Thread> live = new HashSet<>();
-        for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if (t.isAlive()) {
-                live.add(t);
-            }
-        }
-        return live;
-    }
-
-    private static int count(ServiceReference<?>[] refs) {
-        return refs == null ? 0 : refs.length;
-    }
 
     /*
      * Members of this class must not name a type of the chat API in their signatures (lambdas

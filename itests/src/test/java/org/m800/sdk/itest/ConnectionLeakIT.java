@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -27,7 +26,6 @@ import org.m800.sdk.core.Profile;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.ServiceReference;
 import org.osgi.service.condition.Condition;
 
 /**
@@ -165,16 +163,6 @@ public class ConnectionLeakIT extends ServerTestSupport {
                 .map(t -> t.getName() + (t.isDaemon() ? " (daemon)" : "")).sorted().collect(Collectors.toList());
     }
 
-    private static Set<Thread> liveThreads() {
-        Set<Thread> live = new HashSet<>();
-        for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if (t.isAlive()) {
-                live.add(t);
-            }
-        }
-        return live;
-    }
-
     /** Sockets this process holds open (both ends of a loopback connection count, the server being in this JVM). */
     private static int openSockets() {
         try (Stream<Path> fds = Files.list(FDS)) {
@@ -188,9 +176,5 @@ public class ConnectionLeakIT extends ServerTestSupport {
         } catch (IOException e) {
             throw new AssertionError("cannot list " + FDS + " (the leak test needs Linux): " + e, e);
         }
-    }
-
-    private static int count(ServiceReference<?>[] refs) {
-        return refs == null ? 0 : refs.length;
     }
 }

@@ -4,7 +4,6 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -18,7 +17,6 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.ServiceReference;
 import org.osgi.service.condition.Condition;
 
 /** Uninstalling a bundle leaves no thread, instance, service or listener behind. */
@@ -103,19 +101,5 @@ public class LeakIT extends M800TestSupport {
     /** The SDK names its shared pool threads after itself. */
     private static boolean isSdkThread(Thread t) {
         return t.getName().toLowerCase(Locale.ROOT).contains("m800");
-    }
-
-    private static Set<Thread> liveThreads() {
-        Set<Thread> live = new HashSet<>();
-        for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if (t.isAlive()) {
-                live.add(t);
-            }
-        }
-        return live;
-    }
-
-    private static int count(ServiceReference<?>[] refs) {
-        return refs == null ? 0 : refs.length;
     }
 }

@@ -14,7 +14,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -352,6 +354,22 @@ public abstract class M800TestSupport {
     }
 
     // ---- waiting -----------------------------------------------------------------------
+
+    /** @return the threads of this JVM that are alive now */
+    protected static Set<Thread> liveThreads() {
+        Set<Thread> live = new HashSet<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.isAlive()) {
+                live.add(t);
+            }
+        }
+        return live;
+    }
+
+    /** @return how many references a service lookup found ({@code null} means none) */
+    protected static int count(ServiceReference<?>[] refs) {
+        return refs == null ? 0 : refs.length;
+    }
 
     /**
      * Waits until the condition holds, checking it every 20 ms on a helper thread; the test thread
