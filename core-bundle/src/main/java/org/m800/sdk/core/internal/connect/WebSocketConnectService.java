@@ -62,6 +62,9 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
     private final Backoff backoff;
     private final DiskQueue disk;
     private final java.util.concurrent.atomic.AtomicBoolean cursorWriteQueued = new java.util.concurrent.atomic.AtomicBoolean();
+    /** How long delivered events gather before the cursor is written and acknowledged. */
+    static final long CURSOR_WRITE_DELAY_MS = 20;
+    private ScheduledFuture<?> cursorWrite;
     private final String idPrefix = UUID.randomUUID().toString().substring(0, 8);
     private final AtomicLong ids = new AtomicLong();
     private final List<Consumer<ConnectionStateEvent>> stateListeners = new CopyOnWriteArrayList<>();
@@ -165,6 +168,7 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
             dropConnection("client closed");
             failAll(new M800Exception(ErrorCode.NETWORK, "the client was closed"));
             setState(ConnectionState.CLOSED, "client closed", null);
+            cancel(cursorWrite);
         }
         // the last delivered event is on disk before close returns, so a new client resumes after it
         try {
@@ -189,6 +193,7 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
         frame.put("id", id);
         frame.put("data", data == null ? Map.of() : data);
         PendingRequest request = new PendingRequest(id, type, Json.write(frame));
+        Connection sendOn = null;
         synchronized (lock) {
             if (state == ConnectionState.CLOSED || authenticator == null) {
                 String why = state == ConnectionState.CLOSED ? "the client is closed" : "not connected (log in first)";
@@ -206,8 +211,13 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
                     TimeUnit.MILLISECONDS);
             if (state == ConnectionState.CONNECTED && connection != null && connection.authenticated) {
                 request.sentOn = connection.generation;
-                connection.send(request.frame);
+                sendOn = connection;
             }
+        }
+        if (sendOn != null) {
+            // written outside the lock: the I/O threads need it for every frame that arrives. Should the
+            // connection end meanwhile, the request is pending and the next connection sends it again.
+            sendOn.send(request.frame);
         }
         return request.future;
     }
@@ -492,7 +502,13 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
         }
         lastDelivered = event.seq();
         if (cursorWriteQueued.compareAndSet(false, true)) {
-            disk.submit(this::persistCursorAndAck);
+            // a short wait gathers the events that follow into the same write: each write is an fsync,
+            // which also stalls the other writes of the file system while it runs
+            ScheduledFuture<?> write = scheduler.schedule(() -> disk.submit(this::persistCursorAndAck),
+                    CURSOR_WRITE_DELAY_MS, TimeUnit.MILLISECONDS);
+            synchronized (lock) {
+                cursorWrite = write;
+            }
         }
     }
 
