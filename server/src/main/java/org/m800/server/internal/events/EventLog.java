@@ -124,6 +124,12 @@ public final class EventLog {
 
     /** @return the user's newest seq, 0 if the log is empty */
     public long head(String userId) throws SQLException {
+        // heads only grow and are put before an event is delivered, so the cached value is never
+        // behind anything a connection has seen; the lock is needed only to load it
+        Long cached = heads.get(userId);
+        if (cached != null) {
+            return cached;
+        }
         synchronized (lock(userId)) {
             return headLocked(userId);
         }
