@@ -49,6 +49,8 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
     private static final Logger LOG = LoggerFactory.getLogger(WebSocketConnectService.class);
     private static final int PROTOCOL_VERSION = 1;
     private static final String SDK = "m800-sdk-java/1.0";
+    /** How long delivered events gather before the cursor is written and acknowledged. */
+    private static final long CURSOR_WRITE_DELAY_MS = 20;
 
     private final String clientId;
     private final String applicationVersion;
@@ -62,8 +64,7 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
     private final Backoff backoff;
     private final DiskQueue disk;
     private final java.util.concurrent.atomic.AtomicBoolean cursorWriteQueued = new java.util.concurrent.atomic.AtomicBoolean();
-    /** How long delivered events gather before the cursor is written and acknowledged. */
-    static final long CURSOR_WRITE_DELAY_MS = 20;
+    // guarded by lock
     private ScheduledFuture<?> cursorWrite;
     private final String idPrefix = UUID.randomUUID().toString().substring(0, 8);
     private final AtomicLong ids = new AtomicLong();
