@@ -136,7 +136,7 @@ final class ChatService {
         if (peer.equals(userId)) {
             throw WireException.invalid("userId", "BAD_FIELD", "a direct conversation needs another user than yourself");
         }
-        requireUser(peer, "userId");
+        requireUser(userId, peer, "userId");
         String a = userId.compareTo(peer) < 0 ? userId : peer;
         String b = a.equals(userId) ? peer : userId;
         String id = "d-" + sha256(a + "\n" + b).substring(0, 40);
@@ -174,7 +174,7 @@ final class ChatService {
                     + " members, the owner included");
         }
         for (String u : invited) {
-            requireUser(u, "members");
+            requireUser(userId, u, "members");
         }
         String id = "g-" + UUID.randomUUID();
         long now = clock.millis();
@@ -214,7 +214,7 @@ final class ChatService {
         Conv c = group(userId, data);
         Set<String> invited = userIds(data, "userIds", 1);
         for (String u : invited) {
-            requireUser(u, "userIds");
+            requireUser(userId, u, "userIds");
         }
         synchronized (c) {
             requireRole(c, userId, "invite", OWNER, ADMIN);
@@ -896,10 +896,13 @@ final class ChatService {
         return ids;
     }
 
-    private void requireUser(String userId, String field) throws WireException, SQLException {
+    /** A user of the actor's carrier: users of other carriers are as unknown as users that do not exist. */
+    private void requireUser(String actor, String userId, String field) throws WireException, SQLException {
         try (Connection tx = database.connection();
-                PreparedStatement p = tx.prepareStatement("SELECT 1 FROM accounts WHERE id = ?")) {
+                PreparedStatement p = tx.prepareStatement("SELECT 1 FROM accounts a JOIN accounts me"
+                        + " ON me.carrier = a.carrier WHERE a.id = ? AND me.id = ?")) {
             p.setString(1, userId);
+            p.setString(2, actor);
             try (ResultSet r = p.executeQuery()) {
                 if (!r.next()) {
                     throw WireException.of(WireCode.NOT_FOUND, "NO_SUCH_USER", "no user " + userId + " (" + field + ")");
