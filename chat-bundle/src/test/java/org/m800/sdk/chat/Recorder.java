@@ -59,7 +59,7 @@ final class Recorder implements ChatListener {
                 throw new AssertionError("timed out waiting for " + what + "; received " + received.size()
                         + ", updates " + updates.size() + ", changes " + changes);
             }
-            wait(left);
+            wait(Math.min(left, 100)); // also re-checks conditions on state no listener call announces
         }
     }
 
