@@ -3,6 +3,7 @@ package org.m800.server.internal.db;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.ArrayDeque;
 import org.h2.jdbcx.JdbcConnectionPool;
 
 /**
@@ -11,10 +12,14 @@ import org.h2.jdbcx.JdbcConnectionPool;
  * accept.
  */
 public final class Database implements AutoCloseable {
+    /** Sessions kept open for {@link #inSession}; more may be open at once, the rest are closed. */
+    static final int IDLE_SESSIONS = 8;
+
     private final String url;
     private final String user;
     private final String password;
     private final JdbcConnectionPool h2Pool;
+    private final ArrayDeque<DbSession> idle = new ArrayDeque<>();
     private boolean closed;
 
     public Database(String url, String user, String password) {
@@ -23,7 +28,7 @@ public final class Database implements AutoCloseable {
         this.password = password == null ? "" : password;
         if (url.startsWith("jdbc:h2:")) {
             h2Pool = JdbcConnectionPool.create(url, this.user, this.password);
-            h2Pool.setMaxConnections(32);
+            h2Pool.setMaxConnections(64);
         } else {
             h2Pool = null;
         }
@@ -58,6 +63,61 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /** Work done in one transaction of a {@link DbSession}. */
+    @FunctionalInterface
+    public interface SessionWork<T> {
+        T run(DbSession s) throws SQLException;
+    }
+
+    /**
+     * Runs the work in a transaction of a session whose prepared statements are kept between uses:
+     * committed when it returns, rolled back when it throws. Meant for statements run very often
+     * (one per message). A session whose rollback fails is closed instead of reused.
+     */
+    public <T> T inSession(SessionWork<T> work) throws SQLException {
+        DbSession s = borrow();
+        boolean reusable = false;
+        try {
+            T result = work.run(s);
+            s.commit();
+            reusable = true;
+            return result;
+        } catch (SQLException | RuntimeException e) {
+            try {
+                s.rollback();
+                reusable = true;
+            } catch (SQLException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        } finally {
+            giveBack(s, reusable);
+        }
+    }
+
+    private DbSession borrow() throws SQLException {
+        synchronized (this) {
+            if (closed) {
+                throw new SQLException("database closed");
+            }
+            DbSession s = idle.poll();
+            if (s != null) {
+                return s;
+            }
+        }
+        return new DbSession(connection());
+    }
+
+    private void giveBack(DbSession s, boolean reusable) {
+        synchronized (this) {
+            if (reusable && !closed && idle.size() < IDLE_SESSIONS) {
+                idle.push(s);
+                return;
+            }
+        }
+        s.close();
+    }
+
     /** @return a connection the caller closes */
     public Connection connection() throws SQLException {
         synchronized (this) {
@@ -84,6 +144,8 @@ public final class Database implements AutoCloseable {
                 return;
             }
             closed = true;
+            idle.forEach(DbSession::close);
+            idle.clear();
         }
         if (h2Pool != null) {
             h2Pool.dispose();
