@@ -218,14 +218,13 @@ public final class AccountService {
 
     /** Records an acknowledgement of the session, keeping the highest. */
     public void recordAck(String sessionId, long seq) throws SQLException {
-        try (Connection c = database.connection();
-                PreparedStatement p = c.prepareStatement(
-                        "UPDATE login_sessions SET acked_seq = ? WHERE id = ? AND acked_seq < ?")) {
+        database.inSession(s -> {
+            PreparedStatement p = s.statement("UPDATE login_sessions SET acked_seq = ? WHERE id = ? AND acked_seq < ?");
             p.setLong(1, seq);
             p.setString(2, sessionId);
             p.setLong(3, seq);
-            p.executeUpdate();
-        }
+            return p.executeUpdate();
+        });
     }
 
     public Profile profile(String userId) throws WireException, SQLException {

@@ -25,6 +25,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.m800.server.internal.db.Database;
+import org.m800.server.internal.db.DbSession;
 import org.m800.server.internal.events.EventLog;
 import org.m800.server.internal.wire.Fields;
 import org.m800.server.internal.wire.Json;
@@ -39,10 +40,11 @@ import org.m800.server.internal.wire.WireException;
  *
  * <p>Order and exactly-once: a conversation's state is cached in memory and changed under the
  * conversation's monitor; a message is inserted (the unique key (sender, messageId) de-duplicates) and
- * appended to every member's log before the next message of that conversation gets its seq, so every
- * member's log holds the conversation's messages in seq order. A message id seen again is answered
- * with the first answer; when the first attempt may not have reached every log (it was not answered in
- * this server run), its events are appended again, and clients drop the repeat by message id.
+ * appended to every member's log in one transaction before the next message of that conversation gets
+ * its seq, so every member's log holds the conversation's messages in seq order. A message id seen
+ * again is answered with the first answer; when it was not answered in this server run, its events are
+ * appended again (a database written before messages and events were one transaction may lack some),
+ * and clients drop the repeat by message id.
  * Thread-safe.
  */
 final class ChatService {
@@ -388,32 +390,54 @@ final class ChatService {
             requireMember(c, userId);
             long seq = c.lastSeq + 1;
             long now = clock.millis();
-            try (Connection tx = database.connection();
-                    PreparedStatement p = tx.prepareStatement("INSERT INTO chat_messages (conversation_id, seq, "
-                            + "message_id, sender_id, created_at, content_json, edited_at, deleted, reactions_json) "
-                            + "VALUES (?, ?, ?, ?, ?, ?, 0, FALSE, '{}')")) {
-                p.setString(1, c.id);
-                p.setLong(2, seq);
-                p.setString(3, messageId);
-                p.setString(4, userId);
-                p.setLong(5, now);
-                p.setString(6, contentJson);
-                p.executeUpdate();
-            } catch (SQLException e) {
-                if (!Database.isDuplicateKey(e)) {
-                    throw e;
-                }
+            ObjectNode message = messageJson(c, seq, messageId, userId, now, content, 0, false, null);
+            try {
+                // the message and its events are one transaction: a log never holds an event of a
+                // message that is not stored, and a stored message always has its events
+                fanOut(c, userId, "chat.message", message, true, s -> {
+                    insertMessage(s, c.id, seq, messageId, userId, now, contentJson);
+                    return null;
+                });
+            } catch (MessageIdTaken e) {
                 return resend(c, userId, messageId);
             }
             c.lastSeq = seq;
-            ObjectNode message = messageJson(c, seq, messageId, userId, now, content, 0, false, null);
-            fanOut(c, userId, "chat.message", message, true);
             ObjectNode answer = Json.object().put("conversationId", c.id).put("messageId", messageId).put("seq", seq)
                     .put("ts", now);
             synchronized (accepted) {
                 accepted.put(key, answer);
             }
             return answer;
+        }
+    }
+
+    /** The sender used this message id before: the transaction is rolled back and the first answer given. */
+    private static final class MessageIdTaken extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        MessageIdTaken(SQLException cause) {
+            super(cause.getMessage(), cause, false, false);
+        }
+    }
+
+    private static void insertMessage(DbSession s, String convId, long seq, String messageId, String senderId,
+            long now, String contentJson) throws SQLException {
+        PreparedStatement p = s.statement("INSERT INTO chat_messages (conversation_id, seq, message_id, sender_id, "
+                + "created_at, content_json, edited_at, deleted, reactions_json) "
+                + "VALUES (?, ?, ?, ?, ?, ?, 0, FALSE, '{}')");
+        p.setString(1, convId);
+        p.setLong(2, seq);
+        p.setString(3, messageId);
+        p.setString(4, senderId);
+        p.setLong(5, now);
+        p.setString(6, contentJson);
+        try {
+            p.executeUpdate();
+        } catch (SQLException e) {
+            if (Database.isDuplicateKey(e)) {
+                throw new MessageIdTaken(e);
+            }
+            throw e;
         }
     }
 
@@ -716,33 +740,55 @@ final class ChatService {
      * {@code toActor}), except members who block the actor. Caller holds the conversation's monitor.
      */
     private void fanOut(Conv c, String actor, String type, ObjectNode data, boolean toActor) throws SQLException {
-        BlockPolicy policy = blocks;
-        String json = Json.write(data);
-        for (String member : List.copyOf(c.members.keySet())) {
-            if (member.equals(actor)) {
-                if (toActor) {
-                    events.append(member, type, json);
-                }
-                continue;
-            }
-            if (policy.blocks(member, actor)) {
-                if ("chat.message".equals(type)) {
-                    hide(c.id, data.path("seq").asLong(), member);
-                }
-                continue;
-            }
-            events.append(member, type, json);
-        }
+        fanOut(c, actor, type, data, toActor, null);
     }
 
-    private void hide(String convId, long seq, String userId) throws SQLException {
-        try {
-            update("INSERT INTO chat_hidden (conversation_id, seq, user_id) VALUES (?, ?, ?)", convId, seq, userId);
-        } catch (SQLException e) {
-            if (!Database.isDuplicateKey(e)) {
-                throw e;
+    /** As above, in one transaction that first runs {@code first}. */
+    private void fanOut(Conv c, String actor, String type, ObjectNode data, boolean toActor,
+            Database.SessionWork<?> first) throws SQLException {
+        BlockPolicy policy = blocks;
+        List<String> recipients = new ArrayList<>(c.members.size());
+        List<String> hidden = new ArrayList<>(0);
+        for (String member : c.members.keySet()) {
+            if (member.equals(actor)) {
+                if (toActor) {
+                    recipients.add(member);
+                }
+            } else if (!policy.blocks(member, actor)) {
+                recipients.add(member);
+            } else if ("chat.message".equals(type)) {
+                hidden.add(member);
             }
         }
+        long seq = data.path("seq").asLong();
+        events.appendAll(recipients, type, Json.write(data), s -> {
+            if (first != null) {
+                first.run(s);
+            }
+            for (String member : hidden) {
+                hide(s, c.id, seq, member);
+            }
+            return null;
+        });
+    }
+
+    /** Records that a blocked sender's message is withheld from the user (once, also when sent again). */
+    private static void hide(DbSession s, String convId, long seq, String userId) throws SQLException {
+        PreparedStatement known = s.statement("SELECT 1 FROM chat_hidden WHERE conversation_id = ? AND seq = ? "
+                + "AND user_id = ?");
+        known.setString(1, convId);
+        known.setLong(2, seq);
+        known.setString(3, userId);
+        try (ResultSet r = known.executeQuery()) {
+            if (r.next()) {
+                return;
+            }
+        }
+        PreparedStatement p = s.statement("INSERT INTO chat_hidden (conversation_id, seq, user_id) VALUES (?, ?, ?)");
+        p.setString(1, convId);
+        p.setLong(2, seq);
+        p.setString(3, userId);
+        p.executeUpdate();
     }
 
     private void groupEvent(Conv c, String actor, String change, List<String> userIds, Iterable<String> recipients)

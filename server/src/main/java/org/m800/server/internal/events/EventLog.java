@@ -11,12 +11,14 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.locks.ReentrantLock;
 import org.m800.server.internal.db.Database;
 import org.m800.server.internal.wire.Json;
 
 /**
  * The persisted per-user event log (docs/protocol.md section 8) and its live fan-out. Appending,
- * replaying and attaching for one user happen under one lock per user stripe, so a connection that
+ * replaying and attaching for one user happen under one lock per user stripe (an event for several
+ * users takes their stripes in ascending order), so a connection that
  * attaches gets every event exactly once: the replay and then the live ones, in order. A user's head
  * (newest seq) is the largest seq in {@code events}; events are never deleted, so it only grows, and
  * it is kept in memory after the first use. This server must be the only writer of its database.
@@ -27,7 +29,7 @@ public final class EventLog {
 
     private final Database database;
     private final Clock clock;
-    private final Object[] locks = new Object[STRIPES];
+    private final ReentrantLock[] locks = new ReentrantLock[STRIPES];
     private final ConcurrentHashMap<String, Set<EventSink>> live = new ConcurrentHashMap<>();
     /** Newest seq per user, loaded on first use; written under the user's stripe lock. */
     private final ConcurrentHashMap<String, Long> heads = new ConcurrentHashMap<>();
@@ -36,12 +38,16 @@ public final class EventLog {
         this.database = database;
         this.clock = clock;
         for (int i = 0; i < STRIPES; i++) {
-            locks[i] = new Object();
+            locks[i] = new ReentrantLock();
         }
     }
 
-    private Object lock(String userId) {
-        return locks[Math.floorMod(userId.hashCode(), STRIPES)];
+    private static int stripe(String userId) {
+        return Math.floorMod(userId.hashCode(), STRIPES);
+    }
+
+    private ReentrantLock lock(String userId) {
+        return locks[stripe(userId)];
     }
 
     /**
@@ -62,31 +68,90 @@ public final class EventLog {
      * @return the stored event
      */
     public Event append(String userId, String type, String json) throws SQLException {
-        long now = clock.millis();
-        Event event;
-        synchronized (lock(userId)) {
-            long seq = headLocked(userId) + 1;
-            // one INSERT, atomic by itself: the head is the newest seq in the log, kept in memory
-            try (Connection c = database.connection();
-                    PreparedStatement p = c.prepareStatement("INSERT INTO events "
-                            + "(user_id, seq, event_type, event_data, created_at) VALUES (?, ?, ?, ?, ?)")) {
-                p.setString(1, userId);
-                p.setLong(2, seq);
-                p.setString(3, type);
-                p.setString(4, json);
-                p.setLong(5, now);
-                p.executeUpdate();
+        return appendAll(List.of(userId), type, json, null).get(0);
+    }
+
+    /**
+     * Appends one event to the logs of several users in one transaction, which first runs
+     * {@code first} (storing what the event reports, say), then delivers it to their live connections.
+     * All of it is stored, or nothing (the exception of {@code first} or of the database is thrown).
+     *
+     * @param userIds the users, each at most once; may be empty (then only {@code first} runs)
+     * @param json the payload object as JSON text
+     * @param first work of the same transaction run before the events are written, or null
+     * @return the stored events, in the order of {@code userIds}
+     */
+    public List<Event> appendAll(List<String> userIds, String type, String json, Database.SessionWork<?> first)
+            throws SQLException {
+        int[] stripes = stripesOf(userIds);
+        for (int stripe : stripes) {
+            locks[stripe].lock();
+        }
+        try {
+            long now = clock.millis();
+            long[] seqs = new long[userIds.size()];
+            for (int i = 0; i < seqs.length; i++) {
+                seqs[i] = headLocked(userIds.get(i)) + 1;
             }
-            heads.put(userId, seq);
-            event = new Event(userId, seq, type, json, now);
-            Set<EventSink> sinks = live.get(userId);
-            if (sinks != null) {
-                for (EventSink sink : sinks) {
-                    sink.deliver(event, false);
+            database.inSession(s -> {
+                if (first != null) {
+                    first.run(s);
+                }
+                // one INSERT per user: the head is the newest seq in the log, kept in memory
+                PreparedStatement p = s.statement("INSERT INTO events (user_id, seq, event_type, event_data, "
+                        + "created_at) VALUES (?, ?, ?, ?, ?)");
+                for (int i = 0; i < seqs.length; i++) {
+                    p.setString(1, userIds.get(i));
+                    p.setLong(2, seqs[i]);
+                    p.setString(3, type);
+                    p.setString(4, json);
+                    p.setLong(5, now);
+                    p.executeUpdate();
+                }
+                return null;
+            });
+            List<Event> stored = new ArrayList<>(seqs.length);
+            for (int i = 0; i < seqs.length; i++) {
+                String userId = userIds.get(i);
+                heads.put(userId, seqs[i]);
+                Event event = new Event(userId, seqs[i], type, json, now);
+                stored.add(event);
+                Set<EventSink> sinks = live.get(userId);
+                if (sinks != null) {
+                    for (EventSink sink : sinks) {
+                        sink.deliver(event, false);
+                    }
                 }
             }
+            return stored;
+        } finally {
+            for (int i = stripes.length - 1; i >= 0; i--) {
+                locks[stripes[i]].unlock();
+            }
         }
-        return event;
+    }
+
+    /** @return the distinct stripes of the users, ascending: the order in which they are locked */
+    private static int[] stripesOf(List<String> userIds) {
+        if (userIds.size() == 1) {
+            return new int[] {stripe(userIds.get(0))};
+        }
+        boolean[] taken = new boolean[STRIPES];
+        int n = 0;
+        for (String userId : userIds) {
+            int stripe = stripe(userId);
+            if (!taken[stripe]) {
+                taken[stripe] = true;
+                n++;
+            }
+        }
+        int[] stripes = new int[n];
+        for (int stripe = 0, i = 0; stripe < STRIPES; stripe++) {
+            if (taken[stripe]) {
+                stripes[i++] = stripe;
+            }
+        }
+        return stripes;
     }
 
     /**
@@ -94,7 +159,9 @@ public final class EventLog {
      * delivering new ones until {@link #detach}.
      */
     public void attach(String userId, EventSink sink, ResumePlan plan) throws SQLException {
-        synchronized (lock(userId)) {
+        ReentrantLock lock = lock(userId);
+        lock.lock();
+        try {
             long head = headLocked(userId);
             long from = plan.resumeFrom(head);
             List<Event> replay;
@@ -106,12 +173,16 @@ public final class EventLog {
                 sink.deliver(e, true);
             }
             live.computeIfAbsent(userId, k -> new CopyOnWriteArraySet<>()).add(sink);
+        } finally {
+            lock.unlock();
         }
     }
 
     /** Stops live delivery to the receiver; does nothing if it is not attached. */
     public void detach(String userId, EventSink sink) {
-        synchronized (lock(userId)) {
+        ReentrantLock lock = lock(userId);
+        lock.lock();
+        try {
             Set<EventSink> sinks = live.get(userId);
             if (sinks != null) {
                 sinks.remove(sink);
@@ -119,6 +190,8 @@ public final class EventLog {
                     live.remove(userId);
                 }
             }
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -130,8 +203,12 @@ public final class EventLog {
         if (cached != null) {
             return cached;
         }
-        synchronized (lock(userId)) {
+        ReentrantLock lock = lock(userId);
+        lock.lock();
+        try {
             return headLocked(userId);
+        } finally {
+            lock.unlock();
         }
     }
 
