@@ -30,6 +30,8 @@ import org.m800.sdk.core.ClientFactory;
 public final class ChatRun {
 
     static final int IN_FLIGHT = 1_000;
+    static final int WARM_UP_BURSTS = 3;
+    static final int W2_WARM_UP = 5_000;
     static final String BODY = "x".repeat(96);
     static final int EXIT_CHECK_FAILED = 3;
 
@@ -75,9 +77,16 @@ public final class ChatRun {
         System.exit(0);
     }
 
-    /** W1: {@code runs} bursts of {@code n} messages with at most {@link #IN_FLIGHT} not yet at B. */
+    /**
+     * W1: {@code runs} bursts of {@code n} messages with at most {@link #IN_FLIGHT} not yet at B, after
+     * {@link #WARM_UP_BURSTS} unmeasured ones.
+     */
     private void throughput(int n, int runs) throws Exception {
-        burst(Math.max(2_000, n / 4)); // warm-up
+        // warm-up: the JIT compilers of both JVMs spend more CPU than the SDK and the server until about
+        // 40,000 messages have passed (C2 compiles of H2 and Jetty take seconds), then the rate settles
+        for (int w = 0; w < WARM_UP_BURSTS; w++) {
+            burst(n);
+        }
         for (int r = 1; r <= runs; r++) {
             long cpu0 = processCpuNanos();
             long serverCpu0 = serverCpuNanos();
@@ -101,10 +110,13 @@ public final class ChatRun {
         receiver.verify(ids);
     }
 
-    /** W2: {@code n} messages one at a time after 500 for warm-up; each waits until B's listener has it. */
+    /**
+     * W2: {@code n} messages one at a time after {@link #W2_WARM_UP} unmeasured ones; each waits until
+     * B's listener has it.
+     */
     private void latency(int n) throws Exception {
         long[] one = new long[n];
-        for (int i = -500; i < n; i++) {
+        for (int i = -W2_WARM_UP; i < n; i++) {
             CountDownLatch got = receiver.expect(1);
             long t0 = System.nanoTime();
             String id = sender.sendText(conversation, BODY).message().id();

@@ -94,8 +94,9 @@ final class ChatWorkload implements Workload {
         Stats r = Stats.of(rate);
         return List.of(
                 Result.stats("W1.throughput", "messages/s from A to B, all delivered once in order", ">=20000",
-                        "msg/s", r, Result.verdict(r.median() >= 20_000), W1_MESSAGES + " messages per run, "
-                                + ChatRun.IN_FLIGHT + " in flight; ~100-byte text; A and B in one JVM"),
+                        "msg/s", r, Result.verdict(r.median() >= 20_000), W1_MESSAGES + " messages per run after "
+                                + ChatRun.WARM_UP_BURSTS * W1_MESSAGES + " for warm-up, " + ChatRun.IN_FLIGHT
+                                + " in flight; ~100-byte text; A and B in one JVM"),
                 Result.stats("W1.cpu.sdk", "  SDK CPU per message (A sending + B receiving)", "-", "us",
                         Stats.of(sdkCpu), Result.Verdict.INFO, "process CPU time of the clients' JVM / messages"),
                 Result.stats("W1.cpu.server", "  reference server CPU per message", "-", "us", Stats.of(serverCpu),
@@ -112,7 +113,7 @@ final class ChatWorkload implements Workload {
         Stats s = Stats.of(micros);
         return List.of(
                 Result.stats("W2.p50", "one-way latency, send() until B's listener, median", "<=200", "us", s,
-                        Result.verdict(s.median() <= 200), micros.length + " messages after 500 for warm-up"),
+                        Result.verdict(s.median() <= 200), micros.length + " messages after " + ChatRun.W2_WARM_UP + " for warm-up"),
                 Result.value("W2.p99", "one-way latency, 99th percentile", "<=1000", "us", s.p99(),
                         Result.verdict(s.p99() <= 1_000), "max " + Math.round(s.max()) + " us"));
     }
