@@ -59,6 +59,17 @@ public interface ModuleContext {
      */
     ScheduledExecutorService scheduler();
 
+    /**
+     * An executor for blocking disk work, such as forcing a file to the disk, shared by every client of
+     * this SDK instance. Tasks run one at a time in submission order on a thread that is neither an
+     * event thread nor the scheduler, so a slow disk delays no listener and no timer. Keep tasks to
+     * disk work. Once the SDK instance stops it refuses tasks with
+     * {@link java.util.concurrent.RejectedExecutionException}.
+     *
+     * @since 1.1
+     */
+    Executor diskExecutor();
+
     /** Publishes a failure that no caller is waiting for as an {@link ClientEvent#ERROR} event. */
     void reportError(M800Exception error);
 }

@@ -133,6 +133,38 @@ public class StandaloneClientTest {
     }
 
     @Test
+    public void diskWorkRunsInOrderOnTheSharedDiskThread() throws Exception {
+        List<String> ran = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(2 * 50);
+        java.util.function.BiFunction<String, ModuleContext, Object> writer = (name, ctx) -> {
+            for (int i = 0; i < 50; i++) {
+                int n = i;
+                ctx.diskExecutor().execute(() -> {
+                    ran.add(name + n + "@" + Thread.currentThread().getName());
+                    done.countDown();
+                });
+            }
+            return name;
+        };
+        Client a = client("disk-a");
+        Client b = client("disk-b");
+        a.addFeature(FeatureBundle.of("writer", ModuleDefinition.of("writer", ctx -> writer.apply("a", ctx))))
+                .get(10, TimeUnit.SECONDS);
+        b.addFeature(FeatureBundle.of("writer", ModuleDefinition.of("writer", ctx -> writer.apply("b", ctx))))
+                .get(10, TimeUnit.SECONDS);
+        assertTrue(done.await(10, TimeUnit.SECONDS));
+        List<String> copy = List.copyOf(ran);
+        assertTrue(copy.toString(), copy.stream().allMatch(r -> r.endsWith("@m800-disk")));
+        for (String client : List.of("a", "b")) {
+            List<String> own = copy.stream().filter(r -> r.startsWith(client)).toList();
+            for (int i = 0; i < 50; i++) {
+                assertEquals("client " + client + "'s writes run in submission order", client + i + "@m800-disk",
+                        own.get(i));
+            }
+        }
+    }
+
+    @Test
     public void constructorOverrideReplacesACoreModule() throws Exception {
         StorageService mine = new StorageService() {
             @Override

@@ -450,6 +450,10 @@ final class ClientImpl implements Client, FeatureSource.Listener {
         return env.threads().scheduler();
     }
 
+    Executor diskExecutor() {
+        return env.threads().disk();
+    }
+
     <T> void publish(ClientEvent<T> event, T payload) {
         if (!closed) {
             bus.publish(event, payload);

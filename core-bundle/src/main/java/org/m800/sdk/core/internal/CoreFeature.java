@@ -13,7 +13,6 @@ import org.m800.sdk.core.internal.account.AccountService;
 import org.m800.sdk.core.internal.connect.EventRouter;
 import org.m800.sdk.core.internal.connect.JettyHttpService;
 import org.m800.sdk.core.internal.connect.WebSocketConnectService;
-import org.m800.sdk.core.internal.storage.DiskQueue;
 import org.m800.sdk.core.internal.transport.Transports;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -29,16 +28,15 @@ import org.osgi.service.component.annotations.Deactivate;
 public final class CoreFeature implements FeatureBundle {
 
     private final Transports transports = new Transports();
-    private final DiskQueue disk = new DiskQueue();
     private final List<ModuleDefinition> modules = List.of(
             ModuleDefinition.of(StorageService.MODULE, ctx -> new FileStorage(ctx.dataDirectory())),
             ModuleDefinition.of(HttpService.MODULE, ctx -> new JettyHttpService(ctx, transports.forConfig(ctx.config()))),
             ModuleDefinition.of(ConnectService.MODULE, List.of(StorageService.MODULE),
-                    ctx -> new WebSocketConnectService(ctx, transports.forConfig(ctx.config()), disk)),
+                    ctx -> new WebSocketConnectService(ctx, transports.forConfig(ctx.config()))),
             ModuleDefinition.of(NotificationService.MODULE, List.of(ConnectService.MODULE),
                     ctx -> new EventRouter(ctx.dependency(ConnectService.MODULE, ConnectService.class))),
             ModuleDefinition.of(AccountManager.MODULE, List.of(HttpService.MODULE, StorageService.MODULE,
-                    ConnectService.MODULE, NotificationService.MODULE), ctx -> new AccountService(ctx, disk)));
+                    ConnectService.MODULE, NotificationService.MODULE), ctx -> new AccountService(ctx)));
 
     @Override
     public String name() {
@@ -53,6 +51,5 @@ public final class CoreFeature implements FeatureBundle {
     @Deactivate
     private void deactivate() {
         transports.close();
-        disk.close();
     }
 }

@@ -86,6 +86,11 @@ final class ModuleContextImpl implements ModuleContext {
     }
 
     @Override
+    public Executor diskExecutor() {
+        return client.diskExecutor();
+    }
+
+    @Override
     public void reportError(M800Exception error) {
         client.publish(ClientEvent.ERROR, error);
     }

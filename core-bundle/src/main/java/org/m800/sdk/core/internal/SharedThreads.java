@@ -9,12 +9,14 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.m800.sdk.core.internal.storage.DiskQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The threads that every client of one factory shares: a small pool that delivers events and runs
- * short tasks, and one scheduler thread for timeouts. The number of threads does not grow with the
+ * short tasks, one scheduler thread for timeouts, and one thread for disk writes that force data to
+ * the disk. The number of threads does not grow with the
  * number of clients. Threads are daemons and end when idle, so a forgotten factory leaks nothing.
  */
 final class SharedThreads implements AutoCloseable {
@@ -26,6 +28,7 @@ final class SharedThreads implements AutoCloseable {
     private final ThreadPoolExecutor pool;
     private final ScheduledThreadPoolExecutor scheduler;
     private final ScheduledExecutorService guardedScheduler;
+    private final DiskQueue disk = new DiskQueue();
 
     SharedThreads() {
         pool = new ThreadPoolExecutor(EVENT_THREADS, EVENT_THREADS, KEEP_ALIVE_SECONDS, TimeUnit.SECONDS,
@@ -49,10 +52,16 @@ final class SharedThreads implements AutoCloseable {
         return guardedScheduler;
     }
 
-    /** Stops every thread, waiting a little for queued events to be delivered. */
+    /** The disk thread: writes in submission order, off the event threads and the scheduler. */
+    DiskQueue disk() {
+        return disk;
+    }
+
+    /** Stops every thread, waiting a little for queued events to be delivered and queued writes to end. */
     @Override
     public void close() {
         scheduler.shutdownNow();
+        disk.close();
         pool.shutdown();
         try {
             if (!pool.awaitTermination(5, TimeUnit.SECONDS)) {

@@ -52,7 +52,7 @@ public final class AccountService implements AccountManager, AutoCloseable {
     private final StorageService storage;
     private final ConnectService connect;
     private final Executor events;
-    private final DiskQueue disk;
+    private final Executor disk;
     private final ScheduledExecutorService scheduler;
     private final Subscription profileEvents;
     private final List<Consumer<Profile>> profileListeners = new CopyOnWriteArrayList<>();
@@ -72,8 +72,8 @@ public final class AccountService implements AccountManager, AutoCloseable {
      * Deps: service.http, service.storage, service.connect, service.notification. Session writes go
      * through {@code disk}, in order, so no disk sync runs on an event thread.
      */
-    public AccountService(ModuleContext ctx, DiskQueue disk) {
-        this.disk = disk;
+    public AccountService(ModuleContext ctx) {
+        this.disk = ctx.diskExecutor();
         this.clientId = ctx.clientId();
         this.http = ctx.dependency(HttpService.MODULE, HttpService.class);
         this.storage = ctx.dependency(StorageService.MODULE, StorageService.class);
@@ -307,7 +307,7 @@ public final class AccountService implements AccountManager, AutoCloseable {
             session = next;
             scheduleRefresh(next);
             byte[] bytes = next.toBytes();
-            return disk.submit(() -> storage.write(SESSION_KEY, bytes));
+            return DiskQueue.submit(disk, () -> storage.write(SESSION_KEY, bytes));
         }
     }
 
@@ -364,7 +364,7 @@ public final class AccountService implements AccountManager, AutoCloseable {
             }
             session = null;
             cancelRefresh();
-            disk.submit(() -> storage.delete(SESSION_KEY));
+            DiskQueue.submit(disk, () -> storage.delete(SESSION_KEY));
         }
         connect.stop(reason);
         notifyProfile(null);
@@ -375,7 +375,7 @@ public final class AccountService implements AccountManager, AutoCloseable {
             if (session != null && updated.userId() != null && updated.userId().equals(session.userId())) {
                 session = session.withProfile(updated);
                 byte[] bytes = session.toBytes();
-                disk.submit(() -> storage.write(SESSION_KEY, bytes));
+                DiskQueue.submit(disk, () -> storage.write(SESSION_KEY, bytes));
             }
         }
         notifyProfile(updated);

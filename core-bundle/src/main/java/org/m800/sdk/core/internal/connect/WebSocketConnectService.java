@@ -62,7 +62,7 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
     private final ScheduledExecutorService scheduler;
     private final Consumer<M800Exception> errors;
     private final Backoff backoff;
-    private final DiskQueue disk;
+    private final Executor disk;
     private final java.util.concurrent.atomic.AtomicBoolean cursorWriteQueued = new java.util.concurrent.atomic.AtomicBoolean();
     // guarded by lock
     private ScheduledFuture<?> cursorWrite;
@@ -87,8 +87,8 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
     private volatile long lastDelivered;
 
     /** Builds the module from its context: deps are {@code service.storage}. */
-    public WebSocketConnectService(ModuleContext ctx, SharedTransport shared, DiskQueue disk) {
-        this.disk = disk;
+    public WebSocketConnectService(ModuleContext ctx, SharedTransport shared) {
+        this.disk = ctx.diskExecutor();
         this.clientId = ctx.clientId();
         this.applicationVersion = ctx.appMeta().applicationVersion();
         this.config = ctx.config();
@@ -173,7 +173,7 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
         }
         // the last delivered event is on disk before close returns, so a new client resumes after it
         try {
-            disk.submit(this::persistCursorAndAck).get(5, TimeUnit.SECONDS);
+            DiskQueue.submit(disk, this::persistCursorAndAck).get(5, TimeUnit.SECONDS);
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             LOG.warn("client {}: could not store the event cursor on close: {}", clientId, e.toString());
         } catch (InterruptedException e) {
@@ -505,7 +505,7 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
         if (cursorWriteQueued.compareAndSet(false, true)) {
             // a short wait gathers the events that follow into the same write: each write is an fsync,
             // which also stalls the other writes of the file system while it runs
-            ScheduledFuture<?> write = scheduler.schedule(() -> disk.submit(this::persistCursorAndAck),
+            ScheduledFuture<?> write = scheduler.schedule(() -> DiskQueue.submit(disk, this::persistCursorAndAck),
                     CURSOR_WRITE_DELAY_MS, TimeUnit.MILLISECONDS);
             synchronized (lock) {
                 cursorWrite = write;
