@@ -72,6 +72,7 @@ public final class ChatManagerImpl implements ChatManager, AutoCloseable {
     private final AccountManager account;
     private final Executor events;
     private final ScheduledExecutorService scheduler;
+    private final Executor disk;
     private final java.nio.file.Path dataDirectory;
     private final List<ChatListener> listeners = new CopyOnWriteArrayList<>();
     private final List<Subscription> subscriptions = new ArrayList<>();
@@ -106,6 +107,7 @@ public final class ChatManagerImpl implements ChatManager, AutoCloseable {
         this.account = ctx.dependency(AccountManager.MODULE, AccountManager.class);
         this.events = ctx.eventExecutor();
         this.scheduler = ctx.scheduler();
+        this.disk = ctx.diskExecutor();
         this.dataDirectory = ctx.dataDirectory();
         account.profile().ifPresent(p -> openStore(p.userId()));
         subscriptions.add(notifications.subscribe("chat.*", this::onEvent));
@@ -167,7 +169,7 @@ public final class ChatManagerImpl implements ChatManager, AutoCloseable {
                 return;
             }
             closeStore();
-            store = ChatStore.open(dataDirectory.resolve("chat").resolve(hash(userId)), userId, scheduler);
+            store = ChatStore.open(dataDirectory.resolve("chat").resolve(hash(userId)), userId, scheduler, disk);
             synced = false;
             LOG.debug("client {}: chat store open with {} conversations, {} messages, {} in the outbox", clientId,
                     store.convs.size(), store.byId.size(), store.outbox.size());

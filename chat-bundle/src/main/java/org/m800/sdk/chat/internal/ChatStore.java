@@ -17,6 +17,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -106,20 +108,26 @@ final class ChatStore implements AutoCloseable {
 
     private final Path dir;
     private final ScheduledExecutorService scheduler;
+    private final Executor disk;
     private FileChannel channel;
     private boolean dirty;
     private ScheduledFuture<?> syncTask;
     private int records;
 
-    private ChatStore(Path dir, String userId, ScheduledExecutorService scheduler) {
+    private ChatStore(Path dir, String userId, ScheduledExecutorService scheduler, Executor disk) {
         this.dir = dir;
         this.userId = userId;
         this.scheduler = scheduler;
+        this.disk = disk;
     }
 
     /** Opens (creating if needed) the store in the folder and replays it. */
-    static ChatStore open(Path dir, String userId, ScheduledExecutorService scheduler) {
-        ChatStore s = new ChatStore(dir, userId, scheduler);
+    /**
+     * @param scheduler times the forcing of the file to the disk
+     * @param disk runs it, so that a slow disk holds up neither the scheduler nor the event threads
+     */
+    static ChatStore open(Path dir, String userId, ScheduledExecutorService scheduler, Executor disk) {
+        ChatStore s = new ChatStore(dir, userId, scheduler, disk);
         try {
             Files.createDirectories(dir);
             Path file = dir.resolve(FILE);
@@ -287,7 +295,7 @@ final class ChatStore implements AutoCloseable {
         }
         if (!dirty) {
             dirty = true;
-            syncTask = scheduler.schedule(this::sync, ChatManager.SYNC_INTERVAL_MS, TimeUnit.MILLISECONDS);
+            syncTask = scheduler.schedule(this::queueSync, ChatManager.SYNC_INTERVAL_MS, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -300,7 +308,18 @@ final class ChatStore implements AutoCloseable {
         return b;
     }
 
-    /** Forces the file to the disk; runs on the scheduler. */
+    private void queueSync() {
+        try {
+            disk.execute(this::sync);
+        } catch (RejectedExecutionException e) {
+            // the SDK is stopping: close() forces the file
+            synchronized (this) {
+                dirty = false;
+            }
+        }
+    }
+
+    /** Forces the file to the disk; runs on the disk thread. */
     private void sync() {
         FileChannel ch;
         synchronized (this) {
