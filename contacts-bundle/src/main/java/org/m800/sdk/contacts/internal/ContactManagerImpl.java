@@ -20,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -73,6 +74,7 @@ public final class ContactManagerImpl implements ContactManager, AutoCloseable {
     private final StorageService storage;
     private final Executor events;
     private final ScheduledExecutorService scheduler;
+    private final Executor disk;
     private final Supplier<String> configuredRegion;
     private final Consumer<ContactManagerImpl> onClose;
     private final List<ContactListener> listeners = new CopyOnWriteArrayList<>();
@@ -108,6 +110,7 @@ public final class ContactManagerImpl implements ContactManager, AutoCloseable {
         this.storage = ctx.dependency(StorageService.MODULE, StorageService.class);
         this.events = ctx.eventExecutor();
         this.scheduler = ctx.scheduler();
+        this.disk = ctx.diskExecutor();
         this.configuredRegion = region;
         this.onClose = onClose;
         account.profile().ifPresent(p -> open(p.userId()));
@@ -279,7 +282,16 @@ public final class ContactManagerImpl implements ContactManager, AutoCloseable {
     private void saveLaterLocked() {
         dirty = true;
         if (saveTask == null && !closed) {
-            saveTask = scheduler.schedule(this::save, SAVE_DELAY_MS, TimeUnit.MILLISECONDS);
+            // the write forces a file to the disk: on the disk thread, not on the shared scheduler
+            saveTask = scheduler.schedule(this::saveOnDisk, SAVE_DELAY_MS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void saveOnDisk() {
+        try {
+            disk.execute(this::save);
+        } catch (RejectedExecutionException e) {
+            save(); // the SDK is stopping: write it here rather than lose it
         }
     }
 
