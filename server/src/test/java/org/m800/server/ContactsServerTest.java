@@ -166,6 +166,17 @@ public class ContactsServerTest {
             bobEvents.add(b.nextEvent().path("event").asText());
             bobEvents.add(b.nextEvent().path("event").asText());
             assertEquals(List.of("chat.message", "chat.message"), bobEvents);
+
+            // alice's cumulative receipt covers seq 1, which she never got: bob learns it was withheld,
+            // alice's own devices get the plain receipt
+            ObjectNode read = obj().put("conversationId", conv).put("kind", "read").put("upTo", 2);
+            data(a.request("chat.receipt", "r1", read));
+            JsonNode toBob = nextEvent(b, "chat.receipt").path("data");
+            assertEquals(2, toBob.path("readUpTo").asLong());
+            assertEquals("[1]", toBob.path("withheld").toString());
+            JsonNode toAlice = nextEvent(a, "chat.receipt").path("data");
+            assertEquals(2, toAlice.path("readUpTo").asLong());
+            assertTrue(toAlice.toString(), toAlice.path("withheld").isMissingNode());
         }
     }
 

@@ -60,7 +60,9 @@ public class BlockingTest {
     public void blockStopsMessagesSilentlyAndUnblockRestoresThem() throws Exception {
         Client alice = fx.newUser("alice");
         Client aliceLaptop = fx.newDevice("alice-laptop", "alice");
-        Client bob = fx.newUser("bob");
+        java.nio.file.Path bobData = fx.newDataDirectory();
+        Client bob = fx.open("bob", bobData);
+        get(bob.require(org.m800.sdk.core.AccountManager.class).signUp("bob", "bob-password", null));
         Inbox inbox = new Inbox();
         alice.require(ChatManager.class).addListener(inbox);
         Recorder bobHears = new Recorder();
@@ -86,11 +88,47 @@ public class BlockingTest {
         get(contacts(alice).unblock(userId(bob)));
         assertFalse(contacts(alice).isBlocked(userId(bob)));
         laptopHears.await("the unblock on alice's other device", r -> r.blocks.contains("-" + userId(bob)));
-        get(bobChat.sendText(conv.id(), "three").accepted());
+        Message three = get(bobChat.sendText(conv.id(), "three").accepted());
         inbox.await(2);
         // messages of a conversation arrive in order: had "two" been delivered, it would be before "three"
         assertEquals(List.of("one", "three"), inbox.copy());
+
+        // alice's receipts are cumulative and cover the seq of "two": it must still not show as delivered
+        // or read to bob, while "three" does
+        get(alice.require(ChatManager.class).markRead(conv.id()));
+        awaitState(bobChat, three.id(), MessageState.READ);
+        assertEquals(MessageState.SENT, bobChat.message(two.id()).orElseThrow().state());
+        assertEquals(MessageState.READ, bobChat.message(three.id()).orElseThrow().state());
         assertTrue("bob heard nothing of the block: " + bobHears.blocks, bobHears.blocks.isEmpty());
         assertTrue(contacts(bob).blocked().isEmpty());
+
+        // and it stays so for bob's client after a restart on the same data folder
+        bob.close();
+        Client bobAgain = fx.open("bob", bobData);
+        ChatManager chatAgain = awaitChat(bobAgain);
+        awaitState(chatAgain, three.id(), MessageState.READ);
+        assertEquals(MessageState.SENT, chatAgain.message(two.id()).orElseThrow().state());
+        assertEquals(MessageState.READ, chatAgain.message(three.id()).orElseThrow().state());
+    }
+
+    private static ChatManager awaitChat(Client c) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (c.module(ChatManager.MODULE, ChatManager.class).isEmpty()) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("chat not ready: " + c.diagnostics().describe());
+            }
+            Thread.sleep(20);
+        }
+        return c.require(ChatManager.class);
+    }
+
+    private static void awaitState(ChatManager chat, String messageId, MessageState state) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (chat.message(messageId).map(Message::state).orElse(null) != state) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("message " + messageId + " is " + chat.message(messageId) + ", not " + state);
+            }
+            Thread.sleep(20);
+        }
     }
 }

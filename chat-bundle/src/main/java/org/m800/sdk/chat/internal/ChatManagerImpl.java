@@ -545,6 +545,17 @@ public final class ChatManagerImpl implements ChatManager, AutoCloseable {
             if (c == null) {
                 return;
             }
+            // own messages this user never got (it blocked us when they were sent): they stay undelivered
+            for (Object seq : Codec.list(d.get("withheld"))) {
+                ChatStore.Msg m = c.bySeq.get(Codec.num(seq));
+                if (m != null && m.sender.equals(s.userId) && !m.withheldFrom.contains(user)) {
+                    ChatStore.Msg n = copy(m);
+                    List<String> users = new ArrayList<>(m.withheldFrom);
+                    users.add(user);
+                    n.withheldFrom = List.copyOf(users);
+                    s.save(n);
+                }
+            }
             List<ChatStore.Mem> members = new ArrayList<>();
             for (ChatStore.Mem m : c.members) {
                 members.add(m.userId().equals(user) ? new ChatStore.Mem(user, m.role(), Math.max(delivered,
@@ -569,7 +580,7 @@ public final class ChatManagerImpl implements ChatManager, AutoCloseable {
                             c.bySeq.subMap(oldDelivered, false, newDelivered, true));
                     changed.putAll(c.bySeq.subMap(oldRead, false, newRead, true));
                     for (ChatStore.Msg m : changed.values()) {
-                        if (m.sender.equals(s.userId)) {
+                        if (m.sender.equals(s.userId) && !m.withheldFrom.contains(user)) {
                             moved.add(toMessage(s, c, m));
                         }
                     }
@@ -1159,6 +1170,8 @@ public final class ChatManagerImpl implements ChatManager, AutoCloseable {
             state = MessageState.SENDING;
         } else if (!outgoing) {
             state = MessageState.RECEIVED;
+        } else if (c != null && !m.withheldFrom.isEmpty()) {
+            state = stateWithout(c, m, s.userId);
         } else if (c != null && m.seq <= c.othersRead) {
             state = MessageState.READ;
         } else if (c != null && m.seq <= c.othersDelivered) {
@@ -1168,6 +1181,23 @@ public final class ChatManagerImpl implements ChatManager, AutoCloseable {
         }
         return new Message(m.id, m.conv, m.sender, m.seq, m.ts, m.deleted() ? new MessageContent.Deleted()
                 : Codec.fromWire(m.content), state, outgoing, m.editedAt, m.reactions, m.failure);
+    }
+
+    /** The state of an own message from the marks of the members it reached (not those it was withheld from). */
+    private static MessageState stateWithout(ChatStore.Conv c, ChatStore.Msg m, String me) {
+        MessageState state = MessageState.SENT;
+        for (ChatStore.Mem member : c.members) {
+            if (member.userId().equals(me) || m.withheldFrom.contains(member.userId())) {
+                continue;
+            }
+            if (m.seq <= member.readUpTo()) {
+                return MessageState.READ;
+            }
+            if (m.seq <= member.deliveredUpTo()) {
+                state = MessageState.DELIVERED;
+            }
+        }
+        return state;
     }
 
     private static ChatStore.Msg copy(ChatStore.Msg m) {
@@ -1181,6 +1211,7 @@ public final class ChatManagerImpl implements ChatManager, AutoCloseable {
         n.editedAt = m.editedAt;
         n.reactions = m.reactions;
         n.failure = m.failure;
+        n.withheldFrom = m.withheldFrom;
         return n;
     }
 

@@ -56,6 +56,8 @@ final class ChatStore implements AutoCloseable {
         long editedAt;
         Map<String, List<String>> reactions = Map.of();
         String failure;
+        /** Members who never got this (own) message: they blocked its sender when it was sent. */
+        List<String> withheldFrom = List.of();
 
         boolean sending() {
             return seq == 0 && failure == null;
@@ -215,6 +217,12 @@ final class ChatStore implements AutoCloseable {
             Object reactions = r.get("r");
             m.reactions = reactions instanceof Map<?, ?> rm ? (Map<String, List<String>>) rm : Map.of();
             m.failure = (String) r.get("f");
+            Object withheld = r.get("w");
+            if (withheld != null) {
+                List<String> users = new ArrayList<>();
+                Codec.list(withheld).forEach(u -> users.add(String.valueOf(u)));
+                m.withheldFrom = List.copyOf(users);
+            }
             index(m);
         }
     }
@@ -377,6 +385,9 @@ final class ChatStore implements AutoCloseable {
         }
         if (m.failure != null) {
             r.put("f", m.failure);
+        }
+        if (!m.withheldFrom.isEmpty()) {
+            r.put("w", m.withheldFrom);
         }
         return r;
     }

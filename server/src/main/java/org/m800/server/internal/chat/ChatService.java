@@ -594,17 +594,71 @@ final class ChatService {
             long delivered = Math.max(me.deliveredUpTo, mark);
             long readUpTo = read ? Math.max(me.readUpTo, mark) : me.readUpTo;
             if (delivered != me.deliveredUpTo || readUpTo != me.readUpTo) {
+                Map<String, List<Long>> withheld = withheldFrom(c.id, userId, me.deliveredUpTo, delivered);
                 update("UPDATE chat_members SET delivered_upto = ?, read_upto = ? WHERE conversation_id = ? "
                         + "AND user_id = ?", delivered, readUpTo, c.id, userId);
                 me.deliveredUpTo = delivered;
                 me.readUpTo = readUpTo;
                 ObjectNode ev = Json.object().put("conversationId", c.id).put("userId", userId).put("kind", kind)
                         .put("deliveredUpTo", delivered).put("readUpTo", readUpTo);
-                fanOut(c, userId, "chat.receipt", ev, true);
+                receiptFanOut(c, userId, ev, withheld);
             }
             return Json.object().put("conversationId", c.id).put("deliveredUpTo", me.deliveredUpTo)
                     .put("readUpTo", me.readUpTo);
         }
+    }
+
+    /**
+     * @return the senders of the messages in (after, upTo] that were withheld from {@code userId} (who
+     *         blocked them when they were sent), with those messages' seqs in ascending order
+     */
+    private Map<String, List<Long>> withheldFrom(String convId, String userId, long after, long upTo)
+            throws SQLException {
+        Map<String, List<Long>> bySender = new LinkedHashMap<>();
+        if (upTo <= after) {
+            return bySender;
+        }
+        try (Connection tx = database.connection();
+                PreparedStatement p = tx.prepareStatement("SELECT h.seq, m.sender_id FROM chat_hidden h "
+                        + "JOIN chat_messages m ON m.conversation_id = h.conversation_id AND m.seq = h.seq "
+                        + "WHERE h.conversation_id = ? AND h.user_id = ? AND h.seq > ? AND h.seq <= ? "
+                        + "ORDER BY h.seq")) {
+            p.setString(1, convId);
+            p.setString(2, userId);
+            p.setLong(3, after);
+            p.setLong(4, upTo);
+            try (ResultSet r = p.executeQuery()) {
+                while (r.next()) {
+                    bySender.computeIfAbsent(r.getString(2), k -> new ArrayList<>()).add(r.getLong(1));
+                }
+            }
+        }
+        return bySender;
+    }
+
+    /**
+     * A receipt goes to every member; a sender of messages it covers but that were withheld from the
+     * receipt's user gets their seqs as {@code withheld}, so that those stay undelivered for the sender.
+     * Caller holds the conversation's monitor.
+     */
+    private void receiptFanOut(Conv c, String userId, ObjectNode ev, Map<String, List<Long>> withheld)
+            throws SQLException {
+        if (withheld.isEmpty()) {
+            fanOut(c, userId, "chat.receipt", ev, true);
+            return;
+        }
+        List<String> plain = new ArrayList<>();
+        for (String member : recipients(c, userId, true, null)) {
+            List<Long> seqs = withheld.get(member);
+            if (seqs == null) {
+                plain.add(member);
+            } else {
+                ObjectNode own = ev.deepCopy();
+                seqs.forEach(own.putArray("withheld")::add);
+                events.append(member, "chat.receipt", Json.write(own));
+            }
+        }
+        events.appendAll(plain, "chat.receipt", Json.write(ev), null);
     }
 
     ObjectNode typing(String userId, ObjectNode data) throws WireException, SQLException {
@@ -746,20 +800,8 @@ final class ChatService {
     /** As above, in one transaction that first runs {@code first}. */
     private void fanOut(Conv c, String actor, String type, ObjectNode data, boolean toActor,
             Database.SessionWork<?> first) throws SQLException {
-        BlockPolicy policy = blocks;
-        List<String> recipients = new ArrayList<>(c.members.size());
         List<String> hidden = new ArrayList<>(0);
-        for (String member : c.members.keySet()) {
-            if (member.equals(actor)) {
-                if (toActor) {
-                    recipients.add(member);
-                }
-            } else if (!policy.blocks(member, actor)) {
-                recipients.add(member);
-            } else if ("chat.message".equals(type)) {
-                hidden.add(member);
-            }
-        }
+        List<String> recipients = recipients(c, actor, toActor, "chat.message".equals(type) ? hidden : null);
         long seq = data.path("seq").asLong();
         events.appendAll(recipients, type, Json.write(data), s -> {
             if (first != null) {
@@ -770,6 +812,29 @@ final class ChatService {
             }
             return null;
         });
+    }
+
+    /**
+     * @return the members an event of the actor goes to: all but those who block the actor (and the
+     *         actor unless {@code toActor}); those who block the actor are added to {@code blocking}
+     *         unless it is null
+     */
+    private List<String> recipients(Conv c, String actor, boolean toActor, List<String> blocking)
+            throws SQLException {
+        BlockPolicy policy = blocks;
+        List<String> recipients = new ArrayList<>(c.members.size());
+        for (String member : c.members.keySet()) {
+            if (member.equals(actor)) {
+                if (toActor) {
+                    recipients.add(member);
+                }
+            } else if (!policy.blocks(member, actor)) {
+                recipients.add(member);
+            } else if (blocking != null) {
+                blocking.add(member);
+            }
+        }
+        return recipients;
     }
 
     /** Records that a blocked sender's message is withheld from the user (once, also when sent again). */
