@@ -618,11 +618,11 @@ final class ChatService {
         if (upTo <= after) {
             return bySender;
         }
-        try (Connection tx = database.connection();
-                PreparedStatement p = tx.prepareStatement("SELECT h.seq, m.sender_id FROM chat_hidden h "
-                        + "JOIN chat_messages m ON m.conversation_id = h.conversation_id AND m.seq = h.seq "
-                        + "WHERE h.conversation_id = ? AND h.user_id = ? AND h.seq > ? AND h.seq <= ? "
-                        + "ORDER BY h.seq")) {
+        // asked at every receipt that moves a mark, so on a kept statement
+        database.inSession(s -> {
+            PreparedStatement p = s.statement("SELECT h.seq, m.sender_id FROM chat_hidden h "
+                    + "JOIN chat_messages m ON m.conversation_id = h.conversation_id AND m.seq = h.seq "
+                    + "WHERE h.conversation_id = ? AND h.user_id = ? AND h.seq > ? AND h.seq <= ? ORDER BY h.seq");
             p.setString(1, convId);
             p.setString(2, userId);
             p.setLong(3, after);
@@ -632,7 +632,8 @@ final class ChatService {
                     bySender.computeIfAbsent(r.getString(2), k -> new ArrayList<>()).add(r.getLong(1));
                 }
             }
-        }
+            return null;
+        });
         return bySender;
     }
 
