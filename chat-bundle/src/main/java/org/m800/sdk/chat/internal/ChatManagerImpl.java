@@ -3,6 +3,7 @@ package org.m800.sdk.chat.internal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -16,7 +17,6 @@ import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -74,6 +74,8 @@ public final class ChatManagerImpl implements ChatManager, AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final Executor disk;
     private final java.nio.file.Path dataDirectory;
+    private static final SecureRandom ID_RANDOM = new SecureRandom();
+
     private final List<ChatListener> listeners = new CopyOnWriteArrayList<>();
     private final List<Subscription> subscriptions = new ArrayList<>();
     /**
@@ -256,9 +258,16 @@ public final class ChatManagerImpl implements ChatManager, AutoCloseable {
         return toMessage(s, c, m);
     }
 
-    private static String newMessageId() {
-        UUID u = UUID.randomUUID();
-        return Long.toHexString(u.getMostSignificantBits()) + "-" + Long.toHexString(u.getLeastSignificantBits());
+    /**
+     * A time-ordered id (like a UUIDv7): 48 bits of milliseconds, then 80 random bits. Consecutive ids
+     * of a sender sort together, so the server's unique index on (sender, messageId) grows at one end
+     * instead of touching a random page per message.
+     */
+    static String newMessageId() {
+        byte[] random = new byte[10];
+        ID_RANDOM.nextBytes(random);
+        return HexFormat.of().toHexDigits(System.currentTimeMillis()).substring(4) + "-"
+                + HexFormat.of().formatHex(random);
     }
 
     /** Sends outbox messages that are not in flight, up to the window. Any thread. */
