@@ -54,9 +54,20 @@ public class AccountsTest {
         HttpTestClient.Answer stale = http.get("/v1/accounts/profile", oldAccess);
         assertEquals(401, stale.status());
         assertEquals("TOKEN_INVALID", stale.errorReason());
-        HttpTestClient.Answer reused = http.post("/v1/accounts/refresh",
-                HttpTestClient.JSON.createObjectNode().put("refreshToken", oldRefresh));
+        // the answer may not have reached the client: the old refresh token works again while its successor
+        // is unused, and that successor (which the client never got) stops working
+        HttpTestClient.Answer again = refresh(http, oldRefresh);
+        assertEquals(200, again.status());
+        assertEquals(login.body().path("sessionId").asText(), again.body().path("sessionId").asText());
+        assertEquals("TOKEN_INVALID", refresh(http, refreshed.body().path("refreshToken").asText()).errorReason());
+        assertEquals(401, http.get("/v1/accounts/profile", access).status());
+        // once a successor is used, the older token is refused
+        HttpTestClient.Answer next = refresh(http, again.body().path("refreshToken").asText());
+        assertEquals(200, next.status());
+        HttpTestClient.Answer reused = refresh(http, oldRefresh);
         assertEquals("UNAUTHORIZED", reused.errorCode());
+        assertEquals("TOKEN_INVALID", reused.errorReason());
+        access = next.body().path("accessToken").asText();
 
         HttpTestClient.Answer profile = http.get("/v1/accounts/profile", access);
         assertEquals(200, profile.status());
@@ -69,6 +80,10 @@ public class AccountsTest {
         assertEquals(401, http.post("/v1/accounts/logout", null, access, null).status());
         // the sign-up session is still valid
         assertEquals(200, http.get("/v1/accounts/profile", signUp.path("accessToken").asText()).status());
+    }
+
+    private static HttpTestClient.Answer refresh(HttpTestClient http, String refreshToken) throws Exception {
+        return http.post("/v1/accounts/refresh", HttpTestClient.JSON.createObjectNode().put("refreshToken", refreshToken));
     }
 
     @Test

@@ -148,10 +148,21 @@ public final class AccountService {
         return openSession(app, userId);
     }
 
-    /** Rotates both tokens of the refresh token's session. @return the refresh answer */
+    /**
+     * Rotates both tokens of the refresh token's session. The token the last rotation replaced is
+     * accepted too, as long as its successor has not been used: the client never got that answer.
+     *
+     * @return the refresh answer
+     */
     public ObjectNode refresh(ApplicationRegistration app, String refreshToken) throws WireException, SQLException {
-        SessionRow s = sessionBy("refresh_hash", Tokens.hash(refreshToken), app)
+        String presented = Tokens.hash(refreshToken);
+        SessionRow current = sessionBy("refresh_hash", presented, app).orElse(null);
+        SessionRow s = current != null ? current : sessionBy("previous_refresh_hash", presented, app)
                 .orElseThrow(() -> WireException.unauthorized("TOKEN_INVALID", "unknown or revoked refresh token"));
+        if (current == null) {
+            LOG.info("Session {} refreshed again with its previous token: the answer of its last refresh was lost",
+                    s.id);
+        }
         if (s.refreshExpiresAt <= clock.millis()) {
             throw WireException.unauthorized("TOKEN_EXPIRED", "refresh token expired; log in again");
         }
@@ -161,14 +172,18 @@ public final class AccountService {
         long accessExp = now + Limits.ACCESS_TOKEN_LIFETIME.toMillis();
         long refreshExp = now + Limits.REFRESH_TOKEN_LIFETIME.toMillis();
         int updated = database.inTransaction(c -> {
+            // the presented token becomes (or stays) the previous one; the successor the client never
+            // got, if any, stops working
             try (PreparedStatement p = c.prepareStatement("UPDATE login_sessions SET access_hash = ?, "
-                    + "access_expires_at = ?, refresh_hash = ?, refresh_expires_at = ? WHERE id = ? AND refresh_hash = ?")) {
+                    + "access_expires_at = ?, refresh_hash = ?, refresh_expires_at = ?, previous_refresh_hash = ? "
+                    + "WHERE id = ? AND refresh_hash = ?")) {
                 p.setString(1, Tokens.hash(access));
                 p.setLong(2, accessExp);
                 p.setString(3, Tokens.hash(refresh));
                 p.setLong(4, refreshExp);
-                p.setString(5, s.id);
-                p.setString(6, Tokens.hash(refreshToken));
+                p.setString(5, presented);
+                p.setString(6, s.id);
+                p.setString(7, s.refreshHash);
                 return p.executeUpdate();
             }
         });
@@ -181,14 +196,18 @@ public final class AccountService {
     /** Revokes the session of the access token (or, if that is null, of the refresh token). */
     public void logOut(ApplicationRegistration app, String accessToken, String refreshToken)
             throws WireException, SQLException {
-        SessionRow s;
+        SessionRow found;
         if (accessToken != null) {
-            s = sessionBy("access_hash", Tokens.hash(accessToken), app).orElse(null);
+            found = sessionBy("access_hash", Tokens.hash(accessToken), app).orElse(null);
         } else if (refreshToken != null) {
-            s = sessionBy("refresh_hash", Tokens.hash(refreshToken), app).orElse(null);
+            found = sessionBy("refresh_hash", Tokens.hash(refreshToken), app).orElse(null);
+            if (found == null) {
+                found = sessionBy("previous_refresh_hash", Tokens.hash(refreshToken), app).orElse(null);
+            }
         } else {
             throw WireException.unauthorized("TOKEN_INVALID", "an access token or a refresh token is required");
         }
+        SessionRow s = found;
         if (s == null) {
             throw WireException.unauthorized("TOKEN_INVALID", "unknown or revoked token");
         }
@@ -309,7 +328,7 @@ public final class AccountService {
     }
 
     private record SessionRow(String id, String accountId, String carrier, long accessExpiresAt,
-            long refreshExpiresAt, long ackedSeq) {
+            long refreshExpiresAt, long ackedSeq, String refreshHash) {
     }
 
     /** Finds a session by a token hash column, only if its account belongs to the application's carrier. */
@@ -317,7 +336,8 @@ public final class AccountService {
             throws SQLException {
         try (Connection c = database.connection();
                 PreparedStatement p = c.prepareStatement("SELECT s.id, s.account_id, a.carrier, s.access_expires_at, "
-                        + "s.refresh_expires_at, s.acked_seq FROM login_sessions s JOIN accounts a ON a.id = s.account_id "
+                        + "s.refresh_expires_at, s.acked_seq, s.refresh_hash FROM login_sessions s "
+                        + "JOIN accounts a ON a.id = s.account_id "
                         + "WHERE s." + column + " = ? AND a.carrier = ?")) {
             p.setString(1, hash);
             p.setString(2, app.carrier());
@@ -326,7 +346,7 @@ public final class AccountService {
                     return Optional.empty();
                 }
                 return Optional.of(new SessionRow(r.getString(1), r.getString(2), r.getString(3), r.getLong(4),
-                        r.getLong(5), r.getLong(6)));
+                        r.getLong(5), r.getLong(6), r.getString(7)));
             }
         }
     }

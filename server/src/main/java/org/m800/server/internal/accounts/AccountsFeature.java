@@ -25,7 +25,9 @@ public final class AccountsFeature implements ServerFeature {
         return List.of(new Migration(1, "accounts, sessions, event log, request log, nonces",
                 "/org/m800/server/internal/db/core/V1__core.sql"),
                 new Migration(2, "the event log's head is its newest seq (event_heads dropped)",
-                        "/org/m800/server/internal/db/core/V2__event_heads.sql"));
+                        "/org/m800/server/internal/db/core/V2__event_heads.sql"),
+                new Migration(3, "a session's previous refresh token, accepted until its successor is used",
+                        "/org/m800/server/internal/db/core/V3__previous_refresh.sql"));
     }
 
     @Override
