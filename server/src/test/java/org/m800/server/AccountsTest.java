@@ -87,6 +87,38 @@ public class AccountsTest {
     }
 
     @Test
+    public void aRefreshRepeatedWhileTheFirstRunsKeepsTheSessionAlive() throws Exception {
+        // a client that gave up waiting asks again with the same token while the server still runs the first
+        HttpTestClient http = http();
+        String token = http.signUp("rene", "password1").path("refreshToken").asText();
+        for (int round = 0; round < 10; round++) {
+            java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
+            String from = token;
+            java.util.concurrent.CompletableFuture<HttpTestClient.Answer> first = java.util.concurrent.CompletableFuture
+                    .supplyAsync(() -> refreshTogether(http, from, together));
+            HttpTestClient.Answer second = refreshTogether(http, from, together);
+            assertEquals(second.body().toString(), 200, second.status());
+            assertEquals(first.get().body().toString(), 200, first.get().status());
+            // the later rotation's token is live, the other one is not; the session goes on with it
+            HttpTestClient.Answer viaFirst = refresh(http, first.get().body().path("refreshToken").asText());
+            HttpTestClient.Answer next = viaFirst.status() == 200 ? viaFirst
+                    : refresh(http, second.body().path("refreshToken").asText());
+            assertEquals(next.body().toString(), 200, next.status());
+            token = next.body().path("refreshToken").asText();
+        }
+    }
+
+    private static HttpTestClient.Answer refreshTogether(HttpTestClient http, String token,
+            java.util.concurrent.CyclicBarrier together) {
+        try {
+            together.await(10, java.util.concurrent.TimeUnit.SECONDS);
+            return refresh(http, token);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
     public void logOutByRefreshToken() throws Exception {
         JsonNode s = http().signUp("rita", "password1");
         HttpTestClient.Answer a = http().post("/v1/accounts/logout",

@@ -150,30 +150,49 @@ public final class AccountService {
 
     /**
      * Rotates both tokens of the refresh token's session. The token the last rotation replaced is
-     * accepted too, as long as its successor has not been used: the client never got that answer.
+     * accepted too, as long as its successor has not been used: the client never got that answer (it
+     * crashed, the connection dropped, or it gave up waiting and asked again while the first request
+     * was still running here).
      *
      * @return the refresh answer
      */
     public ObjectNode refresh(ApplicationRegistration app, String refreshToken) throws WireException, SQLException {
         String presented = Tokens.hash(refreshToken);
-        SessionRow current = sessionBy("refresh_hash", presented, app).orElse(null);
-        SessionRow s = current != null ? current : sessionBy("previous_refresh_hash", presented, app)
-                .orElseThrow(() -> WireException.unauthorized("TOKEN_INVALID", "unknown or revoked refresh token"));
-        if (current == null) {
-            LOG.info("Session {} refreshed again with its previous token: the answer of its last refresh was lost",
-                    s.id);
+        // a second try covers two requests with the same token at once: the one that loses the race
+        // finds the token as the previous one and rotates again
+        for (int attempt = 0; attempt < 2; attempt++) {
+            SessionRow current = sessionBy("refresh_hash", presented, app).orElse(null);
+            SessionRow s = current != null ? current : sessionBy("previous_refresh_hash", presented, app)
+                    .orElseThrow(() -> WireException.unauthorized("TOKEN_INVALID", "unknown or revoked refresh token"));
+            if (current == null) {
+                LOG.info("Session {} refreshed again with its previous token: the client did not get the answer "
+                        + "of its last refresh", s.id);
+            }
+            if (s.refreshExpiresAt <= clock.millis()) {
+                throw WireException.unauthorized("TOKEN_EXPIRED", "refresh token expired; log in again");
+            }
+            ObjectNode answer = rotate(s, presented);
+            if (answer != null) {
+                return answer;
+            }
         }
-        if (s.refreshExpiresAt <= clock.millis()) {
-            throw WireException.unauthorized("TOKEN_EXPIRED", "refresh token expired; log in again");
-        }
+        throw WireException.unauthorized("TOKEN_INVALID", "refresh token was used concurrently");
+    }
+
+    /**
+     * Gives the session a new token pair unless its refresh token changed since it was read. The
+     * presented token becomes (or stays) the previous one; the successor the client never got, if any,
+     * stops working.
+     *
+     * @return the refresh answer, or null if another refresh changed the session first
+     */
+    private ObjectNode rotate(SessionRow s, String presented) throws WireException, SQLException {
         String access = tokens.newToken();
         String refresh = tokens.newToken();
         long now = clock.millis();
         long accessExp = now + Limits.ACCESS_TOKEN_LIFETIME.toMillis();
         long refreshExp = now + Limits.REFRESH_TOKEN_LIFETIME.toMillis();
         int updated = database.inTransaction(c -> {
-            // the presented token becomes (or stays) the previous one; the successor the client never
-            // got, if any, stops working
             try (PreparedStatement p = c.prepareStatement("UPDATE login_sessions SET access_hash = ?, "
                     + "access_expires_at = ?, refresh_hash = ?, refresh_expires_at = ?, previous_refresh_hash = ? "
                     + "WHERE id = ? AND refresh_hash = ?")) {
@@ -187,10 +206,7 @@ public final class AccountService {
                 return p.executeUpdate();
             }
         });
-        if (updated != 1) {
-            throw WireException.unauthorized("TOKEN_INVALID", "refresh token was used concurrently");
-        }
-        return pairAnswer(s.accountId, s.id, access, accessExp, refresh, refreshExp);
+        return updated == 1 ? pairAnswer(s.accountId, s.id, access, accessExp, refresh, refreshExp) : null;
     }
 
     /** Revokes the session of the access token (or, if that is null, of the refresh token). */
