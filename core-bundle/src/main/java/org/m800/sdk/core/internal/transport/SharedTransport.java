@@ -84,6 +84,9 @@ public final class SharedTransport implements AutoCloseable {
     private void start() {
         QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, 2);
         threads.setName("m800-io");
+        // no reserved threads: Jetty would otherwise wake a spare thread to take over the selector for
+        // every readable connection, a context switch per frame that cost the SDK about a quarter of its CPU in W1
+        threads.setReservedThreads(0);
         threads.setDaemon(true);
         HttpClient client = new HttpClient();
         client.setExecutor(threads);
