@@ -816,24 +816,26 @@ final class ChatService {
     }
 
     /**
-     * @return the members an event of the actor goes to: all but those who block the actor (and the
-     *         actor unless {@code toActor}); those who block the actor are added to {@code blocking}
-     *         unless it is null
+     * @return the members an event of the actor goes to: all but those who block the actor, then the
+     *         actor if {@code toActor} (the others' frames leave first: they wait for it, the actor has
+     *         its answer); those who block the actor are added to {@code blocking} unless it is null
      */
     private List<String> recipients(Conv c, String actor, boolean toActor, List<String> blocking)
             throws SQLException {
         BlockPolicy policy = blocks;
         List<String> recipients = new ArrayList<>(c.members.size());
+        boolean actorIsMember = false;
         for (String member : c.members.keySet()) {
             if (member.equals(actor)) {
-                if (toActor) {
-                    recipients.add(member);
-                }
+                actorIsMember = true;
             } else if (!policy.blocks(member, actor)) {
                 recipients.add(member);
             } else if (blocking != null) {
                 blocking.add(member);
             }
+        }
+        if (toActor && actorIsMember) {
+            recipients.add(actor);
         }
         return recipients;
     }
