@@ -3,6 +3,7 @@ package org.m800.sdk.benchmarks;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
+import org.m800.sdk.core.AccountManager;
 import org.m800.sdk.core.Client;
 import org.m800.sdk.core.ClientConfig;
 import org.m800.sdk.core.ClientEvent;
@@ -53,7 +54,15 @@ final class Sdk {
 
     /** @return completes when the client is READY and then CONNECTED (a client restored from a stored session) */
     static CompletableFuture<Void> readyAndConnected(Client client) {
-        return ready(client).thenCompose(Sdk::connected);
+        return ready(client).thenCompose(c -> {
+            // without a stored session it stays DISCONNECTED without trying: say so instead of waiting
+            if (!c.require(AccountManager.class).isLoggedIn()) {
+                return CompletableFuture.failedFuture(new CorrectnessException("client " + c.id()
+                        + " has no stored session (an earlier run's client was logged out); delete the --state "
+                        + "folder to sign up afresh"));
+            }
+            return connected(c);
+        });
     }
 
     /** @return completes when the client's feature of that name is ready (at once if it is) */
