@@ -7,8 +7,10 @@ import static org.m800.sdk.contacts.ContactsFixture.contacts;
 import static org.m800.sdk.contacts.ContactsFixture.get;
 import static org.m800.sdk.contacts.ContactsFixture.userId;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 import org.junit.Rule;
 import org.junit.Test;
@@ -19,7 +21,11 @@ import org.m800.sdk.chat.ChatManager;
 import org.m800.sdk.chat.Conversation;
 import org.m800.sdk.chat.Message;
 import org.m800.sdk.chat.MessageState;
+import org.m800.sdk.chat.MessageUpdate;
+import org.m800.sdk.core.AccountManager;
 import org.m800.sdk.core.Client;
+import org.m800.sdk.core.ClientEvent;
+import org.m800.sdk.core.Subscription;
 
 /** Blocking against the real server, observed through the chat feature. */
 public class BlockingTest {
@@ -60,9 +66,9 @@ public class BlockingTest {
     public void blockStopsMessagesSilentlyAndUnblockRestoresThem() throws Exception {
         Client alice = fx.newUser("alice");
         Client aliceLaptop = fx.newDevice("alice-laptop", "alice");
-        java.nio.file.Path bobData = fx.newDataDirectory();
+        Path bobData = fx.newDataDirectory();
         Client bob = fx.open("bob", bobData);
-        get(bob.require(org.m800.sdk.core.AccountManager.class).signUp("bob", "bob-password", null));
+        get(bob.require(AccountManager.class).signUp("bob", "bob-password", null));
         Inbox inbox = new Inbox();
         alice.require(ChatManager.class).addListener(inbox);
         Recorder bobHears = new Recorder();
@@ -111,24 +117,31 @@ public class BlockingTest {
         assertEquals(MessageState.READ, chatAgain.message(three.id()).orElseThrow().state());
     }
 
-    private static ChatManager awaitChat(Client c) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (c.module(ChatManager.MODULE, ChatManager.class).isEmpty()) {
-            if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError("chat not ready: " + c.diagnostics().describe());
+    private static ChatManager awaitChat(Client c) throws Exception {
+        CompletableFuture<ChatManager> ready = new CompletableFuture<>();
+        try (Subscription s = c.on(ClientEvent.FEATURE_READY, name -> {
+            if (name.equals(ChatManager.MODULE)) {
+                ready.complete(c.require(ChatManager.class));
             }
-            Thread.sleep(20);
+        })) {
+            // it may have been ready before the listener came
+            c.module(ChatManager.MODULE, ChatManager.class).ifPresent(ready::complete);
+            return get(ready);
         }
-        return c.require(ChatManager.class);
     }
 
-    private static void awaitState(ChatManager chat, String messageId, MessageState state) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (chat.message(messageId).map(Message::state).orElse(null) != state) {
-            if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError("message " + messageId + " is " + chat.message(messageId) + ", not " + state);
+    private static void awaitState(ChatManager chat, String messageId, MessageState state) throws Exception {
+        CompletableFuture<Message> reached = new CompletableFuture<>();
+        try (Subscription s = chat.addListener(new ChatListener() {
+            @Override
+            public void messageUpdated(Message message, MessageUpdate update) {
+                if (message.id().equals(messageId) && message.state() == state) {
+                    reached.complete(message);
+                }
             }
-            Thread.sleep(20);
+        })) {
+            chat.message(messageId).filter(m -> m.state() == state).ifPresent(reached::complete);
+            get(reached);
         }
     }
 }

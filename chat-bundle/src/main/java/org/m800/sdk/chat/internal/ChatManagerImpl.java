@@ -263,11 +263,15 @@ public final class ChatManagerImpl implements ChatManager, AutoCloseable {
      * of a sender sort together, so the server's unique index on (sender, messageId) grows at one end
      * instead of touching a random page per message.
      */
-    static String newMessageId() {
+    private static String newMessageId() {
+        return newMessageId(System.currentTimeMillis());
+    }
+
+    /** {@link #newMessageId()} at a given time in ms. */
+    static String newMessageId(long millis) {
         byte[] random = new byte[10];
         ID_RANDOM.nextBytes(random);
-        return HexFormat.of().toHexDigits(System.currentTimeMillis()).substring(4) + "-"
-                + HexFormat.of().formatHex(random);
+        return HexFormat.of().toHexDigits(millis).substring(4) + "-" + HexFormat.of().formatHex(random);
     }
 
     /** Sends outbox messages that are not in flight, up to the window. Any thread. */

@@ -19,18 +19,20 @@ public class MessageIdTest {
     public void idsAreValidAndUnique() {
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < 100_000; i++) {
-            String id = ChatManagerImpl.newMessageId();
+            String id = ChatManagerImpl.newMessageId(System.currentTimeMillis());
             assertTrue(id, WIRE.matcher(id).matches());
             assertTrue("repeated " + id, seen.add(id));
         }
     }
 
     @Test
-    public void idsOfLaterMillisecondsSortAfterEarlierOnes() throws InterruptedException {
-        String previous = ChatManagerImpl.newMessageId();
-        for (int i = 0; i < 20; i++) {
-            Thread.sleep(2);
-            String next = ChatManagerImpl.newMessageId();
+    public void idsOfLaterMillisecondsSortAfterEarlierOnes() {
+        long now = System.currentTimeMillis();
+        String previous = ChatManagerImpl.newMessageId(now);
+        // one ms apart, and across a carry of the hex digits
+        long[] later = {now + 1, now + 2, now + 15, now + 16, now + 255, now + 256, now + 86_400_000L};
+        for (long t : later) {
+            String next = ChatManagerImpl.newMessageId(t);
             assertTrue(previous + " then " + next, previous.compareTo(next) < 0);
             assertEquals(33, next.length());
             previous = next;
