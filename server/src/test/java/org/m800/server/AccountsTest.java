@@ -125,6 +125,15 @@ public class AccountsTest {
                 HttpTestClient.JSON.createObjectNode().put("refreshToken", s.path("refreshToken").asText()));
         assertEquals(200, a.status());
         assertEquals(401, http().get("/v1/accounts/profile", s.path("accessToken").asText()).status());
+
+        // a client that lost the answer of its refresh can still log out with the token it has
+        HttpTestClient http = http();
+        JsonNode t = http.signUp("rosa", "password1");
+        String lostAccess = refresh(http, t.path("refreshToken").asText()).body().path("accessToken").asText();
+        HttpTestClient.Answer b = http.post("/v1/accounts/logout",
+                HttpTestClient.JSON.createObjectNode().put("refreshToken", t.path("refreshToken").asText()));
+        assertEquals(200, b.status());
+        assertEquals(401, http.get("/v1/accounts/profile", lostAccess).status());
     }
 
     @Test

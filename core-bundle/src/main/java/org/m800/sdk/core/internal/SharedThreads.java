@@ -15,9 +15,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The threads that every client of one factory shares: a small pool that delivers events and runs
- * short tasks, one scheduler thread for timeouts, and one thread for disk writes that force data to
- * the disk. The number of threads does not grow with the
- * number of clients. Threads are daemons and end when idle, so a forgotten factory leaks nothing.
+ * short tasks, one scheduler thread for timeouts, and one thread for writes that force data to the
+ * disk. The number of threads does not grow with the number of clients. Threads are daemons and end
+ * when idle, so a forgotten factory leaks nothing.
  */
 final class SharedThreads implements AutoCloseable {
 

@@ -161,10 +161,9 @@ public final class AccountService {
         // a second try covers two requests with the same token at once: the one that loses the race
         // finds the token as the previous one and rotates again
         for (int attempt = 0; attempt < 2; attempt++) {
-            SessionRow current = sessionBy("refresh_hash", presented, app).orElse(null);
-            SessionRow s = current != null ? current : sessionBy("previous_refresh_hash", presented, app)
+            SessionRow s = sessionByRefresh(presented, app)
                     .orElseThrow(() -> WireException.unauthorized("TOKEN_INVALID", "unknown or revoked refresh token"));
-            if (current == null) {
+            if (!s.refreshHash.equals(presented)) {
                 LOG.info("Session {} refreshed again with its previous token: the client did not get the answer "
                         + "of its last refresh", s.id);
             }
@@ -212,18 +211,14 @@ public final class AccountService {
     /** Revokes the session of the access token (or, if that is null, of the refresh token). */
     public void logOut(ApplicationRegistration app, String accessToken, String refreshToken)
             throws WireException, SQLException {
-        SessionRow found;
+        SessionRow s;
         if (accessToken != null) {
-            found = sessionBy("access_hash", Tokens.hash(accessToken), app).orElse(null);
+            s = sessionBy("access_hash", Tokens.hash(accessToken), app).orElse(null);
         } else if (refreshToken != null) {
-            found = sessionBy("refresh_hash", Tokens.hash(refreshToken), app).orElse(null);
-            if (found == null) {
-                found = sessionBy("previous_refresh_hash", Tokens.hash(refreshToken), app).orElse(null);
-            }
+            s = sessionByRefresh(Tokens.hash(refreshToken), app).orElse(null);
         } else {
             throw WireException.unauthorized("TOKEN_INVALID", "an access token or a refresh token is required");
         }
-        SessionRow s = found;
         if (s == null) {
             throw WireException.unauthorized("TOKEN_INVALID", "unknown or revoked token");
         }
@@ -345,6 +340,12 @@ public final class AccountService {
 
     private record SessionRow(String id, String accountId, String carrier, long accessExpiresAt,
             long refreshExpiresAt, long ackedSeq, String refreshHash) {
+    }
+
+    /** Finds a session by its refresh token, or by the previous one (see {@link #refresh}). */
+    private Optional<SessionRow> sessionByRefresh(String hash, ApplicationRegistration app) throws SQLException {
+        Optional<SessionRow> current = sessionBy("refresh_hash", hash, app);
+        return current.isPresent() ? current : sessionBy("previous_refresh_hash", hash, app);
     }
 
     /** Finds a session by a token hash column, only if its account belongs to the application's carrier. */
