@@ -66,6 +66,7 @@ public final class ChatManagerImpl implements ChatManager, AutoCloseable {
     private static final int SYNC_PAGES = 5;
     private static final long RECEIPT_DELAY_MS = 20;
     private static final long RETRY_DELAY_MS = 1_000;
+    private static final SecureRandom ID_RANDOM = new SecureRandom();
 
     private final String clientId;
     private final ConnectService connect;
@@ -74,7 +75,6 @@ public final class ChatManagerImpl implements ChatManager, AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final Executor disk;
     private final java.nio.file.Path dataDirectory;
-    private static final SecureRandom ID_RANDOM = new SecureRandom();
 
     private final List<ChatListener> listeners = new CopyOnWriteArrayList<>();
     private final List<Subscription> subscriptions = new ArrayList<>();

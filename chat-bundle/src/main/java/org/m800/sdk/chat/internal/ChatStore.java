@@ -217,12 +217,9 @@ final class ChatStore implements AutoCloseable {
             Object reactions = r.get("r");
             m.reactions = reactions instanceof Map<?, ?> rm ? (Map<String, List<String>>) rm : Map.of();
             m.failure = (String) r.get("f");
-            Object withheld = r.get("w");
-            if (withheld != null) {
-                List<String> users = new ArrayList<>();
-                Codec.list(withheld).forEach(u -> users.add(String.valueOf(u)));
-                m.withheldFrom = List.copyOf(users);
-            }
+            List<String> withheldFrom = new ArrayList<>();
+            Codec.list(r.get("w")).forEach(u -> withheldFrom.add(String.valueOf(u)));
+            m.withheldFrom = List.copyOf(withheldFrom);
             index(m);
         }
     }

@@ -18,11 +18,10 @@ import org.m800.server.internal.wire.Json;
 /**
  * The persisted per-user event log (docs/protocol.md section 8) and its live fan-out. Appending,
  * replaying and attaching for one user happen under one lock per user stripe (an event for several
- * users takes their stripes in ascending order), so a connection that
- * attaches gets every event exactly once: the replay and then the live ones, in order. A user's head
- * (newest seq) is the largest seq in {@code events}; events are never deleted, so it only grows, and
- * it is kept in memory after the first use. This server must be the only writer of its database.
- * Thread-safe.
+ * users takes their stripes in ascending order), so a connection that attaches gets every event
+ * exactly once: the replay and then the live ones, in order. A user's head (newest seq) is the largest
+ * seq in {@code events}; events are never deleted, so it only grows, and it is kept in memory after the
+ * first use. This server must be the only writer of its database. Thread-safe.
  */
 public final class EventLog {
     private static final int STRIPES = 64;
