@@ -48,7 +48,7 @@ public abstract class ServerTestSupport extends M800TestSupport {
                 frameworkProperty(PROPERTY_CONTROL).value(outerProperty(PROPERTY_CONTROL)));
     }
 
-    private static String outerProperty(String name) {
+    static String outerProperty(String name) {
         String value = System.getProperty(name);
         if (value == null) {
             throw new IllegalStateException("system property " + name + " is not set: run the test class with"

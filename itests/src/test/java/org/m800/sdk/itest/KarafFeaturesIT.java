@@ -1,0 +1,221 @@
+package org.m800.sdk.itest;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+import static org.ops4j.pax.exam.CoreOptions.bundle;
+import static org.ops4j.pax.exam.CoreOptions.options;
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.configureConsole;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.features;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.karafDistributionConfiguration;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.logLevel;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import javax.inject.Inject;
+
+import org.apache.karaf.features.FeaturesService;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.m800.sdk.chat.ChatManager;
+import org.m800.sdk.chat.Conversation;
+import org.m800.sdk.chat.Message;
+import org.m800.sdk.core.AppMeta;
+import org.m800.sdk.core.Client;
+import org.m800.sdk.core.ClientConfig;
+import org.m800.sdk.core.ClientEvent;
+import org.m800.sdk.core.ConnectService;
+import org.m800.sdk.core.ConnectionState;
+import org.m800.sdk.core.Profile;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.karaf.options.LogLevelOption.LogLevel;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+
+/**
+ * The SDK's Karaf features repository ({@code karaf-features}) in a real Apache Karaf, the way a
+ * carrier deploys it: Karaf boots with {@code m800-sdk-core} from the repository, two clients come
+ * from {@code etc/org.m800.sdk.client-<name>.cfg} files (Configuration Admin through FileInstall) and
+ * connect to the reference server in the outer JVM; {@code m800-sdk-chat} is then installed with
+ * Karaf's FeaturesService while they run (FEATURE_READY in both, a message from one reaches the
+ * other) and uninstalled again (FEATURE_UNAVAILABLE in both, the clients stay connected).
+ *
+ * <p>Karaf reads the build's copy ({@code target/karaf-repo}: the features file, the SDK's bundles
+ * and what else the features name that Karaf's system folder lacks) before the local Maven
+ * repository and Maven Central, the only remote one left (Pax Exam fetches its own bundles there
+ * when they are missing). Nothing listens on a fixed port: the SSH console and the JMX connector get
+ * free ports of 127.0.0.1.
+ */
+@RunWith(ReferenceServerRunner.class)
+@ExamReactorStrategy(PerClass.class)
+public class KarafFeaturesIT extends ServerTestSupport {
+
+    private static final String ALICE = "karaf-alice";
+    private static final String BOB = "karaf-bob";
+    private static final String CHAT = "chat";
+
+    @Inject
+    private FeaturesService featuresService;
+
+    @Override
+    @Configuration
+    public Option[] configuration() {
+        Path work = Path.of(System.getProperty("m800.itest.work", "target/itest-work")).toAbsolutePath();
+        TestBundles.buildAll();
+        Path repository = Path.of(requiredProperty("m800.itest.karafRepo")).toAbsolutePath();
+        String features = "mvn:org.m800.sdk/karaf-features/" + requiredProperty("m800.itest.version") + "/xml/features";
+        List<Option> options = new ArrayList<>(List.of(
+                karafDistributionConfiguration().frameworkUrl(Path.of(requiredProperty("m800.itest.karaf")).toUri().toString())
+                        .name("Apache Karaf").karafVersion(requiredProperty("m800.itest.karafVersion"))
+                        .unpackDirectory(work.resolve("karaf").toFile()).useDeployFolder(false),
+                configureConsole().ignoreLocalConsole(),
+                logLevel(LogLevel.WARN),
+                editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshHost", "127.0.0.1"),
+                editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort", Integer.toString(freePort())),
+                editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiRegistryHost", "127.0.0.1"),
+                editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", Integer.toString(freePort())),
+                editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiServerHost", "127.0.0.1"),
+                editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiServerPort", Integer.toString(freePort())),
+                // the build's repository first; of the remote ones only Maven Central (Pax Exam's own bundles)
+                editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.defaultRepositories",
+                        "${karaf.home.uri}${karaf.default.repository}@id=system.repository@snapshots,"
+                                + repository.toUri() + "@id=m800.build@snapshots"),
+                editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.repositories",
+                        "https://repo1.maven.org/maven2@id=central"),
+                features(features, "m800-sdk-core"),
+                // the tests' own API (M800TestSupport names its types), as in every framework of the ITs
+                bundle(TestBundles.location(TestBundles.API)),
+                systemProperty(PROPERTY_IM).value(outerProperty(PROPERTY_IM)),
+                systemProperty(PROPERTY_HTTP).value(outerProperty(PROPERTY_HTTP))));
+        options.addAll(clientConfiguration(ALICE));
+        options.addAll(clientConfiguration(BOB));
+        return options(options.toArray(Option[]::new));
+    }
+
+    /** A factory configuration of the core's client component, as a Karaf user writes it into etc/. */
+    private static List<Option> clientConfiguration(String clientId) {
+        String file = "etc/org.m800.sdk.client-" + clientId + ".cfg";
+        AppMeta app = appMeta();
+        Map<String, String> values = Map.of(AppMeta.CARRIER, app.carrier(),
+                AppMeta.APPLICATION_IDENTIFIER, app.applicationIdentifier(),
+                AppMeta.APPLICATION_KEY, app.applicationKey(),
+                AppMeta.APPLICATION_SECRET, app.applicationSecret(),
+                AppMeta.DEVELOPER_KEY, app.developerKey(),
+                AppMeta.APPLICATION_VERSION, app.applicationVersion(),
+                ClientConfig.CLIENT_ID, clientId,
+                ClientConfig.IM_SERVERS, outerProperty(PROPERTY_IM),
+                ClientConfig.SIGN_UP_SERVERS, outerProperty(PROPERTY_HTTP),
+                // inside Karaf's data folder, which goes with the container
+                ClientConfig.DATA_DIRECTORY, "${karaf.data}/m800/" + clientId);
+        List<Option> options = new ArrayList<>();
+        values.forEach((key, value) -> options.add(editConfigurationFilePut(file, key, value)));
+        return options;
+    }
+
+    private static String requiredProperty(String name) {
+        String value = System.getProperty(name);
+        if (value == null) {
+            throw new IllegalStateException("system property " + name + " is not set: run the test with Maven (itests/pom.xml)");
+        }
+        return value;
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException("no free port on 127.0.0.1", e);
+        }
+    }
+
+    @Test
+    public void theFeaturesRunInKarafAndChatComesAndGoesWhileTheConfiguredClientsRun() throws Exception {
+        Client alice = awaitService(Client.class, "(" + Client.PROPERTY_CLIENT_ID + "=" + ALICE + ")");
+        Client bob = awaitService(Client.class, "(" + Client.PROPERTY_CLIENT_ID + "=" + BOB + ")");
+        awaitReady(alice);
+        awaitReady(bob);
+        assertEquals(outerProperty(PROPERTY_IM), alice.config().imServers().get(0).toString());
+        assertFalse("the chat feature is not installed yet", alice.module(CHAT).isPresent());
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        Profile aliceProfile = signUpAndConnect(alice, "alice-" + suffix);
+        Profile bobProfile = signUpAndConnect(bob, "bob-" + suffix);
+        Events aliceEvents = events(alice);
+        Events bobEvents = events(bob);
+
+        int aliceMark = aliceEvents.mark();
+        int bobMark = bobEvents.mark();
+        featuresService.installFeature("m800-sdk-chat");
+        afterTest(() -> {
+            if (featuresService.isInstalled(featuresService.getFeature("m800-sdk-chat"))) {
+                featuresService.uninstallFeature("m800-sdk-chat", EnumSet.of(FeaturesService.Option.NoAutoRefreshBundles));
+            }
+        });
+        aliceEvents.await(aliceMark, ClientEvent.FEATURE_READY, CHAT, TIMEOUT_S);
+        bobEvents.await(bobMark, ClientEvent.FEATURE_READY, CHAT, TIMEOUT_S);
+        Bundle chatBundle = bundleNamed("org.m800.sdk.chat");
+        assertEquals("the chat bundle is active", Bundle.ACTIVE, chatBundle.getState());
+
+        new WithChat(alice, bob, bobProfile.userId()).aMessageReachesBob(aliceProfile.userId());
+
+        aliceMark = aliceEvents.mark();
+        bobMark = bobEvents.mark();
+        // no refresh: the test's own probe is wired to the chat API it used
+        featuresService.uninstallFeature("m800-sdk-chat", EnumSet.of(FeaturesService.Option.NoAutoRefreshBundles));
+        aliceEvents.await(aliceMark, ClientEvent.FEATURE_UNAVAILABLE, CHAT, TIMEOUT_S);
+        bobEvents.await(bobMark, ClientEvent.FEATURE_UNAVAILABLE, CHAT, TIMEOUT_S);
+        assertEquals("the chat bundle is gone", Bundle.UNINSTALLED, chatBundle.getState());
+        for (Client c : List.of(alice, bob)) {
+            assertFalse(c.module(CHAT).isPresent());
+            assertTrue("the client stays ready", c.isReady());
+            assertEquals(ConnectionState.CONNECTED, c.require(ConnectService.class).state());
+        }
+    }
+
+    private Bundle bundleNamed(String symbolicName) {
+        for (Bundle b : bundleContext.getBundles()) {
+            if (symbolicName.equals(b.getSymbolicName())) {
+                return b;
+            }
+        }
+        throw new AssertionError("no bundle " + symbolicName + " in Karaf");
+    }
+
+    /*
+     * The test class must not name a type of the chat API where JUnit's linking of the class would
+     * load it: Karaf starts without the chat feature. The nested class is loaded once it is there.
+     */
+
+    /** The part of the test that uses the chat API. */
+    private final class WithChat {
+        private final ChatManager aliceChat;
+        private final ChatInbox bobInbox = new ChatInbox("bob's chat in Karaf");
+        private final String bobId;
+
+        WithChat(Client alice, Client bob, String bobId) {
+            this.aliceChat = alice.require(ChatManager.class);
+            this.bobId = bobId;
+            afterTest(bob.require(ChatManager.class).addListener(bobInbox));
+        }
+
+        void aMessageReachesBob(String aliceId) throws Exception {
+            Conversation direct = await(aliceChat.openDirect(bobId), "openDirect(bob)");
+            Message sent = await(aliceChat.sendText(direct.id(), "hello from Karaf").accepted(), "acceptance");
+            Message got = bobInbox.await(0, sent.id());
+            assertEquals("hello from Karaf", got.text());
+            assertEquals(aliceId, got.senderId());
+            assertEquals(1, bobInbox.count(sent.id()));
+        }
+    }
+}
