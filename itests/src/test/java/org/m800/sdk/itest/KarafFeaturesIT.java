@@ -50,7 +50,8 @@ import org.osgi.framework.Bundle;
  * from {@code etc/org.m800.sdk.client-<name>.cfg} files (Configuration Admin through FileInstall) and
  * connect to the reference server in the outer JVM; {@code m800-sdk-chat} is then installed with
  * Karaf's FeaturesService while they run (FEATURE_READY in both, a message from one reaches the
- * other) and uninstalled again (FEATURE_UNAVAILABLE in both, the clients stay connected).
+ * other) and uninstalled again (FEATURE_UNAVAILABLE in both, the clients stay connected); last,
+ * {@code m800-sdk} brings every feature bundle up in a running client.
  *
  * <p>Karaf reads the build's copy ({@code target/karaf-repo}: the features file, the SDK's bundles
  * and what else the features name that Karaf's system folder lacks) before the local Maven
@@ -181,6 +182,16 @@ public class KarafFeaturesIT extends ServerTestSupport {
             assertTrue("the client stays ready", c.isReady());
             assertEquals(ConnectionState.CONNECTED, c.require(ConnectService.class).state());
         }
+
+        // the whole SDK: every feature bundle resolves in Karaf and comes up in a running client
+        aliceMark = aliceEvents.mark();
+        featuresService.installFeature("m800-sdk");
+        afterTest(() -> featuresService.uninstallFeature("m800-sdk",
+                EnumSet.of(FeaturesService.Option.NoAutoRefreshBundles)));
+        for (String feature : List.of(CHAT, "contacts", "verification")) {
+            aliceEvents.await(aliceMark, ClientEvent.FEATURE_READY, feature, TIMEOUT_S);
+        }
+        assertEquals(ConnectionState.CONNECTED, alice.require(ConnectService.class).state());
     }
 
     private Bundle bundleNamed(String symbolicName) {
