@@ -12,7 +12,11 @@ import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.features;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.karafDistributionConfiguration;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.logLevel;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -25,6 +29,8 @@ import java.util.UUID;
 import javax.inject.Inject;
 
 import org.apache.karaf.features.FeaturesService;
+import org.apache.karaf.shell.api.console.Session;
+import org.apache.karaf.shell.api.console.SessionFactory;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.m800.sdk.chat.ChatManager;
@@ -48,7 +54,8 @@ import org.osgi.framework.Bundle;
  * The SDK's Karaf features repository ({@code karaf-features}) in a real Apache Karaf, the way a
  * carrier deploys it: Karaf boots with {@code m800-sdk-core} from the repository, two clients come
  * from {@code etc/org.m800.sdk.client-<name>.cfg} files (Configuration Admin through FileInstall) and
- * connect to the reference server in the outer JVM; {@code m800-sdk-chat} is then installed with
+ * connect to the reference server in the outer JVM, and the SDK's shell commands answer in Karaf's
+ * console; {@code m800-sdk-chat} is then installed with
  * Karaf's FeaturesService while they run (FEATURE_READY in both, a message from one reaches the
  * other) and uninstalled again (FEATURE_UNAVAILABLE in both, the clients stay connected); last,
  * {@code m800-sdk} brings every feature bundle up in a running client.
@@ -69,6 +76,9 @@ public class KarafFeaturesIT extends ServerTestSupport {
 
     @Inject
     private FeaturesService featuresService;
+
+    @Inject
+    private SessionFactory shell;
 
     @Override
     @Configuration
@@ -148,6 +158,9 @@ public class KarafFeaturesIT extends ServerTestSupport {
         awaitReady(alice);
         awaitReady(bob);
         assertEquals(outerProperty(PROPERTY_IM), alice.config().imServers().get(0).toString());
+        String clients = String.valueOf(karafShell("m800:clients"));
+        assertTrue("the SDK's Gogo commands work in Karaf's console: " + clients,
+                clients.contains(ALICE + " READY") && clients.contains(BOB + " READY"));
         assertFalse("the chat feature is not installed yet", alice.module(CHAT).isPresent());
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         Profile aliceProfile = signUpAndConnect(alice, "alice-" + suffix);
@@ -192,6 +205,19 @@ public class KarafFeaturesIT extends ServerTestSupport {
             aliceEvents.await(aliceMark, ClientEvent.FEATURE_READY, feature, TIMEOUT_S);
         }
         assertEquals(ConnectionState.CONNECTED, alice.require(ConnectService.class).state());
+    }
+
+    /** Runs a command in a Karaf console session, as a user at the console would, and gives its result. */
+    private Object karafShell(String command) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8)) {
+            Session session = shell.create(new ByteArrayInputStream(new byte[0]), print, print);
+            try {
+                return session.execute(command);
+            } finally {
+                session.close();
+            }
+        }
     }
 
     private Bundle bundleNamed(String symbolicName) {
