@@ -38,7 +38,7 @@ public class PresenceTest {
         Map<String, Presence> now = get(contacts(alice).subscribePresence(List.of(bobId)));
         assertEquals(PresenceState.OFFLINE, now.get(bobId).state());
 
-        try (BlackHoleProxy proxy = new BlackHoleProxy(fx.server.httpUri())) {
+        try (BlackHoleProxy proxy = new BlackHoleProxy(fx.server().httpUri())) {
             Client bob = fx.open("bob-phone", fx.newDataDirectory(), proxy.imUri());
             get(bob.require(AccountManager.class).logIn("bob", "bob-password"));
             r.await("bob online", x -> x.presence(bobId, PresenceState.ONLINE) != null);

@@ -33,7 +33,7 @@ public class ConnectIntegrationTest {
     @Test
     public void deadFirstServerIsSkipped() throws Exception {
         URI dead = URI.create("ws://127.0.0.1:" + FreePort.find() + "/v1/im");
-        ClientConfig config = fx.config("failover").imServers(List.of(dead, fx.server.imUri())).build();
+        ClientConfig config = fx.config("failover").imServers(List.of(dead, fx.server().imUri())).build();
         Client c = fx.open(config);
         get(c.require(AccountManager.class).signUp("frank", "franks-password", null));
         awaitState(c, ConnectionState.CONNECTED);
