@@ -78,6 +78,27 @@ public class ConfigAdminIT extends M800TestSupport {
     }
 
     @Test
+    public void changingTheConfigurationReplacesTheClientWithOneOfTheNewSettings() throws Exception {
+        Hashtable<String, Object> properties = properties("cfg-change", IM_SERVER);
+        Configuration configuration = factoryConfiguration("itest-change", properties);
+        Client first = awaitService(Client.class, clientFilter("cfg-change"));
+        awaitReady(first);
+        assertEquals(java.time.Duration.ofSeconds(5), first.config().requestTimeout());
+
+        // what a Karaf user does by editing etc/org.m800.sdk.client-<name>.cfg
+        properties.put(ClientConfig.REQUEST_TIMEOUT, "7s");
+        configuration.update(properties);
+        // its service is withdrawn before it is closed, so what is registered from then on is the new one
+        waitUntil("the first client is closed", first::isClosed, TIMEOUT_S);
+        Client second = awaitService(Client.class, clientFilter("cfg-change"));
+        awaitReady(second);
+        assertTrue("the replacement is a new client", second != first && !second.isClosed());
+        assertEquals(java.time.Duration.ofSeconds(7), second.config().requestTimeout());
+        assertEquals("one Client service for the configuration", 1, services(Client.class, clientFilter("cfg-change")).size());
+        assertEquals("the same data folder", first.config().dataDirectory(), second.config().dataDirectory());
+    }
+
+    @Test
     public void aConfigurationWithABadValueMakesNoClientAndNamesTheField() throws Exception {
         String badUri = "ws://127.0.0.1:9/v1/%zz";
         Capture capture = new Capture();
