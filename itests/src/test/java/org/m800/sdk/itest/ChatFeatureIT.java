@@ -43,7 +43,8 @@ import org.osgi.framework.Bundle;
  * to the real reference server (outer JVM): FEATURE_READY("chat") in both, a message from one
  * reaches the other exactly once; the bundle stopped: FEATURE_UNAVAILABLE in both, and nothing of it
  * is left (services, service listeners, threads, the store's open files, chat listeners); started
- * again: FEATURE_READY, the history of the local stores is still there and new messages flow.
+ * again: FEATURE_READY, the history of the local stores is still there and new messages flow; updated
+ * (a new revision of the bundle): the stores show the same history, states and unread counts.
  *
  * <p>The framework starts without the chat API, which the probe imports dynamically once the bundle
  * is installed: the test class itself names none of its types; the nested classes that do are loaded
@@ -132,6 +133,16 @@ public class ChatFeatureIT extends ServerTestSupport {
         assertEquals("one FEATURE_READY per start", 1, annEvents.count(annMark, ClientEvent.FEATURE_READY, FEATURE));
         assertEquals(ConnectionState.CONNECTED, ann.require(ConnectService.class).state());
         assertEquals(ConnectionState.CONNECTED, ben.require(ConnectService.class).state());
+
+        // updated (a new revision of the bundle, as `bundle:update` does): what the clients stored is all there
+        WithTheFeature.Snapshot beforeUpdate = steps.snapshot();
+        annMark = annEvents.mark();
+        benMark = benEvents.mark();
+        chat.update();
+        annEvents.await(annMark, ClientEvent.FEATURE_UNAVAILABLE, FEATURE, TIMEOUT_S);
+        annEvents.await(annMark, ClientEvent.FEATURE_READY, FEATURE, TIMEOUT_S);
+        benEvents.await(benMark, ClientEvent.FEATURE_READY, FEATURE, TIMEOUT_S);
+        steps.afterAnUpdateTheStoresAreUnchangedAndMessagesFlow(beforeUpdate);
     }
 
     // ---- leak checks -----------------------------------------------------------------------
@@ -319,6 +330,29 @@ public class ChatFeatureIT extends ServerTestSupport {
                 return e;
             }
             throw new AssertionError("the chat feature of " + client.id() + " is still there");
+        }
+
+        /** What both clients' chat features show of the direct conversation. */
+        record Snapshot(List<String> annHistory, List<String> benHistory, int benUnread, List<MessageState> annStates) {
+        }
+
+        Snapshot snapshot() throws Exception {
+            ChatManager annNow = ann.require(ChatManager.class);
+            ChatManager benNow = ben.require(ChatManager.class);
+            HistoryPage annPage = await(annNow.history(direct.id(), 0, 50), "ann's history");
+            return new Snapshot(ids(annPage), ids(await(benNow.history(direct.id(), 0, 50), "ben's history")),
+                    benNow.unreadCount(direct.id()),
+                    annPage.messages().stream().map(Message::state).collect(Collectors.toList()));
+        }
+
+        void afterAnUpdateTheStoresAreUnchangedAndMessagesFlow(Snapshot before) throws Exception {
+            assertEquals("the same history, states and unread count after the update", before, snapshot());
+            ChatManager annUpdated = ann.require(ChatManager.class);
+            ChatInbox benUpdated = new ChatInbox("ben's chat after the update");
+            afterTest(ben.require(ChatManager.class).addListener(benUpdated));
+            Message next = await(annUpdated.sendText(direct.id(), "after the update").accepted(), "acceptance after the update");
+            assertEquals("the conversation goes on where it was", 6, next.seq());
+            assertEquals("after the update", benUpdated.await(0, next.id()).text());
         }
 
         private List<String> ids(HistoryPage page) {
