@@ -32,7 +32,8 @@ import org.osgi.framework.Bundle;
  * connected to the real reference server (outer JVM): FEATURE_READY("contacts") in both; a contact
  * added by one and its presence subscription work; the bundle stopped: FEATURE_UNAVAILABLE in both,
  * no service or listener of it is left, no thread runs its code, the clients stay connected; started
- * again: FEATURE_READY, and the contact list is there at once from the client's storage.
+ * again: FEATURE_READY, and the contact list is there at once from the client's storage; so it is
+ * after an update of the bundle (a new revision).
  *
  * <p>The framework starts without the contacts API, which the probe imports dynamically once the
  * bundle is installed: the test class names its types only in the nested class, which is loaded after
@@ -92,6 +93,13 @@ public class ContactsFeatureIT extends ServerTestSupport {
 
         annMark = annEvents.mark();
         contacts.start();
+        annEvents.await(annMark, ClientEvent.FEATURE_READY, FEATURE, TIMEOUT_S);
+        steps.afterTheRestartTheListIsThere();
+
+        // updated (a new revision of the bundle, as `bundle:update` does): the list is still there
+        annMark = annEvents.mark();
+        contacts.update();
+        annEvents.await(annMark, ClientEvent.FEATURE_UNAVAILABLE, FEATURE, TIMEOUT_S);
         annEvents.await(annMark, ClientEvent.FEATURE_READY, FEATURE, TIMEOUT_S);
         steps.afterTheRestartTheListIsThere();
     }
