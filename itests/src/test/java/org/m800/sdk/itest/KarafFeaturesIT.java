@@ -57,8 +57,9 @@ import org.osgi.framework.Bundle;
  * connect to the reference server in the outer JVM, and the SDK's shell commands answer in Karaf's
  * console; {@code m800-sdk-chat} is then installed with
  * Karaf's FeaturesService while they run (FEATURE_READY in both, a message from one reaches the
- * other) and uninstalled again (FEATURE_UNAVAILABLE in both, the clients stay connected); last,
- * {@code m800-sdk} brings every feature bundle up in a running client.
+ * other) and uninstalled again (FEATURE_UNAVAILABLE in both, the clients stay connected);
+ * {@code m800-sdk} brings every feature bundle up in a running client; last, the features
+ * uninstalled and the core stopped close the clients and leave no thread of the SDK in Karaf.
  *
  * <p>Karaf reads the build's copy ({@code target/karaf-repo}: the features file, the SDK's bundles
  * and what else the features name that Karaf's system folder lacks) before the local Maven
@@ -179,6 +180,7 @@ public class KarafFeaturesIT extends ServerTestSupport {
         aliceEvents.await(aliceMark, ClientEvent.FEATURE_READY, CHAT, TIMEOUT_S);
         bobEvents.await(bobMark, ClientEvent.FEATURE_READY, CHAT, TIMEOUT_S);
         Bundle chatBundle = bundleNamed("org.m800.sdk.chat");
+        Bundle core = bundleNamed(CORE_BSN);
         assertEquals("the chat bundle is active", Bundle.ACTIVE, chatBundle.getState());
 
         new WithChat(alice, bob, bobProfile.userId()).aMessageReachesBob(aliceProfile.userId());
@@ -199,12 +201,22 @@ public class KarafFeaturesIT extends ServerTestSupport {
         // the whole SDK: every feature bundle resolves in Karaf and comes up in a running client
         aliceMark = aliceEvents.mark();
         featuresService.installFeature("m800-sdk");
-        afterTest(() -> featuresService.uninstallFeature("m800-sdk",
-                EnumSet.of(FeaturesService.Option.NoAutoRefreshBundles)));
         for (String feature : List.of(CHAT, "contacts", "verification")) {
             aliceEvents.await(aliceMark, ClientEvent.FEATURE_READY, feature, TIMEOUT_S);
         }
         assertEquals(ConnectionState.CONNECTED, alice.require(ConnectService.class).state());
+
+        // the features uninstalled and the core stopped (Karaf refuses to uninstall m800-sdk-core while the
+        // tests' own API bundle imports its package): the clients close and no thread of the SDK is left
+        featuresService.uninstallFeature("m800-sdk", EnumSet.of(FeaturesService.Option.NoAutoRefreshBundles));
+        for (String bsn : List.of("org.m800.sdk.chat", "org.m800.sdk.contacts", "org.m800.sdk.verification")) {
+            assertFalse(bsn + " is uninstalled", installed(bsn));
+        }
+        core.stop();
+        waitUntil("both clients are closed", () -> alice.isClosed() && bob.isClosed(), TIMEOUT_S);
+        assertTrue("no Client service is left", services(Client.class, null).isEmpty());
+        waitUntil("no thread of the SDK is left", () -> liveThreads().stream()
+                .noneMatch(t -> t.getName().startsWith("m800-")), TIMEOUT_S);
     }
 
     /** Runs a command in a Karaf console session, as a user at the console would, and gives its result. */
@@ -218,6 +230,15 @@ public class KarafFeaturesIT extends ServerTestSupport {
                 session.close();
             }
         }
+    }
+
+    private boolean installed(String symbolicName) {
+        for (Bundle b : bundleContext.getBundles()) {
+            if (symbolicName.equals(b.getSymbolicName())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Bundle bundleNamed(String symbolicName) {
