@@ -16,9 +16,9 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -52,14 +52,14 @@ import org.osgi.framework.Bundle;
 
 /**
  * The SDK's Karaf features repository ({@code karaf-features}) in a real Apache Karaf, the way a
- * carrier deploys it: Karaf boots with {@code m800-sdk-core} from the repository, two clients come
- * from {@code etc/org.m800.sdk.client-<name>.cfg} files (Configuration Admin through FileInstall) and
- * connect to the reference server in the outer JVM, and the SDK's shell commands answer in Karaf's
- * console; {@code m800-sdk-chat} is then installed with
- * Karaf's FeaturesService while they run (FEATURE_READY in both, a message from one reaches the
- * other) and uninstalled again (FEATURE_UNAVAILABLE in both, the clients stay connected);
- * {@code m800-sdk} brings every feature bundle up in a running client; last, the features
- * uninstalled and the core stopped close the clients and leave no thread of the SDK in Karaf.
+ * carrier deploys it. Karaf boots with {@code m800-sdk-core} from the repository; two clients come
+ * from {@code etc/org.m800.sdk.client-<name>.cfg} files (Configuration Admin through FileInstall),
+ * connect to the reference server in the outer JVM and are listed by the SDK's shell command in a
+ * Karaf console session. {@code m800-sdk-chat} is then installed with Karaf's FeaturesService while
+ * they run (FEATURE_READY in both, a message from one reaches the other) and uninstalled again
+ * (FEATURE_UNAVAILABLE in both, the clients stay connected); {@code m800-sdk} brings every feature
+ * bundle up in a running client; last, the features uninstalled and the core stopped close the
+ * clients and leave no thread of the SDK in Karaf.
  *
  * <p>Karaf reads the build's copy ({@code target/karaf-repo}: the features file, the SDK's bundles
  * and what else the features name that Karaf's system folder lacks) before the local Maven
