@@ -92,11 +92,6 @@ public class ReferenceServerFixture extends ExternalResource {
         return server;
     }
 
-    /** @return the factory the fixture's clients come from */
-    public ClientFactory factory() {
-        return factory;
-    }
-
     /** @return a new empty folder for a client's data */
     public Path newDataDirectory() throws IOException {
         return temp.newFolder().toPath();
