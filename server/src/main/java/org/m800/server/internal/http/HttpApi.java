@@ -137,17 +137,27 @@ public final class HttpApi extends Handler.Abstract {
     }
 
     private static byte[] readBody(Request request) throws IOException, WireException {
-        long declared = request.getLength();
-        if (declared > Limits.MAX_HTTP_BODY_BYTES) {
-            throw tooLarge();
-        }
         try (InputStream in = Content.Source.asInputStream(request)) {
+            if (request.getLength() > Limits.MAX_HTTP_BODY_BYTES) {
+                throw tooLarge(in);
+            }
             byte[] body = in.readNBytes(Limits.MAX_HTTP_BODY_BYTES + 1);
             if (body.length > Limits.MAX_HTTP_BODY_BYTES) {
-                throw tooLarge();
+                throw tooLarge(in);
             }
             return body;
         }
+    }
+
+    /** Reads and drops the rest of the body (up to a bound), so that the 413 reaches the client. */
+    private static WireException tooLarge(InputStream in) throws IOException {
+        long left = Limits.MAX_DISCARDED_HTTP_BODY_BYTES;
+        byte[] sink = new byte[8192];
+        int n;
+        while (left > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, left))) >= 0) {
+            left -= n;
+        }
+        return tooLarge();
     }
 
     private static WireException tooLarge() {

@@ -9,6 +9,12 @@ public final class Limits {
     public static final int[] SUPPORTED_VERSIONS = {1};
     public static final int MAX_FRAME_BYTES = 65_536;
     public static final int MAX_HTTP_BODY_BYTES = 65_536;
+    /**
+     * How much of a too large HTTP body is read and thrown away before the 413 answer: closing a
+     * connection with unread bytes resets it, and the client loses the answer. Beyond this the
+     * connection is closed anyway.
+     */
+    public static final int MAX_DISCARDED_HTTP_BODY_BYTES = 1 << 20;
     public static final int MAX_TYPE_CHARS = 64;
     public static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
     public static final Pattern NONCE = Pattern.compile("[A-Za-z0-9_-]{16,64}");
