@@ -1,0 +1,19 @@
+package org.m800.sdk.call.internal.media;
+
+import java.net.InetSocketAddress;
+
+/**
+ * What an offer/answer agreed for one leg's audio; the signalling builds it from the two SDPs and
+ * gives it to {@link MediaSession#start} and {@link MediaSession#update}. RTP and RTCP share one port
+ * ({@code a=rtcp-mux}, RFC 5761).
+ *
+ * @param remote                  where to send RTP and RTCP (the relay's port for this leg)
+ * @param codec                   the one audio codec both sides use
+ * @param telephoneEventPayloadType the payload type of RFC 4733 telephone-events, or -1 if not agreed
+ * @param direction               what this side does (hold: SENDONLY or INACTIVE)
+ * @param remoteSrtpKey           the peer's SRTP master key and salt (30 bytes,
+ *                                AES_CM_128_HMAC_SHA1_80) from its {@code a=crypto} line
+ */
+public record NegotiatedMedia(InetSocketAddress remote, AudioCodecSpec codec, int telephoneEventPayloadType,
+        MediaDirection direction, byte[] remoteSrtpKey) {
+}
