@@ -166,6 +166,7 @@ public final class ReferenceServer implements AutoCloseable {
         private String keyStorePassword;
         private java.time.Clock clock;
         private java.time.Duration idleTimeout;
+        private org.m800.server.internal.ServerLimits limits;
 
         private Builder() {
         }
@@ -267,6 +268,20 @@ public final class ReferenceServer implements AutoCloseable {
         }
 
         /**
+         * How long an HTTP client may take to send a request before its connection is closed: complete
+         * headers within {@code headers} of the connection's opening (or of the end of its previous
+         * request), the whole body within {@code body} of the headers. Defaults 10 s and 30 s. A slow
+         * client holds no thread meanwhile (bodies are read asynchronously); these bound how long it
+         * holds a connection.
+         *
+         * @throws IllegalArgumentException if either is not positive
+         */
+        public Builder requestTimeouts(java.time.Duration headers, java.time.Duration body) {
+            this.limits = new org.m800.server.internal.ServerLimits(headers, body);
+            return this;
+        }
+
+        /**
          * @throws IllegalArgumentException if neither a data directory nor a JDBC URL is set, no
          *         application is registered, two differ under one key, or the applications file is bad
          * @throws java.io.UncheckedIOException if the data directory cannot be created or the file read
@@ -309,7 +324,7 @@ public final class ReferenceServer implements AutoCloseable {
                 throw new IllegalArgumentException("no application is registered");
             }
             return new ReferenceServer(new ServerSettings(host, port, url, jdbcUser, jdbcPassword,
-                    List.copyOf(apps.values()), keyStore, keyStorePassword, clock, idleTimeout));
+                    List.copyOf(apps.values()), keyStore, keyStorePassword, clock, idleTimeout, limits));
         }
     }
 }

@@ -24,6 +24,7 @@ import org.m800.server.internal.feature.FeatureContext;
 import org.m800.server.internal.feature.ServerFeature;
 import org.m800.server.internal.http.HttpApi;
 import org.m800.server.internal.http.HttpRoutes;
+import org.m800.server.internal.http.SlowClientGuard;
 import org.m800.server.internal.requests.RequestLog;
 import org.m800.server.internal.wire.Limits;
 import org.m800.server.internal.ws.ConnectionRegistry;
@@ -87,6 +88,9 @@ public final class RunningServer implements AutoCloseable {
         } else {
             connector = new ServerConnector(jetty);
         }
+        SlowClientGuard slowClients = new SlowClientGuard(settings.limits().requestHeaderTimeout(),
+                settings.limits().requestBodyTimeout());
+        connector.addEventListener(slowClients);
         connector.setHost(settings.host());
         connector.setPort(settings.port());
         jetty.addConnector(connector);
@@ -120,7 +124,7 @@ public final class RunningServer implements AutoCloseable {
             container.addMapping(IM_PATH, (request, response, callback) -> new WsConnection(imServices));
             container.addMapping(CALL_PATH, (request, response, callback) -> new WsConnection(callServices));
         });
-        ws.setHandler(new HttpApi(routes, appAuth, requests, ready::get));
+        ws.setHandler(new HttpApi(routes, appAuth, requests, ready::get, slowClients));
         context.setHandler(ws);
         jetty.setHandler(context);
         jetty.setStopTimeout(2_000);
@@ -144,6 +148,7 @@ public final class RunningServer implements AutoCloseable {
                 LOG.warn("Liveness sweep failed", e);
             }
         }, sweepMs, sweepMs, TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(slowClients::sweep, 250, 250, TimeUnit.MILLISECONDS);
     }
 
     /**
