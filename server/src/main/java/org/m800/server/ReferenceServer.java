@@ -324,7 +324,8 @@ public final class ReferenceServer implements AutoCloseable {
                 throw new IllegalArgumentException("no application is registered");
             }
             return new ReferenceServer(new ServerSettings(host, port, url, jdbcUser, jdbcPassword,
-                    List.copyOf(apps.values()), keyStore, keyStorePassword, clock, idleTimeout, limits));
+                    List.copyOf(apps.values()), keyStore, keyStorePassword, clock, idleTimeout, limits,
+                    dataDirectory));
         }
     }
 }

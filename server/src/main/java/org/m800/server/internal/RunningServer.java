@@ -26,6 +26,7 @@ import org.m800.server.internal.http.HttpApi;
 import org.m800.server.internal.http.HttpRoutes;
 import org.m800.server.internal.http.SlowClientGuard;
 import org.m800.server.internal.requests.RequestLog;
+import org.m800.server.internal.requests.ServerSecret;
 import org.m800.server.internal.wire.Limits;
 import org.m800.server.internal.ws.ConnectionRegistry;
 import org.m800.server.internal.ws.HandlerRegistry;
@@ -97,7 +98,7 @@ public final class RunningServer implements AutoCloseable {
 
         Migrations migrations = new Migrations(database);
         EventLog events = new EventLog(database, clock);
-        RequestLog requests = new RequestLog(database, clock);
+        RequestLog requests = new RequestLog(database, clock, ServerSecret.load(settings.dataDirectory()));
         ConnectionRegistry connections = new ConnectionRegistry();
         AccountService accounts = new AccountService(database, events, clock, connections::sessionRevoked);
         AppAuthenticator appAuth = new AppAuthenticator(new Applications(settings.applications()), database, clock);

@@ -148,17 +148,15 @@ public final class HttpApi extends Handler.Abstract {
         if (!Limits.REQUEST_ID.matcher(requestId).matches()) {
             throw WireException.invalid("X-M800-Request-Id", "BAD_FIELD", "X-M800-Request-Id must match [A-Za-z0-9._:-]{1,64}");
         }
-        String scope = "app:" + call.application().applicationKey();
+        // a repeat is the same caller's same request: same endpoint, same bearer, same body
+        RequestLog.Request key = new RequestLog.Request("app:" + call.application().applicationKey(), requestId,
+                type, call.bearerToken(), Json.write(call.body()));
         int status;
         JsonNode body;
-        synchronized (requestLog.lockFor(scope)) {
-            Optional<RequestLog.Answer> known = requestLog.find(scope, requestId);
+        synchronized (requestLog.lockFor(key.scope(), requestId)) {
+            Optional<String> known = requestLog.find(key);
             if (known.isPresent()) {
-                if (!known.get().type().equals(type)) {
-                    throw WireException.of(WireCode.CONFLICT, "REQUEST_ID_REUSED",
-                            "request id was used for another request");
-                }
-                JsonNode stored = Json.read(known.get().answerJson());
+                JsonNode stored = Json.read(known.get());
                 status = stored.get("status").asInt();
                 body = stored.get("body");
             } else {
@@ -174,7 +172,7 @@ public final class HttpApi extends Handler.Abstract {
                 if (remember) {
                     ObjectNode stored = Json.object().put("status", status);
                     stored.set("body", body);
-                    requestLog.remember(scope, requestId, type, Json.write(stored));
+                    requestLog.remember(key, Json.write(stored));
                 }
             }
         }

@@ -363,17 +363,15 @@ public final class WsConnection implements Session.Listener.AutoDemanding, Event
             return;
         }
         RequestLog log = services.requests();
-        String scope = "user:" + ctx.userId();
+        // the scope is the user; a repeat must also be of the same type with the same data
+        RequestLog.Request key = new RequestLog.Request("user:" + ctx.userId(), id, type, null,
+                data == null ? "" : Json.write(data));
         ObjectNode response;
-        synchronized (log.lockFor(scope)) {
-            Optional<RequestLog.Answer> known = log.find(scope, id);
+        synchronized (log.lockFor(key.scope(), id)) {
+            Optional<String> known = log.find(key);
             if (known.isPresent()) {
-                if (!known.get().type().equals(type)) {
-                    throw WireException.of(WireCode.CONFLICT, "REQUEST_ID_REUSED",
-                            "request id " + id + " was used for a " + known.get().type() + " request");
-                }
                 response = envelope("response", id);
-                response.setAll((ObjectNode) Json.read(known.get().answerJson()));
+                response.setAll((ObjectNode) Json.read(known.get()));
             } else {
                 response = answer(id, reg, ctx, data);
                 JsonNode error = response.get("error");
@@ -384,7 +382,7 @@ public final class WsConnection implements Session.Listener.AutoDemanding, Event
                     } else {
                         stored.set("error", error);
                     }
-                    log.remember(scope, id, type, Json.write(stored));
+                    log.remember(key, Json.write(stored));
                 }
             }
         }
