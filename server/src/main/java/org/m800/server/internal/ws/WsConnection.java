@@ -211,7 +211,8 @@ public final class WsConnection implements Session.Listener.AutoDemanding, Event
         if (v == null || !v.isIntegralNumber()) {
             throw WireException.protocol("BAD_ENVELOPE", "v is required: the protocol version, an integer");
         }
-        if (v.asInt() != VERSION) {
+        // canConvertToInt: 2^32+1 must not be read as 1
+        if (!v.canConvertToInt() || v.asInt() != VERSION) {
             throw WireException.unsupportedVersion("frame version " + v.asText() + " is not the negotiated version "
                     + VERSION, Limits.SUPPORTED_VERSIONS);
         }
@@ -304,7 +305,7 @@ public final class WsConnection implements Session.Listener.AutoDemanding, Event
                 throw WireException.invalid("versions", "BAD_FIELD", "versions must be integers");
             }
             for (int supported : Limits.SUPPORTED_VERSIONS) {
-                if (supported == v.asInt() && supported > best) {
+                if (v.canConvertToInt() && supported == v.asInt() && supported > best) {
                     best = supported;
                 }
             }
