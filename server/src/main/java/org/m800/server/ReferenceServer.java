@@ -166,7 +166,7 @@ public final class ReferenceServer implements AutoCloseable {
         private String keyStorePassword;
         private java.time.Clock clock;
         private java.time.Duration idleTimeout;
-        private org.m800.server.internal.ServerLimits limits;
+        private org.m800.server.internal.ServerLimits limits = org.m800.server.internal.ServerLimits.DEFAULTS;
 
         private Builder() {
         }
@@ -277,7 +277,30 @@ public final class ReferenceServer implements AutoCloseable {
          * @throws IllegalArgumentException if either is not positive
          */
         public Builder requestTimeouts(java.time.Duration headers, java.time.Duration body) {
-            this.limits = new org.m800.server.internal.ServerLimits(headers, body);
+            this.limits = limits.withRequestTimeouts(headers, body);
+            return this;
+        }
+
+        /**
+         * How many authenticated WebSocket connections one user may hold at once, over every endpoint
+         * and device (default 32); a hello beyond it is answered {@code RATE_LIMITED/TOO_MANY_CONNECTIONS}
+         * and the connection closed.
+         *
+         * @throws IllegalArgumentException if below 1
+         */
+        public Builder connectionsPerUser(int value) {
+            this.limits = limits.withConnectionsPerUser(value);
+            return this;
+        }
+
+        /**
+         * How many groups one user may create in an hour (default 100); beyond it {@code group.create}
+         * is answered {@code RATE_LIMITED/GROUP_RATE} with the time to wait.
+         *
+         * @throws IllegalArgumentException if below 1
+         */
+        public Builder groupsPerUserPerHour(int value) {
+            this.limits = limits.withGroupsPerUserPerHour(value);
             return this;
         }
 

@@ -99,14 +99,14 @@ public final class RunningServer implements AutoCloseable {
         Migrations migrations = new Migrations(database);
         EventLog events = new EventLog(database, clock);
         RequestLog requests = new RequestLog(database, clock, ServerSecret.load(settings.dataDirectory()));
-        ConnectionRegistry connections = new ConnectionRegistry();
+        ConnectionRegistry connections = new ConnectionRegistry(settings.limits().connectionsPerUser());
         AccountService accounts = new AccountService(database, events, clock, connections::sessionRevoked);
         AppAuthenticator appAuth = new AppAuthenticator(new Applications(settings.applications()), database, clock);
         HandlerRegistry im = new HandlerRegistry();
         HandlerRegistry call = new HandlerRegistry();
         HttpRoutes routes = new HttpRoutes();
         FeatureContext featureContext = new FeatureContext(database, events, accounts, im, call, routes, scheduler,
-                clock, connections);
+                clock, connections, settings.limits());
         for (ServerFeature feature : features()) {
             migrations.apply(feature.name(), feature.migrations());
             feature.install(featureContext);

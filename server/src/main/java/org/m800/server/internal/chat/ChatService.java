@@ -120,12 +120,17 @@ final class ChatService {
         }
     };
 
-    ChatService(Database database, EventLog events, Clock clock, BlockPolicy blocks) {
+    /** @param groupsPerHour groups one user may create per hour (issue 17 item 9) */
+    ChatService(Database database, EventLog events, Clock clock, BlockPolicy blocks, int groupsPerHour) {
         this.database = database;
         this.events = events;
         this.clock = clock;
         this.blocks = blocks;
+        this.groupRate = new PerUserRate(clock, groupsPerHour, java.time.Duration.ofHours(1), "GROUP_RATE",
+                "groups created");
     }
+
+    private final PerUserRate groupRate;
 
     void blockPolicy(BlockPolicy policy) {
         this.blocks = policy == null ? BlockPolicy.NONE : policy;
@@ -180,14 +185,20 @@ final class ChatService {
         }
         String id = "g-" + UUID.randomUUID();
         long now = clock.millis();
-        database.inTransaction(tx -> {
-            insertConversation(tx, id, "group", title, userId, now);
-            insertMember(tx, id, userId, OWNER, 0, now);
-            for (String u : invited) {
-                insertMember(tx, id, u, MEMBER, 0, now);
-            }
-            return null;
-        });
+        groupRate.take(userId);
+        try {
+            database.inTransaction(tx -> {
+                insertConversation(tx, id, "group", title, userId, now);
+                insertMember(tx, id, userId, OWNER, 0, now);
+                for (String u : invited) {
+                    insertMember(tx, id, u, MEMBER, 0, now);
+                }
+                return null;
+            });
+        } catch (SQLException | RuntimeException e) {
+            groupRate.giveBack(userId);
+            throw e;
+        }
         Conv c = load(id);
         synchronized (c) {
             groupEvent(c, userId, "created", List.copyOf(invited), c.members.keySet());

@@ -41,6 +41,9 @@ public final class WsConnection implements Session.Listener.AutoDemanding, Event
     private volatile Session session;
     private volatile Outbox outbox;
     private volatile RequestContext context;
+    /** Whether this connection holds one of its user's connection places (ConnectionRegistry). */
+    private final java.util.concurrent.atomic.AtomicBoolean placeHeld = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile String placeOf;
     private volatile ScheduledFuture<?> helloDeadline;
     /** When the last frame arrived (System.nanoTime), for the liveness check of {@link ConnectionRegistry#dropSilent}. */
     private volatile long lastFrameNanos = System.nanoTime();
@@ -106,6 +109,15 @@ public final class WsConnection implements Session.Listener.AutoDemanding, Event
         if (c != null) {
             services.events().detach(c.userId(), this);
             services.connections().remove(c.sessionId(), this);
+        }
+        releasePlace();
+    }
+
+    /** Gives back the user's connection place, once, whoever ends the connection first. */
+    private void releasePlace() {
+        String user = placeOf;
+        if (user != null && placeHeld.compareAndSet(true, false)) {
+            services.connections().release(user);
         }
     }
 
@@ -250,6 +262,12 @@ public final class WsConnection implements Session.Listener.AutoDemanding, Event
             if (deadline != null) {
                 deadline.cancel(false);
             }
+            if (!services.connections().reserve(s.userId())) {
+                throw WireException.rateLimited("TOO_MANY_CONNECTIONS", "this user holds the most connections "
+                        + "allowed at once; close one first", 1_000);
+            }
+            placeOf = s.userId();
+            placeHeld.set(true);
             context = ctx;
             services.connections().add(s.sessionId(), this);
             if (services.deliversEvents()) {
@@ -275,6 +293,7 @@ public final class WsConnection implements Session.Listener.AutoDemanding, Event
                 // closed while attaching: onWebSocketClose may have run before the registrations
                 services.events().detach(s.userId(), this);
                 services.connections().remove(s.sessionId(), this);
+                releasePlace();
                 return;
             }
             LOG.debug("Session {} of user {} connected to {}", s.sessionId(), s.userId(), services.path());
@@ -284,6 +303,8 @@ public final class WsConnection implements Session.Listener.AutoDemanding, Event
                 close(1008, "unauthorized");
             } else if (e.code() == WireCode.SERVER_ERROR) {
                 close(1011, "server error");
+            } else if (e.code() == WireCode.RATE_LIMITED) {
+                close(1008, "too many connections");
             } else {
                 close(1002, "UNSUPPORTED_VERSION".equals(e.reason()) ? "unsupported version" : "bad hello");
             }
