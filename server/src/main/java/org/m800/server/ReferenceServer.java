@@ -166,6 +166,7 @@ public final class ReferenceServer implements AutoCloseable {
         private String keyStorePassword;
         private java.time.Clock clock;
         private java.time.Duration idleTimeout;
+        private org.m800.server.internal.ServerLimits limits = org.m800.server.internal.ServerLimits.DEFAULTS;
 
         private Builder() {
         }
@@ -267,6 +268,43 @@ public final class ReferenceServer implements AutoCloseable {
         }
 
         /**
+         * How long an HTTP client may take to send a request before its connection is closed: complete
+         * headers within {@code headers} of the connection's opening (or of the end of its previous
+         * request), the whole body within {@code body} of the headers. Defaults 10 s and 30 s. A slow
+         * client holds no thread meanwhile (bodies are read asynchronously); these bound how long it
+         * holds a connection.
+         *
+         * @throws IllegalArgumentException if either is not positive
+         */
+        public Builder requestTimeouts(java.time.Duration headers, java.time.Duration body) {
+            this.limits = limits.withRequestTimeouts(headers, body);
+            return this;
+        }
+
+        /**
+         * How many authenticated WebSocket connections one user may hold at once, over every endpoint
+         * and device (default 32); a hello beyond it is answered {@code RATE_LIMITED/TOO_MANY_CONNECTIONS}
+         * and the connection closed.
+         *
+         * @throws IllegalArgumentException if below 1
+         */
+        public Builder connectionsPerUser(int value) {
+            this.limits = limits.withConnectionsPerUser(value);
+            return this;
+        }
+
+        /**
+         * How many groups one user may create in an hour (default 100); beyond it {@code group.create}
+         * is answered {@code RATE_LIMITED/GROUP_RATE} with the time to wait.
+         *
+         * @throws IllegalArgumentException if below 1
+         */
+        public Builder groupsPerUserPerHour(int value) {
+            this.limits = limits.withGroupsPerUserPerHour(value);
+            return this;
+        }
+
+        /**
          * @throws IllegalArgumentException if neither a data directory nor a JDBC URL is set, no
          *         application is registered, two differ under one key, or the applications file is bad
          * @throws java.io.UncheckedIOException if the data directory cannot be created or the file read
@@ -309,7 +347,8 @@ public final class ReferenceServer implements AutoCloseable {
                 throw new IllegalArgumentException("no application is registered");
             }
             return new ReferenceServer(new ServerSettings(host, port, url, jdbcUser, jdbcPassword,
-                    List.copyOf(apps.values()), keyStore, keyStorePassword, clock, idleTimeout));
+                    List.copyOf(apps.values()), keyStore, keyStorePassword, clock, idleTimeout, limits,
+                    dataDirectory));
         }
     }
 }

@@ -22,8 +22,9 @@ import java.util.regex.Pattern;
  * @param maxResends resends allowed per session (default 3)
  * @param rateWindow the window of the three rate limits below (default 1 hour, at most 7 days)
  * @param maxSendsPerNumber codes sent (starts and resends) to one number per window (default 5)
- * @param maxStartsPerApplication sessions started by the application per window (default 1000)
- * @param maxStartsPerAddress sessions started from one source address per window (default 20)
+ * @param maxStartsPerApplication codes sent (starts and resends) by the application per window (default 1000)
+ * @param maxStartsPerAddress codes sent (starts and resends) for requests from one source address per
+ *        window (default 20)
  * @param proofLifetime how long the proof of a successful check can be used (default 30 minutes)
  * @param requiredForSignUp whether sign-up needs a proof (default false)
  * @param methods the methods offered (default all)

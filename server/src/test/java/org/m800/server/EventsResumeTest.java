@@ -120,9 +120,13 @@ public class EventsResumeTest {
             assertEvent(a.nextEvent(), 2, "still before");
             assertEquals("still before",
                     a.request("profile.get", "g", null).path("data").path("statusMessage").asText());
-            // the remembered answer survives too
-            JsonNode again = a.request("profile.update", "u2", status("after"));
+            // the remembered answer survives too: the repeat is answered, not executed again (no event)
+            JsonNode again = a.request("profile.update", "u2", status("still before"));
             assertEquals("still before", again.path("data").path("statusMessage").asText());
+            assertTrue("no second execution", a.events.isEmpty());
+            // and the id with other data is another request
+            assertEquals("REQUEST_ID_REUSED", a.request("profile.update", "u2", status("after")).path("error")
+                    .path("reason").asText());
         }
     }
 }

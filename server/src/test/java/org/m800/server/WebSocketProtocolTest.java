@@ -146,21 +146,23 @@ public class WebSocketProtocolTest {
 
     @Test
     public void repeatedRequestIdGetsTheOriginalAnswerAndNoSecondEffect() throws Exception {
+        ObjectNode update = HttpTestClient.JSON.createObjectNode().put("statusMessage", "first");
         try (WsTestClient ws = WsTestClient.loggedIn(server.server(), token, null)) {
-            ObjectNode update = HttpTestClient.JSON.createObjectNode().put("statusMessage", "first");
             JsonNode first = ws.request("profile.update", "same-id", update);
             JsonNode event = ws.nextEvent();
             assertEquals(1, event.path("seq").asLong());
-            JsonNode again = ws.request("profile.update", "same-id",
-                    HttpTestClient.JSON.createObjectNode().put("statusMessage", "second"));
+            JsonNode again = ws.request("profile.update", "same-id", update);
             assertEquals(first, again);
+            // the same id with other data is another request: refused, not answered with the first answer
+            JsonNode other = ws.request("profile.update", "same-id",
+                    HttpTestClient.JSON.createObjectNode().put("statusMessage", "second"));
+            assertEquals("REQUEST_ID_REUSED", other.path("error").path("reason").asText());
             assertEquals("first", ws.request("profile.get", "g", null).path("data").path("statusMessage").asText());
             assertTrue("no second event", ws.events.isEmpty());
         }
         // across connections too
         try (WsTestClient ws = WsTestClient.loggedIn(server.server(), token, null)) {
-            JsonNode again = ws.request("profile.update", "same-id",
-                    HttpTestClient.JSON.createObjectNode().put("statusMessage", "third"));
+            JsonNode again = ws.request("profile.update", "same-id", update);
             assertEquals("first", again.path("data").path("statusMessage").asText());
         }
     }

@@ -10,7 +10,9 @@ import java.util.Objects;
  * the developer key.
  *
  * @param carrier the carrier (operator domain) the application belongs to, such as {@code m800.example}
- * @param applicationIdentifier the application's identifier, such as {@code com.example.chat}
+ * @param applicationIdentifier the application's identifier, such as {@code com.example.chat}: 1 to 128
+ *        letters, digits, {@code . _ -}, starting with a letter or digit (it names a folder of the
+ *        default data directory, so {@code ../../x} is refused)
  * @param applicationKey the public key that names the application in signed requests
  * @param applicationSecret the secret that signs requests; never sent, never logged
  * @param developerKey the developer's key
@@ -18,6 +20,10 @@ import java.util.Objects;
  */
 public record AppMeta(String carrier, String applicationIdentifier, String applicationKey, String applicationSecret,
         String developerKey, String applicationVersion) {
+
+    /** A single folder name: no separator, not {@code .} or {@code ..}. */
+    private static final java.util.regex.Pattern IDENTIFIER =
+            java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
     /** Configuration key of {@link #carrier()}. */
     public static final String CARRIER = "carrier";
@@ -40,6 +46,10 @@ public record AppMeta(String carrier, String applicationIdentifier, String appli
     public AppMeta {
         carrier = ConfigValues.requireText(CARRIER, carrier);
         applicationIdentifier = ConfigValues.requireText(APPLICATION_IDENTIFIER, applicationIdentifier);
+        if (!IDENTIFIER.matcher(applicationIdentifier).matches()) {
+            throw M800Exception.invalidArgument(APPLICATION_IDENTIFIER + " '" + applicationIdentifier
+                    + "' is not valid: use 1 to 128 of A-Z a-z 0-9 . _ -, starting with a letter or digit");
+        }
         applicationKey = ConfigValues.requireText(APPLICATION_KEY, applicationKey);
         applicationSecret = ConfigValues.requireText(APPLICATION_SECRET, applicationSecret);
         developerKey = ConfigValues.requireText(DEVELOPER_KEY, developerKey);

@@ -36,6 +36,20 @@ public class ConfigTest {
     }
 
     @Test
+    public void anApplicationIdentifierThatIsNoSingleFolderNameIsRefused() {
+        for (String bad : List.of("../../x", "..", ".hidden", "a/b", "a\\b", "com.example chat")) {
+            Map<String, Object> m = appMap();
+            m.put("applicationIdentifier", bad);
+            M800Exception e = assertThrows(bad, M800Exception.class, () -> AppMeta.fromMap(m));
+            assertEquals(ErrorCode.INVALID_ARGUMENT, e.code());
+            assertTrue(e.getMessage(), e.getMessage().startsWith("applicationIdentifier '"));
+        }
+        Map<String, Object> m = appMap();
+        m.put("applicationIdentifier", "com.example-chat_2");
+        assertEquals("com.example-chat_2", AppMeta.fromMap(m).applicationIdentifier());
+    }
+
+    @Test
     public void missingOrBlankAppMetaFieldIsNamed() {
         for (String field : List.of("carrier", "applicationIdentifier", "applicationKey", "applicationSecret",
                 "developerKey", "applicationVersion")) {

@@ -24,7 +24,9 @@ import org.m800.server.internal.feature.FeatureContext;
 import org.m800.server.internal.feature.ServerFeature;
 import org.m800.server.internal.http.HttpApi;
 import org.m800.server.internal.http.HttpRoutes;
+import org.m800.server.internal.http.SlowClientGuard;
 import org.m800.server.internal.requests.RequestLog;
+import org.m800.server.internal.requests.ServerSecret;
 import org.m800.server.internal.wire.Limits;
 import org.m800.server.internal.ws.ConnectionRegistry;
 import org.m800.server.internal.ws.HandlerRegistry;
@@ -87,21 +89,24 @@ public final class RunningServer implements AutoCloseable {
         } else {
             connector = new ServerConnector(jetty);
         }
+        SlowClientGuard slowClients = new SlowClientGuard(settings.limits().requestHeaderTimeout(),
+                settings.limits().requestBodyTimeout());
+        connector.addEventListener(slowClients);
         connector.setHost(settings.host());
         connector.setPort(settings.port());
         jetty.addConnector(connector);
 
         Migrations migrations = new Migrations(database);
         EventLog events = new EventLog(database, clock);
-        RequestLog requests = new RequestLog(database, clock);
-        ConnectionRegistry connections = new ConnectionRegistry();
+        RequestLog requests = new RequestLog(database, clock, ServerSecret.load(settings.dataDirectory()));
+        ConnectionRegistry connections = new ConnectionRegistry(settings.limits().connectionsPerUser());
         AccountService accounts = new AccountService(database, events, clock, connections::sessionRevoked);
         AppAuthenticator appAuth = new AppAuthenticator(new Applications(settings.applications()), database, clock);
         HandlerRegistry im = new HandlerRegistry();
         HandlerRegistry call = new HandlerRegistry();
         HttpRoutes routes = new HttpRoutes();
         FeatureContext featureContext = new FeatureContext(database, events, accounts, im, call, routes, scheduler,
-                clock, connections);
+                clock, connections, settings.limits());
         for (ServerFeature feature : features()) {
             migrations.apply(feature.name(), feature.migrations());
             feature.install(featureContext);
@@ -120,7 +125,7 @@ public final class RunningServer implements AutoCloseable {
             container.addMapping(IM_PATH, (request, response, callback) -> new WsConnection(imServices));
             container.addMapping(CALL_PATH, (request, response, callback) -> new WsConnection(callServices));
         });
-        ws.setHandler(new HttpApi(routes, appAuth, requests, ready::get));
+        ws.setHandler(new HttpApi(routes, appAuth, requests, ready::get, slowClients));
         context.setHandler(ws);
         jetty.setHandler(context);
         jetty.setStopTimeout(2_000);
@@ -144,6 +149,7 @@ public final class RunningServer implements AutoCloseable {
                 LOG.warn("Liveness sweep failed", e);
             }
         }, sweepMs, sweepMs, TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(slowClients::sweep, 250, 250, TimeUnit.MILLISECONDS);
     }
 
     /**

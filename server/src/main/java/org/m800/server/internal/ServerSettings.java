@@ -21,14 +21,26 @@ import org.m800.server.internal.wire.Limits;
  * @param clock the server's clock (tests move it forward to expire codes); null for the system clock
  * @param idleTimeout a WebSocket that receives no frame for this long is dropped (docs/protocol.md 7.3);
  *        null for {@link Limits#IDLE_TIMEOUT}
+ * @param limits the protections against slow and abusive clients; null for {@link ServerLimits#DEFAULTS}
+ * @param dataDirectory the data directory (where the server keeps its secret beside the embedded
+ *        database), or null when the database is given by a JDBC URL alone
  */
 public record ServerSettings(String host, int port, String jdbcUrl, String jdbcUser, String jdbcPassword,
         List<ApplicationRegistration> applications, Path keyStore, String keyStorePassword, Clock clock,
-        Duration idleTimeout) {
+        Duration idleTimeout, ServerLimits limits, Path dataDirectory) {
 
     public ServerSettings {
         clock = clock == null ? Clock.systemUTC() : clock;
         idleTimeout = idleTimeout == null ? Limits.IDLE_TIMEOUT : idleTimeout;
+        limits = limits == null ? ServerLimits.DEFAULTS : limits;
+    }
+
+    /** Settings with the default limits. */
+    public ServerSettings(String host, int port, String jdbcUrl, String jdbcUser, String jdbcPassword,
+            List<ApplicationRegistration> applications, Path keyStore, String keyStorePassword, Clock clock,
+            Duration idleTimeout) {
+        this(host, port, jdbcUrl, jdbcUser, jdbcPassword, applications, keyStore, keyStorePassword, clock,
+                idleTimeout, null, null);
     }
 
     /** Settings with the default idle timeout. */

@@ -239,6 +239,30 @@ public class VerificationServerTest {
     }
 
     @Test
+    public void resendsCountAgainstTheAddressAndTheApplicationLimits() throws Exception {
+        ApplicationRegistration perAddress = app("address-key", VerificationSettings.builder().maxStartsPerAddress(2)
+                .build());
+        ApplicationRegistration perApp = app("app-key", VerificationSettings.builder().maxStartsPerApplication(2)
+                .maxStartsPerAddress(100).build());
+        start(perAddress, perApp);
+        VerificationHttp a = as(perAddress);
+        String id = a.start("+447400000003", "SMS").ok().path("sessionId").asText();
+        clock.advance(Duration.ofSeconds(30));
+        a.session("resend", id).ok();
+        clock.advance(Duration.ofSeconds(30));
+        assertError(a.session("resend", id), 429, "RATE_LIMITED", "ADDRESS_LIMIT", "from this address");
+
+        clock.advance(Duration.ofHours(1));
+        VerificationHttp p = as(perApp);
+        String other = p.start("+447400000006", "SMS").ok().path("sessionId").asText();
+        clock.advance(Duration.ofSeconds(30));
+        p.session("resend", other).ok();
+        clock.advance(Duration.ofSeconds(30));
+        assertError(p.session("resend", other), 429, "RATE_LIMITED", "APPLICATION_LIMIT", "application");
+        assertError(p.start("+447400000007", "SMS"), 429, "RATE_LIMITED", "APPLICATION_LIMIT", "application");
+    }
+
+    @Test
     public void aSixDigitCodeCannotBeBruteForcedWithinTheLimits() throws Exception {
         VerificationHttp http = start();
         int sessions = 0;

@@ -131,10 +131,10 @@ final class ChatStore implements AutoCloseable {
     static ChatStore open(Path dir, String userId, ScheduledExecutorService scheduler, Executor disk) {
         ChatStore s = new ChatStore(dir, userId, scheduler, disk);
         try {
-            Files.createDirectories(dir);
+            PrivateFiles.folder(dir);
             Path file = dir.resolve(FILE);
             long good = Files.exists(file) ? s.replay(file) : 0;
-            s.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
+            s.channel = PrivateFiles.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
             if (s.channel.size() > good) {
                 LOG.warn("chat store {}: cutting a torn record at offset {} (file size {})", dir, good, s.channel.size());
                 s.channel.truncate(good);
@@ -342,7 +342,7 @@ final class ChatStore implements AutoCloseable {
 
     private void compact() throws IOException {
         Path tmp = dir.resolve(FILE + ".tmp");
-        try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        try (FileChannel out = PrivateFiles.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             for (Conv c : convs.values()) {
                 out.write(frame(convRecord(c)));

@@ -121,30 +121,42 @@ public final class AccountService {
         return openSession(app, userId);
     }
 
-    /** @return the log-in answer: token pair and profile */
-    public ObjectNode logIn(ApplicationRegistration app, String username, String password)
+    /**
+     * @param sourceAddress the client's address, for the per-address limits; may be null
+     * @return the log-in answer: token pair and profile
+     */
+    public ObjectNode logIn(ApplicationRegistration app, String username, String password, String sourceAddress)
             throws WireException, SQLException {
-        rateLimiter.checkAttempt(app.applicationKey(), app.carrier(), username);
+        // reserved before the (slow) hash, so parallel guesses cannot pass the limit together
+        LoginRateLimiter.Attempt attempt = rateLimiter.reserve(app.carrier(), username, sourceAddress);
+        boolean right = false;
         String userId = null;
-        String hash = null;
-        try (Connection c = database.connection();
-                PreparedStatement p = c.prepareStatement(
-                        "SELECT id, password_hash FROM accounts WHERE carrier = ? AND username = ?")) {
-            p.setString(1, app.carrier());
-            p.setString(2, username);
-            try (ResultSet r = p.executeQuery()) {
-                if (r.next()) {
-                    userId = r.getString(1);
-                    hash = r.getString(2);
+        try {
+            String hash = null;
+            try (Connection c = database.connection();
+                    PreparedStatement p = c.prepareStatement(
+                            "SELECT id, password_hash FROM accounts WHERE carrier = ? AND username = ?")) {
+                p.setString(1, app.carrier());
+                p.setString(2, username);
+                try (ResultSet r = p.executeQuery()) {
+                    if (r.next()) {
+                        userId = r.getString(1);
+                        hash = r.getString(2);
+                    }
                 }
             }
+            right = passwords.verify(password.toCharArray(), hash) && userId != null;
+        } finally {
+            if (right) {
+                attempt.succeeded();
+            } else {
+                attempt.failed(); // a database failure counts too: the reservation must end
+            }
         }
-        if (!passwords.verify(password.toCharArray(), hash) || userId == null) {
-            rateLimiter.recordFailure(app.carrier(), username);
+        if (!right) {
             LOG.info("Failed log-in for {} ({})", username, app.carrier());
             throw WireException.unauthorized("BAD_CREDENTIALS", "wrong username or password");
         }
-        rateLimiter.recordSuccess(app.carrier(), username);
         return openSession(app, userId);
     }
 

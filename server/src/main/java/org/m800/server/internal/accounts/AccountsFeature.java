@@ -27,7 +27,9 @@ public final class AccountsFeature implements ServerFeature {
                 new Migration(2, "the event log's head is its newest seq (event_heads dropped)",
                         "/org/m800/server/internal/db/core/V2__event_heads.sql"),
                 new Migration(3, "a session's previous refresh token, accepted until its successor is used",
-                        "/org/m800/server/internal/db/core/V3__previous_refresh.sql"));
+                        "/org/m800/server/internal/db/core/V3__previous_refresh.sql"),
+                new Migration(4, "remembered answers are sealed: the ones stored in clear (tokens) are dropped",
+                        "/org/m800/server/internal/db/core/V4__sealed_answers.sql"));
     }
 
     @Override
@@ -40,7 +42,7 @@ public final class AccountsFeature implements ServerFeature {
                 Fields.optionalText(call.body(), "verificationProof", 1, 256, null)));
         context.httpRoutes().add("POST", "/v1/accounts/login", call -> accounts.logIn(call.application(),
                 Fields.requiredText(call.body(), "username", 1, 64, null),
-                Fields.requiredText(call.body(), "password", 1, 128, null)));
+                Fields.requiredText(call.body(), "password", 1, 128, null), call.remoteAddress()));
         context.httpRoutes().add("POST", "/v1/accounts/refresh", call -> accounts.refresh(call.application(),
                 Fields.requiredText(call.body(), "refreshToken", 1, 256, null)));
         context.httpRoutes().add("POST", "/v1/accounts/logout", call -> {

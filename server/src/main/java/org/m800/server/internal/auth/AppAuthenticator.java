@@ -33,6 +33,27 @@ public final class AppAuthenticator {
      * @throws WireException UNAUTHORIZED with the reason of the first failed check
      */
     public ApplicationRegistration authenticate(SignedRequest r) throws WireException {
+        ApplicationRegistration app = checkHeaders(r);
+        long timestamp = Long.parseLong(r.timestamp());
+        String expected = Signatures.sign(app.applicationSecret(), Signatures.canonical(app.applicationKey(),
+                r.method(), r.path(), timestamp, r.nonce(), r.bodyHash()));
+        if (!Signatures.constantTimeEquals(expected, r.signature().toLowerCase(java.util.Locale.ROOT))) {
+            LOG.debug("Bad signature from application {} for {} {}", app.applicationKey(), r.method(), r.path());
+            throw WireException.unauthorized("BAD_SIGNATURE", "signature does not match");
+        }
+        recordNonce(app.applicationKey(), r.nonce());
+        return app;
+    }
+
+    /**
+     * The checks that need no body (section 4.3, all but the signature and the nonce's novelty): an
+     * HTTP request that fails them is answered before its body is read.
+     *
+     * @param r the request; its body hash is not used
+     * @return the application the key names
+     * @throws WireException UNAUTHORIZED with the reason of the first failed check
+     */
+    public ApplicationRegistration checkHeaders(SignedRequest r) throws WireException {
         if (r.applicationKey() == null || r.timestamp() == null || r.nonce() == null || r.signature() == null) {
             throw WireException.unauthorized("MISSING_APPLICATION_AUTH",
                     "application key, timestamp, nonce and signature are required");
@@ -54,13 +75,6 @@ public final class AppAuthenticator {
             throw WireException.unauthorized("STALE_TIMESTAMP", "timestamp is more than "
                     + Limits.CLOCK_SKEW.toSeconds() + " s away from the server time " + nowSeconds);
         }
-        String expected = Signatures.sign(app.applicationSecret(), Signatures.canonical(app.applicationKey(),
-                r.method(), r.path(), timestamp, r.nonce(), r.bodyHash()));
-        if (!Signatures.constantTimeEquals(expected, r.signature().toLowerCase(java.util.Locale.ROOT))) {
-            LOG.debug("Bad signature from application {} for {} {}", app.applicationKey(), r.method(), r.path());
-            throw WireException.unauthorized("BAD_SIGNATURE", "signature does not match");
-        }
-        recordNonce(app.applicationKey(), r.nonce());
         return app;
     }
 

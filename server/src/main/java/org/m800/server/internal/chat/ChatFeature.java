@@ -48,7 +48,8 @@ public final class ChatFeature implements ServerFeature {
 
     @Override
     public void install(FeatureContext context) {
-        ChatService chat = new ChatService(context.database(), context.events(), context.clock(), blockPolicy);
+        ChatService chat = new ChatService(context.database(), context.events(), context.clock(), blockPolicy,
+                context.limits().groupsPerUserPerHour());
         service = chat;
         HandlerRegistry im = context.imHandlers();
         im.register("chat.direct", (ctx, data) -> chat.direct(ctx.userId(), data));

@@ -120,12 +120,17 @@ final class ChatService {
         }
     };
 
-    ChatService(Database database, EventLog events, Clock clock, BlockPolicy blocks) {
+    /** @param groupsPerHour groups one user may create per hour (issue 17 item 9) */
+    ChatService(Database database, EventLog events, Clock clock, BlockPolicy blocks, int groupsPerHour) {
         this.database = database;
         this.events = events;
         this.clock = clock;
         this.blocks = blocks;
+        this.groupRate = new PerUserRate(clock, groupsPerHour, java.time.Duration.ofHours(1), "GROUP_RATE",
+                "groups created");
     }
+
+    private final PerUserRate groupRate;
 
     void blockPolicy(BlockPolicy policy) {
         this.blocks = policy == null ? BlockPolicy.NONE : policy;
@@ -180,14 +185,20 @@ final class ChatService {
         }
         String id = "g-" + UUID.randomUUID();
         long now = clock.millis();
-        database.inTransaction(tx -> {
-            insertConversation(tx, id, "group", title, userId, now);
-            insertMember(tx, id, userId, OWNER, 0, now);
-            for (String u : invited) {
-                insertMember(tx, id, u, MEMBER, 0, now);
-            }
-            return null;
-        });
+        groupRate.take(userId);
+        try {
+            database.inTransaction(tx -> {
+                insertConversation(tx, id, "group", title, userId, now);
+                insertMember(tx, id, userId, OWNER, 0, now);
+                for (String u : invited) {
+                    insertMember(tx, id, u, MEMBER, 0, now);
+                }
+                return null;
+            });
+        } catch (SQLException | RuntimeException e) {
+            groupRate.giveBack(userId);
+            throw e;
+        }
         Conv c = load(id);
         synchronized (c) {
             groupEvent(c, userId, "created", List.copyOf(invited), c.members.keySet());
@@ -382,6 +393,10 @@ final class ChatService {
         synchronized (accepted) {
             ObjectNode known = accepted.get(key);
             if (known != null) {
+                if (!known.path("conversationId").asText().equals(convId)) {
+                    throw WireException.of(WireCode.CONFLICT, "MESSAGE_ID_TAKEN", "message id " + messageId
+                            + " was already used in another conversation");
+                }
                 return known;
             }
         }
@@ -476,7 +491,7 @@ final class ChatService {
         Conv c = member(userId, convId);
         synchronized (c) {
             requireMember(c, userId);
-            ObjectNode m = message(c, messageId);
+            ObjectNode m = ownMessage(c, userId, messageId);
             if (!userId.equals(m.path("senderId").asText())) {
                 throw WireException.unauthorized("NOT_ALLOWED", "only the sender can edit message " + messageId);
             }
@@ -504,7 +519,7 @@ final class ChatService {
         Conv c = member(userId, convId);
         synchronized (c) {
             requireMember(c, userId);
-            ObjectNode m = message(c, messageId);
+            ObjectNode m = ownMessage(c, userId, messageId);
             if (!userId.equals(m.path("senderId").asText())) {
                 throw WireException.unauthorized("NOT_ALLOWED", "only the sender can delete message " + messageId
                         + " for everyone");
@@ -533,10 +548,16 @@ final class ChatService {
             throw WireException.invalid("add", "BAD_FIELD", "add must be a boolean");
         }
         boolean add = addNode == null || addNode.isNull() || addNode.asBoolean();
+        String senderId = Fields.optionalText(data, "senderId", 1, 64, null);
         Conv c = member(userId, convId);
         synchronized (c) {
-            requireMember(c, userId);
-            ObjectNode m = message(c, messageId);
+            Member me = requireMember(c, userId);
+            ObjectNode m = messageOf(c, senderId, messageId);
+            if (m.path("seq").asLong() <= me.joinedSeq) {
+                // sent before this member joined: not in its history, so not its to react to
+                throw WireException.of(WireCode.NOT_FOUND, "NO_SUCH_MESSAGE", "no message " + messageId
+                        + " in conversation " + c.id);
+            }
             if (m.path("deleted").asBoolean(false)) {
                 throw WireException.of(WireCode.NOT_FOUND, "NO_SUCH_MESSAGE", "message " + messageId + " was deleted");
             }
@@ -565,7 +586,8 @@ final class ChatService {
                 v.forEach(a::add);
             });
             ObjectNode ev = Json.object().put("conversationId", c.id).put("messageId", messageId)
-                    .put("seq", m.path("seq").asLong()).put("userId", userId).put("emoji", emoji).put("add", add);
+                    .put("seq", m.path("seq").asLong()).put("userId", userId).put("emoji", emoji).put("add", add)
+                    .put("messageSenderId", m.path("senderId").asText());
             ev.set("reactions", all);
             if (changed) {
                 update("UPDATE chat_messages SET reactions_json = ? WHERE conversation_id = ? AND seq = ?",
@@ -773,21 +795,64 @@ final class ChatService {
         return m;
     }
 
-    /** @return the message of the conversation with that id. Caller holds the conversation's monitor. */
-    private ObjectNode message(Conv c, String messageId) throws WireException, SQLException {
+    /**
+     * Message ids are unique per sender, so a conversation may hold the same id from two senders: the
+     * key is (sender, messageId). Caller holds the conversation's monitor.
+     *
+     * @return the user's own message with that id, else another sender's (the caller refuses it), else
+     *         NOT_FOUND
+     */
+    private ObjectNode ownMessage(Conv c, String userId, String messageId) throws WireException, SQLException {
+        List<ObjectNode> found = messages(c, messageId);
+        for (ObjectNode m : found) {
+            if (userId.equals(m.path("senderId").asText())) {
+                return m;
+            }
+        }
+        if (found.isEmpty()) {
+            throw noSuchMessage(c, messageId);
+        }
+        return found.get(0);
+    }
+
+    /**
+     * @param senderId the sender, or null: then the id must name one message of the conversation
+     * @return the message (sender, messageId) of the conversation. Caller holds the conversation's monitor.
+     */
+    private ObjectNode messageOf(Conv c, String senderId, String messageId) throws WireException, SQLException {
+        List<ObjectNode> found = messages(c, messageId);
+        if (senderId != null) {
+            found.removeIf(m -> !senderId.equals(m.path("senderId").asText()));
+        }
+        if (found.isEmpty()) {
+            throw noSuchMessage(c, messageId);
+        }
+        if (found.size() > 1) {
+            throw WireException.invalid("senderId", "AMBIGUOUS_MESSAGE_ID", "two senders used message id " + messageId
+                    + " in conversation " + c.id + ": give senderId");
+        }
+        return found.get(0);
+    }
+
+    private static WireException noSuchMessage(Conv c, String messageId) {
+        return WireException.of(WireCode.NOT_FOUND, "NO_SUCH_MESSAGE", "no message " + messageId
+                + " in conversation " + c.id);
+    }
+
+    private List<ObjectNode> messages(Conv c, String messageId) throws SQLException {
+        List<ObjectNode> found = new ArrayList<>();
         try (Connection tx = database.connection();
                 PreparedStatement p = tx.prepareStatement(SELECT_MESSAGE
-                        + "WHERE m.conversation_id = ? AND m.message_id = ?")) {
+                        + "WHERE m.conversation_id = ? AND m.message_id = ? ORDER BY m.seq")) {
             p.setString(1, c.id);
             p.setString(2, messageId);
             try (ResultSet r = p.executeQuery()) {
-                if (!r.next()) {
-                    throw WireException.of(WireCode.NOT_FOUND, "NO_SUCH_MESSAGE", "no message " + messageId
-                            + " in conversation " + c.id);
+                while (r.next()) {
+                    found.add(messageRow(r));
                 }
-                return messageRow(r);
             }
         }
+        return found;
     }
 
     /**

@@ -23,6 +23,7 @@ public final class Database implements AutoCloseable {
     private boolean closed;
 
     public Database(String url, String user, String password) {
+        url = durable(url);
         this.url = url;
         this.user = user == null ? "" : user;
         this.password = password == null ? "" : password;
@@ -32,6 +33,21 @@ public final class Database implements AutoCloseable {
         } else {
             h2Pool = null;
         }
+    }
+
+    /**
+     * An H2 URL with {@code WRITE_DELAY=0} unless it sets a write delay itself. H2's default (500 ms)
+     * keeps committed transactions in memory and writes them to the file later, so a process kill lost
+     * writes the server had already answered, and their seqs were handed out again after the restart.
+     * With 0 every commit is written to the file (the operating system's cache) before it returns: it
+     * survives a kill of the process, not a power loss (H2 does not fsync each commit; docs/protocol.md
+     * section "Durability").
+     */
+    static String durable(String url) {
+        if (!url.startsWith("jdbc:h2:") || url.toUpperCase(java.util.Locale.ROOT).contains(";WRITE_DELAY=")) {
+            return url;
+        }
+        return url + ";WRITE_DELAY=0";
     }
 
     /** Work done with one connection in one transaction. */

@@ -2,6 +2,7 @@ package org.m800.server.internal.feature;
 
 import java.time.Clock;
 import java.util.concurrent.ScheduledExecutorService;
+import org.m800.server.internal.ServerLimits;
 import org.m800.server.internal.accounts.AccountService;
 import org.m800.server.internal.db.Database;
 import org.m800.server.internal.events.EventLog;
@@ -21,8 +22,13 @@ import org.m800.server.internal.ws.HandlerRegistry;
  * @param scheduler the server's scheduler for periodic work; tasks must be short
  * @param clock the server's clock
  * @param connections the authenticated WebSocket connections: listen to them come and go (presence)
+ * @param limits the configured abuse limits ({@link ServerLimits#DEFAULTS} if null)
  */
 public record FeatureContext(Database database, EventLog events, AccountService accounts,
         HandlerRegistry imHandlers, HandlerRegistry callHandlers, HttpRoutes httpRoutes,
-        ScheduledExecutorService scheduler, Clock clock, ConnectionRegistry connections) {
+        ScheduledExecutorService scheduler, Clock clock, ConnectionRegistry connections, ServerLimits limits) {
+
+    public FeatureContext {
+        limits = limits == null ? ServerLimits.DEFAULTS : limits;
+    }
 }

@@ -2,17 +2,16 @@ package org.m800.server.internal.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -42,7 +41,15 @@ public final class HttpApi extends Handler.Abstract {
     private final RequestLog requestLog;
     private final BooleanSupplier ready;
 
-    public HttpApi(HttpRoutes routes, AppAuthenticator appAuth, RequestLog requestLog, BooleanSupplier ready) {
+    private final SlowClientGuard guard;
+
+    /**
+     * @param guard told when each request's headers, body and answer are done, so it can close the
+     *        connections that take too long; null for none
+     */
+    public HttpApi(HttpRoutes routes, AppAuthenticator appAuth, RequestLog requestLog, BooleanSupplier ready,
+            SlowClientGuard guard) {
+        this.guard = guard;
         this.routes = routes;
         this.appAuth = appAuth;
         this.requestLog = requestLog;
@@ -51,43 +58,89 @@ public final class HttpApi extends Handler.Abstract {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
+        Callback finished = guard == null ? callback : Callback.from(callback, () -> guard.done(request));
         String path = Request.getPathInContext(request);
         String method = request.getMethod();
         if ("/health".equals(path) && "GET".equals(method)) {
             boolean up = ready.getAsBoolean();
             ObjectNode body = Json.object().put("status", up ? "UP" : "STARTING_OR_STOPPING");
-            write(response, callback, up ? 200 : 503, body);
+            write(response, finished, up ? 200 : 503, body);
             return true;
         }
+        HttpRouteHandler route;
         try {
-            Optional<HttpRouteHandler> route = routes.find(method, path);
-            if (route.isEmpty()) {
-                Matcher m = VERSIONED.matcher(path);
-                if (m.matches() && !"1".equals(m.group(1))) {
-                    throw WireException.unsupportedVersion("HTTP API version " + m.group(1) + " is not supported",
-                            Limits.SUPPORTED_VERSIONS);
-                }
-                throw WireException.of(WireCode.NOT_FOUND, "NO_SUCH_PATH", "no such path: " + method + " " + path);
+            route = route(method, path);
+            // what needs no body is checked before the body is read (issue 17 item 2)
+            appAuth.checkHeaders(signed(request, null));
+        } catch (WireException e) {
+            write(response, finished, e.httpStatus(), Json.object().set("error", e.toJson()));
+            return true;
+        }
+        if (guard != null) {
+            guard.readingBody(request);
+        }
+        // read without holding a thread while the client is slow; then handle on a pool thread, since the
+        // last chunk may arrive on a thread that must not block
+        Executor executor = request.getComponents().getExecutor();
+        BodyReader.read(request, Limits.MAX_HTTP_BODY_BYTES, Limits.MAX_DISCARDED_HTTP_BODY_BYTES,
+                (body, failure) -> {
+                    if (guard != null) {
+                        guard.handling(request);
+                    }
+                    if (failure != null) {
+                        // the connection is gone (closed by the client or by the guard): nobody to answer,
+                        // and nothing worth a warning per slow client
+                        finished.failed(new EofException(failure));
+                        return;
+                    }
+                    executor.execute(() -> answer(request, response, finished, route, body));
+                });
+        return true;
+    }
+
+    private HttpRouteHandler route(String method, String path) throws WireException {
+        Optional<HttpRouteHandler> route = routes.find(method, path);
+        if (route.isEmpty()) {
+            Matcher m = VERSIONED.matcher(path);
+            if (m.matches() && !"1".equals(m.group(1))) {
+                throw WireException.unsupportedVersion("HTTP API version " + m.group(1) + " is not supported",
+                        Limits.SUPPORTED_VERSIONS);
             }
-            byte[] body = readBody(request);
-            ApplicationRegistration app = appAuth.authenticate(new SignedRequest(
-                    request.getHeaders().get("X-M800-Application-Key"), request.getHeaders().get("X-M800-Timestamp"),
-                    request.getHeaders().get("X-M800-Nonce"), request.getHeaders().get("X-M800-Signature"), method,
-                    request.getHttpURI().getPathQuery(), Signatures.sha256Hex(body)));
+            throw WireException.of(WireCode.NOT_FOUND, "NO_SUCH_PATH", "no such path: " + method + " " + path);
+        }
+        return route.get();
+    }
+
+    private static SignedRequest signed(Request request, String bodyHash) {
+        return new SignedRequest(request.getHeaders().get("X-M800-Application-Key"),
+                request.getHeaders().get("X-M800-Timestamp"), request.getHeaders().get("X-M800-Nonce"),
+                request.getHeaders().get("X-M800-Signature"), request.getMethod(),
+                request.getHttpURI().getPathQuery(), bodyHash);
+    }
+
+    private void answer(Request request, Response response, Callback callback, HttpRouteHandler route,
+            BodyReader.Body read) {
+        String method = request.getMethod();
+        String path = Request.getPathInContext(request);
+        try {
+            if (read.tooLarge()) {
+                throw tooLarge();
+            }
+            byte[] body = read.bytes();
+            ApplicationRegistration app = appAuth.authenticate(signed(request, Signatures.sha256Hex(body)));
             HttpCall call = new HttpCall(app, parseBody(body), bearer(request), Request.getRemoteAddr(request));
             String requestId = request.getHeaders().get("X-M800-Request-Id");
             if (requestId == null) {
-                write(response, callback, 200, route.get().handle(call));
+                write(response, callback, 200, route.handle(call));
             } else {
-                answerOnce(route.get(), call, method + " " + path, requestId, response, callback);
+                answerOnce(route, call, method + " " + path, requestId, response, callback);
             }
         } catch (WireException e) {
             write(response, callback, e.httpStatus(), Json.object().set("error", e.toJson()));
-        } catch (SQLException | IOException | RuntimeException e) {
+        } catch (SQLException | RuntimeException e) {
             LOG.error("Failure on {} {}", method, path, e);
             write(response, callback, 500, Json.object().set("error", WireException.serverError("server error").toJson()));
         }
-        return true;
     }
 
     private void answerOnce(HttpRouteHandler route, HttpCall call, String type, String requestId, Response response,
@@ -95,17 +148,15 @@ public final class HttpApi extends Handler.Abstract {
         if (!Limits.REQUEST_ID.matcher(requestId).matches()) {
             throw WireException.invalid("X-M800-Request-Id", "BAD_FIELD", "X-M800-Request-Id must match [A-Za-z0-9._:-]{1,64}");
         }
-        String scope = "app:" + call.application().applicationKey();
+        // a repeat is the same caller's same request: same endpoint, same bearer, same body
+        RequestLog.Request key = new RequestLog.Request("app:" + call.application().applicationKey(), requestId,
+                type, call.bearerToken(), Json.write(call.body()));
         int status;
         JsonNode body;
-        synchronized (requestLog.lockFor(scope)) {
-            Optional<RequestLog.Answer> known = requestLog.find(scope, requestId);
+        synchronized (requestLog.lockFor(key.scope(), requestId)) {
+            Optional<String> known = requestLog.find(key);
             if (known.isPresent()) {
-                if (!known.get().type().equals(type)) {
-                    throw WireException.of(WireCode.CONFLICT, "REQUEST_ID_REUSED",
-                            "request id was used for another request");
-                }
-                JsonNode stored = Json.read(known.get().answerJson());
+                JsonNode stored = Json.read(known.get());
                 status = stored.get("status").asInt();
                 body = stored.get("body");
             } else {
@@ -121,7 +172,7 @@ public final class HttpApi extends Handler.Abstract {
                 if (remember) {
                     ObjectNode stored = Json.object().put("status", status);
                     stored.set("body", body);
-                    requestLog.remember(scope, requestId, type, Json.write(stored));
+                    requestLog.remember(key, Json.write(stored));
                 }
             }
         }
@@ -134,30 +185,6 @@ public final class HttpApi extends Handler.Abstract {
             return auth.substring(7).strip();
         }
         return null;
-    }
-
-    private static byte[] readBody(Request request) throws IOException, WireException {
-        try (InputStream in = Content.Source.asInputStream(request)) {
-            if (request.getLength() > Limits.MAX_HTTP_BODY_BYTES) {
-                throw tooLarge(in);
-            }
-            byte[] body = in.readNBytes(Limits.MAX_HTTP_BODY_BYTES + 1);
-            if (body.length > Limits.MAX_HTTP_BODY_BYTES) {
-                throw tooLarge(in);
-            }
-            return body;
-        }
-    }
-
-    /** Reads and drops the rest of the body (up to a bound), so that the 413 reaches the client. */
-    private static WireException tooLarge(InputStream in) throws IOException {
-        long left = Limits.MAX_DISCARDED_HTTP_BODY_BYTES;
-        byte[] sink = new byte[8192];
-        int n;
-        while (left > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, left))) >= 0) {
-            left -= n;
-        }
-        return tooLarge();
     }
 
     private static WireException tooLarge() {

@@ -70,7 +70,7 @@ final class VerificationService {
         String salt = codes.newSalt();
         long now = clock.millis();
         synchronized (limitLock) {
-            checkStartLimits(app, phone, address, now);
+            checkSendLimits(app, phone, address, now);
             database.inTransaction(c -> {
                 try (PreparedStatement p = c.prepareStatement("INSERT INTO verification_sessions (id, app_key, phone, "
                         + "method, locale, code_salt, code_hash, status, delivery, attempts, resends, created_at, "
@@ -98,7 +98,8 @@ final class VerificationService {
         return view(app, load(app, sessionId));
     }
 
-    private void checkStartLimits(ApplicationRegistration app, String phone, String address, long now)
+    /** Every code sent, first or resent, counts against the address, the application and the number. */
+    private void checkSendLimits(ApplicationRegistration app, String phone, String address, long now)
             throws WireException, SQLException {
         VerificationSettings s = app.verification();
         long since = now - s.rateWindow().toMillis();
@@ -108,7 +109,7 @@ final class VerificationService {
                     + s.maxStartsPerAddress() + " per " + s.rateWindow().toMinutes() + " min)",
                     byAddress.oldest + s.rateWindow().toMillis() - now);
         }
-        Window byApp = window("app_key = ? AND kind = 'start'", app.applicationKey(), since);
+        Window byApp = window("app_key = ?", app.applicationKey(), since);
         if (byApp.count >= s.maxStartsPerApplication()) {
             throw WireException.rateLimited("APPLICATION_LIMIT", "the application started too many verifications ("
                     + s.maxStartsPerApplication() + " per " + s.rateWindow().toMinutes() + " min)",
@@ -131,8 +132,9 @@ final class VerificationService {
     }
 
     private Window window(String condition, String value, long since) throws SQLException {
-        // the address limit counts starts only; the number limit counts every code sent
-        String where = condition.startsWith("address") ? condition + " AND kind = 'start'" : condition;
+        // every limit counts every code sent: starts and resends (an address had sent 80 texts an hour
+        // through resends, an application 4 times its limit)
+        String where = condition;
         try (Connection c = database.connection();
                 PreparedStatement p = c.prepareStatement("SELECT COUNT(*), MIN(sent_at) FROM verification_sends WHERE "
                         + where + " AND sent_at > ?")) {
@@ -334,7 +336,8 @@ final class VerificationService {
                 throw WireException.rateLimited("RESEND_COOLDOWN", "a code was sent less than "
                         + s.resendCooldown().toSeconds() + " s ago", ready - now);
             }
-            checkNumberLimit(s, session.phone, now);
+            // a resend is a text (or call) like a start: it counts against the address and the application too
+            checkSendLimits(app, session.phone, address, now);
             Session current = session;
             database.inTransaction(c -> {
                 try (PreparedStatement p = c.prepareStatement("UPDATE verification_sessions SET code_hash = ?, "

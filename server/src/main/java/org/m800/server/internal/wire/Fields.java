@@ -20,6 +20,9 @@ public final class Fields {
             throw WireException.invalid(field, "BAD_FIELD", field + " must be a string");
         }
         String s = n.textValue();
+        if (hasLoneSurrogate(s)) {
+            throw loneSurrogate(field);
+        }
         int chars = s.codePointCount(0, s.length());
         if (chars > maxChars) {
             throw WireException.invalid(field, "TOO_LONG", field + " must be at most " + maxChars + " characters");
@@ -64,6 +67,50 @@ public final class Fields {
         if (!n.isObject()) {
             throw WireException.invalid(field, "BAD_FIELD", field + " must be an object");
         }
+        if (holdsLoneSurrogate(n)) {
+            throw loneSurrogate(field);
+        }
         return (ObjectNode) n;
+    }
+
+    /**
+     * @return whether the text has a UTF-16 surrogate without its pair: JSON allows the escape
+     *         {@code "\ud800"}, but it is no Unicode text (UTF-8 cannot carry it; it became '?')
+     */
+    public static boolean hasLoneSurrogate(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean holdsLoneSurrogate(JsonNode n) {
+        if (n.isTextual()) {
+            return hasLoneSurrogate(n.textValue());
+        }
+        if (n.isObject()) {
+            var names = n.fieldNames();
+            while (names.hasNext()) {
+                if (hasLoneSurrogate(names.next())) {
+                    return true;
+                }
+            }
+        }
+        for (JsonNode child : n) {
+            if (holdsLoneSurrogate(child)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static WireException loneSurrogate(String field) {
+        return WireException.invalid(field, "BAD_FIELD", field
+                + " holds a lone UTF-16 surrogate (an escape such as \\ud800 without its pair): not Unicode text");
     }
 }

@@ -28,10 +28,13 @@ public final class Limits {
     public static final Duration ANSWER_MEMORY = Duration.ofHours(24);
     public static final Duration ACCESS_TOKEN_LIFETIME = Duration.ofHours(1);
     public static final Duration REFRESH_TOKEN_LIFETIME = Duration.ofDays(30);
-    public static final int LOGIN_FAILURES_PER_ACCOUNT = 5;
+    /** Log-in failures for one account from one address before the growing delays start. */
+    public static final int LOGIN_FREE_FAILURES_PER_ACCOUNT_AND_ADDRESS = 5;
+    /** Log-in failures for one account from any address before its (short) growing delays start. */
+    public static final int LOGIN_FREE_FAILURES_PER_ACCOUNT = 20;
+    /** Log-in failures from one address over every account before its growing delays start. */
+    public static final int LOGIN_FREE_FAILURES_PER_ADDRESS = 50;
     public static final Duration LOGIN_FAILURE_WINDOW = Duration.ofMinutes(15);
-    public static final int LOGIN_ATTEMPTS_PER_APPLICATION = 600;
-    public static final Duration LOGIN_APPLICATION_WINDOW = Duration.ofMinutes(1);
 
     private Limits() {
     }

@@ -29,7 +29,43 @@ public final class ConnectionRegistry {
     }
 
     private final ConcurrentHashMap<String, Set<WsConnection>> bySession = new ConcurrentHashMap<>();
+    /** Authenticated connections per user, for the per-user limit. */
+    private final ConcurrentHashMap<String, Integer> perUser = new ConcurrentHashMap<>();
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    private final int maxPerUser;
+
+    /** @param maxPerUser how many authenticated connections one user may hold at once */
+    public ConnectionRegistry(int maxPerUser) {
+        this.maxPerUser = maxPerUser;
+    }
+
+    /** A registry without a per-user limit (tests of features). */
+    public ConnectionRegistry() {
+        this(Integer.MAX_VALUE);
+    }
+
+    /**
+     * Takes one of the user's connection places.
+     *
+     * @return false if the user already holds the most connections allowed
+     */
+    boolean reserve(String userId) {
+        boolean[] taken = new boolean[1];
+        perUser.compute(userId, (k, n) -> {
+            int count = n == null ? 0 : n;
+            if (count >= maxPerUser) {
+                return n;
+            }
+            taken[0] = true;
+            return count + 1;
+        });
+        return taken[0];
+    }
+
+    /** Gives back a place {@link #reserve} took. */
+    void release(String userId) {
+        perUser.computeIfPresent(userId, (k, n) -> n <= 1 ? null : n - 1);
+    }
 
     /** Adds a listener (features do while the server starts). */
     public void addListener(Listener listener) {

@@ -41,6 +41,9 @@ public final class WsConnection implements Session.Listener.AutoDemanding, Event
     private volatile Session session;
     private volatile Outbox outbox;
     private volatile RequestContext context;
+    /** Whether this connection holds one of its user's connection places (ConnectionRegistry). */
+    private final java.util.concurrent.atomic.AtomicBoolean placeHeld = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile String placeOf;
     private volatile ScheduledFuture<?> helloDeadline;
     /** When the last frame arrived (System.nanoTime), for the liveness check of {@link ConnectionRegistry#dropSilent}. */
     private volatile long lastFrameNanos = System.nanoTime();
@@ -106,6 +109,15 @@ public final class WsConnection implements Session.Listener.AutoDemanding, Event
         if (c != null) {
             services.events().detach(c.userId(), this);
             services.connections().remove(c.sessionId(), this);
+        }
+        releasePlace();
+    }
+
+    /** Gives back the user's connection place, once, whoever ends the connection first. */
+    private void releasePlace() {
+        String user = placeOf;
+        if (user != null && placeHeld.compareAndSet(true, false)) {
+            services.connections().release(user);
         }
     }
 
@@ -211,7 +223,8 @@ public final class WsConnection implements Session.Listener.AutoDemanding, Event
         if (v == null || !v.isIntegralNumber()) {
             throw WireException.protocol("BAD_ENVELOPE", "v is required: the protocol version, an integer");
         }
-        if (v.asInt() != VERSION) {
+        // canConvertToInt: 2^32+1 must not be read as 1
+        if (!v.canConvertToInt() || v.asInt() != VERSION) {
             throw WireException.unsupportedVersion("frame version " + v.asText() + " is not the negotiated version "
                     + VERSION, Limits.SUPPORTED_VERSIONS);
         }
@@ -249,6 +262,12 @@ public final class WsConnection implements Session.Listener.AutoDemanding, Event
             if (deadline != null) {
                 deadline.cancel(false);
             }
+            if (!services.connections().reserve(s.userId())) {
+                throw WireException.rateLimited("TOO_MANY_CONNECTIONS", "this user holds the most connections "
+                        + "allowed at once; close one first", 1_000);
+            }
+            placeOf = s.userId();
+            placeHeld.set(true);
             context = ctx;
             services.connections().add(s.sessionId(), this);
             if (services.deliversEvents()) {
@@ -274,6 +293,7 @@ public final class WsConnection implements Session.Listener.AutoDemanding, Event
                 // closed while attaching: onWebSocketClose may have run before the registrations
                 services.events().detach(s.userId(), this);
                 services.connections().remove(s.sessionId(), this);
+                releasePlace();
                 return;
             }
             LOG.debug("Session {} of user {} connected to {}", s.sessionId(), s.userId(), services.path());
@@ -283,6 +303,8 @@ public final class WsConnection implements Session.Listener.AutoDemanding, Event
                 close(1008, "unauthorized");
             } else if (e.code() == WireCode.SERVER_ERROR) {
                 close(1011, "server error");
+            } else if (e.code() == WireCode.RATE_LIMITED) {
+                close(1008, "too many connections");
             } else {
                 close(1002, "UNSUPPORTED_VERSION".equals(e.reason()) ? "unsupported version" : "bad hello");
             }
@@ -304,7 +326,7 @@ public final class WsConnection implements Session.Listener.AutoDemanding, Event
                 throw WireException.invalid("versions", "BAD_FIELD", "versions must be integers");
             }
             for (int supported : Limits.SUPPORTED_VERSIONS) {
-                if (supported == v.asInt() && supported > best) {
+                if (v.canConvertToInt() && supported == v.asInt() && supported > best) {
                     best = supported;
                 }
             }
@@ -363,17 +385,15 @@ public final class WsConnection implements Session.Listener.AutoDemanding, Event
             return;
         }
         RequestLog log = services.requests();
-        String scope = "user:" + ctx.userId();
+        // the scope is the user; a repeat must also be of the same type with the same data
+        RequestLog.Request key = new RequestLog.Request("user:" + ctx.userId(), id, type, null,
+                data == null ? "" : Json.write(data));
         ObjectNode response;
-        synchronized (log.lockFor(scope)) {
-            Optional<RequestLog.Answer> known = log.find(scope, id);
+        synchronized (log.lockFor(key.scope(), id)) {
+            Optional<String> known = log.find(key);
             if (known.isPresent()) {
-                if (!known.get().type().equals(type)) {
-                    throw WireException.of(WireCode.CONFLICT, "REQUEST_ID_REUSED",
-                            "request id " + id + " was used for a " + known.get().type() + " request");
-                }
                 response = envelope("response", id);
-                response.setAll((ObjectNode) Json.read(known.get().answerJson()));
+                response.setAll((ObjectNode) Json.read(known.get()));
             } else {
                 response = answer(id, reg, ctx, data);
                 JsonNode error = response.get("error");
@@ -384,7 +404,7 @@ public final class WsConnection implements Session.Listener.AutoDemanding, Event
                     } else {
                         stored.set("error", error);
                     }
-                    log.remember(scope, id, type, Json.write(stored));
+                    log.remember(key, Json.write(stored));
                 }
             }
         }

@@ -1,0 +1,52 @@
+package org.m800.server.internal;
+
+import java.time.Duration;
+
+/**
+ * The server's protections against slow and abusive clients (docs/protocol.md section 10, server
+ * README "Slow clients" and "Abuse limits"), configurable through
+ * {@link org.m800.server.ReferenceServer.Builder}.
+ *
+ * @param requestHeaderTimeout how long an HTTP connection may take to send complete request headers,
+ *        from its opening or the end of its previous request; then it is closed
+ * @param requestBodyTimeout how long a request body may take to arrive whole; then the connection is
+ *        closed
+ * @param connectionsPerUser authenticated WebSocket connections one user may hold at once (every
+ *        endpoint, every device); a hello beyond it is refused
+ * @param groupsPerUserPerHour groups one user may create in an hour
+ */
+public record ServerLimits(Duration requestHeaderTimeout, Duration requestBodyTimeout, int connectionsPerUser,
+        int groupsPerUserPerHour) {
+    /** The defaults, documented in the server README. */
+    public static final ServerLimits DEFAULTS = new ServerLimits(Duration.ofSeconds(10), Duration.ofSeconds(30), 32,
+            100);
+
+    public ServerLimits {
+        positive("requestHeaderTimeout", requestHeaderTimeout);
+        positive("requestBodyTimeout", requestBodyTimeout);
+        if (connectionsPerUser < 1) {
+            throw new IllegalArgumentException("connectionsPerUser must be at least 1, was " + connectionsPerUser);
+        }
+        if (groupsPerUserPerHour < 1) {
+            throw new IllegalArgumentException("groupsPerUserPerHour must be at least 1, was " + groupsPerUserPerHour);
+        }
+    }
+
+    public ServerLimits withRequestTimeouts(Duration headers, Duration body) {
+        return new ServerLimits(headers, body, connectionsPerUser, groupsPerUserPerHour);
+    }
+
+    public ServerLimits withConnectionsPerUser(int value) {
+        return new ServerLimits(requestHeaderTimeout, requestBodyTimeout, value, groupsPerUserPerHour);
+    }
+
+    public ServerLimits withGroupsPerUserPerHour(int value) {
+        return new ServerLimits(requestHeaderTimeout, requestBodyTimeout, connectionsPerUser, value);
+    }
+
+    private static void positive(String name, Duration d) {
+        if (d == null || d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive, was " + d);
+        }
+    }
+}
