@@ -173,9 +173,10 @@ final class ChatLog implements AutoCloseable {
     }
 
     /**
-     * Replaces the file by one holding only these records (blocking disk work).
+     * Replaces the file by one holding only these records (blocking disk work). If that fails the old
+     * file stays in use (logged).
      *
-     * @throws M800Exception ILLEGAL_STATE if it cannot be written; the old file then stays
+     * @throws M800Exception ILLEGAL_STATE if not even the old file can be reopened
      */
     void rewrite(List<Map<String, Object>> live) {
         Path tmp = dir.resolve(FILE + ".tmp");
@@ -197,7 +198,19 @@ final class ChatLog implements AutoCloseable {
             channel.position(channel.size());
             records = live.size();
         } catch (IOException e) {
-            throw new M800Exception(ErrorCode.ILLEGAL_STATE, "cannot compact the chat store in " + dir + ": " + e, e);
+            // keep working on the old file: compaction is only an optimisation
+            LOG.warn("chat store {}: cannot compact the log, going on with it as it is: {}", dir, e.toString());
+            try {
+                if (channel == null || !channel.isOpen()) {
+                    channel = FileChannel.open(dir.resolve(FILE), StandardOpenOption.WRITE, StandardOpenOption.READ);
+                    channel.position(channel.size());
+                }
+                Files.deleteIfExists(tmp);
+            } catch (IOException again) {
+                throw new M800Exception(ErrorCode.ILLEGAL_STATE, "cannot reopen the chat store in " + dir + ": " + again,
+                        again);
+            }
+            return;
         }
         LOG.info("chat store {}: compacted {} records to {}", dir, before, records);
     }

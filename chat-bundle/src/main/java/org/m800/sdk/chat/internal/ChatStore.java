@@ -38,78 +38,6 @@ final class ChatStore implements AutoCloseable {
     /** Records above which a log with mostly dead records is compacted on open. */
     static final int COMPACT_ABOVE = 10_000;
 
-    /** A message as stored. */
-    static final class Msg {
-        String id;
-        String conv;
-        String sender;
-        long seq;
-        long ts;
-        Map<String, Object> content;
-        long editedAt;
-        Map<String, List<String>> reactions = Map.of();
-        String failure;
-        /** Members who never got this (own) message: they blocked its sender when it was sent. */
-        List<String> withheldFrom = List.of();
-
-        boolean deleted() {
-            return content == null || "deleted".equals(content.get("kind"));
-        }
-
-        String key() {
-            return ChatStore.key(sender, id);
-        }
-
-        Msg copy() {
-            Msg n = new Msg();
-            n.id = id;
-            n.conv = conv;
-            n.sender = sender;
-            n.seq = seq;
-            n.ts = ts;
-            n.content = content;
-            n.editedAt = editedAt;
-            n.reactions = reactions;
-            n.failure = failure;
-            n.withheldFrom = withheldFrom;
-            return n;
-        }
-    }
-
-    /** A member as stored. */
-    record Mem(String userId, String role, long deliveredUpTo, long readUpTo) {
-    }
-
-    /** A conversation as stored (its messages are indexed beside it). */
-    static final class Conv {
-        String id;
-        String kind;
-        String title = "";
-        List<Mem> members = List.of();
-        long lastSeq;
-        long myRead;
-        long joinedSeq;
-        boolean member = true;
-        long othersDelivered;
-        long othersRead;
-        /**
-         * Sync has brought every message of the server's history up to this seq (messages hidden from
-         * this user included, as absent); a gap below it is not fetched again.
-         */
-        long syncedTo;
-        final TreeMap<Long, Msg> bySeq = new TreeMap<>();
-        final LinkedHashMap<String, Msg> unsent = new LinkedHashMap<>();
-
-        long activity() {
-            Map.Entry<Long, Msg> last = bySeq.lastEntry();
-            long ts = last == null ? 0 : last.getValue().ts;
-            for (Msg m : unsent.values()) {
-                ts = Math.max(ts, m.ts);
-            }
-            return ts;
-        }
-    }
-
     /** What {@link #incoming} did. */
     record Incoming(boolean fromOthers, boolean ownAccepted, boolean fetchConversation) {
         static final Incoming KNOWN = new Incoming(false, false, false);
@@ -117,11 +45,11 @@ final class ChatStore implements AutoCloseable {
 
     final String userId;
     private final ListenerList<ChatListener> listeners;
-    private final Map<String, Conv> convs = new HashMap<>();
+    private final Map<String, StoredConversation> convs = new HashMap<>();
     /** By {@link #key(String, String)}. */
-    private final Map<String, Msg> byKey = new HashMap<>();
+    private final Map<String, StoredMessage> byKey = new HashMap<>();
     /** Own messages not yet accepted, in send order, by id. */
-    private final LinkedHashMap<String, Msg> outbox = new LinkedHashMap<>();
+    private final LinkedHashMap<String, StoredMessage> outbox = new LinkedHashMap<>();
     private ChatLog log;
 
     private ChatStore(String userId, ListenerList<ChatListener> listeners) {
@@ -167,9 +95,9 @@ final class ChatStore implements AutoCloseable {
     }
 
     /** @return the conversation, created empty if unknown */
-    private Conv conv(String id, String kind) {
+    private StoredConversation conv(String id, String kind) {
         return convs.computeIfAbsent(id, k -> {
-            Conv c = new Conv();
+            StoredConversation c = new StoredConversation();
             c.id = id;
             c.kind = kind;
             return c;
@@ -177,9 +105,9 @@ final class ChatStore implements AutoCloseable {
     }
 
     /** Puts a message into the in-memory index, replacing an older snapshot of it. */
-    private void index(Msg m) {
-        Msg old = byKey.put(m.key(), m);
-        Conv c = conv(m.conv, "direct");
+    private void index(StoredMessage m) {
+        StoredMessage old = byKey.put(m.key(), m);
+        StoredConversation c = conv(m.conv, "direct");
         if (old != null) {
             c.unsent.remove(old.id);
             if (old.sender.equals(userId)) {
@@ -200,12 +128,12 @@ final class ChatStore implements AutoCloseable {
         }
     }
 
-    private void save(Msg m) {
+    private void save(StoredMessage m) {
         log().append(StoreRecords.message(m));
         index(m);
     }
 
-    private void save(Conv c) {
+    private void save(StoredConversation c) {
         log().append(StoreRecords.conversation(c));
     }
 
@@ -216,11 +144,11 @@ final class ChatStore implements AutoCloseable {
         return log;
     }
 
-    private Message view(Conv c, Msg m) {
+    private Message view(StoredConversation c, StoredMessage m) {
         return ChatViews.message(userId, c, m);
     }
 
-    private Conversation view(Conv c) {
+    private Conversation view(StoredConversation c) {
         return ChatViews.conversation(userId, c);
     }
 
@@ -232,7 +160,7 @@ final class ChatStore implements AutoCloseable {
      * @throws M800Exception NOT_FOUND for an unknown conversation or one the user left
      */
     synchronized Message addOutgoing(String conversationId, String id, Map<String, Object> content) {
-        Conv c = convs.get(conversationId);
+        StoredConversation c = convs.get(conversationId);
         if (c == null) {
             throw new M800Exception(ErrorCode.NOT_FOUND, "unknown conversation '" + conversationId
                     + "' (open it with openDirect or createGroup, or wait for it to arrive)");
@@ -240,7 +168,7 @@ final class ChatStore implements AutoCloseable {
         if (!c.member) {
             throw new M800Exception(ErrorCode.NOT_FOUND, "you are no longer a member of conversation " + conversationId);
         }
-        Msg m = new Msg();
+        StoredMessage m = new StoredMessage();
         m.id = id;
         m.conv = conversationId;
         m.sender = userId;
@@ -256,8 +184,8 @@ final class ChatStore implements AutoCloseable {
     }
 
     /** @return what to send for an outbox message, or null if it left the outbox */
-    synchronized Msg outgoing(String id) {
-        Msg m = outbox.get(id);
+    synchronized StoredMessage outgoing(String id) {
+        StoredMessage m = outbox.get(id);
         return m == null ? null : m.copy();
     }
 
@@ -271,11 +199,11 @@ final class ChatStore implements AutoCloseable {
         if (log == null) {
             return null;
         }
-        Msg m = byKey.get(key(userId, id));
+        StoredMessage m = byKey.get(key(userId, id));
         if (m == null || m.seq != 0) {
             return null;
         }
-        Msg a = m.copy();
+        StoredMessage a = m.copy();
         a.seq = seq;
         a.ts = ts;
         a.failure = null;
@@ -290,11 +218,11 @@ final class ChatStore implements AutoCloseable {
         if (log == null) {
             return null;
         }
-        Msg m = byKey.get(key(userId, id));
+        StoredMessage m = byKey.get(key(userId, id));
         if (m == null || m.seq != 0 || m.failure != null) {
             return null;
         }
-        Msg f = m.copy();
+        StoredMessage f = m.copy();
         f.failure = why.code() + ": " + why.getMessage();
         save(f);
         Message snapshot = view(convs.get(f.conv), f);
@@ -306,17 +234,17 @@ final class ChatStore implements AutoCloseable {
 
     /** Stores a message from the server unless this device has it (by sender and id). */
     synchronized Incoming incoming(ChatWire.WireMessage w) {
-        Msg known = byKey.get(key(w.senderId(), w.id()));
+        StoredMessage known = byKey.get(key(w.senderId(), w.id()));
         if (known != null) {
             return known.seq == 0 && known.sender.equals(userId) ? new Incoming(false, true, false) : Incoming.KNOWN;
         }
         boolean fetchConversation = false;
-        Conv c = convs.get(w.conversationId());
+        StoredConversation c = convs.get(w.conversationId());
         if (c == null) {
             boolean direct = !"group".equals(w.kind());
             c = conv(w.conversationId(), direct ? "direct" : "group");
             if (direct) {
-                c.members = List.of(new Mem(userId, "member", 0, 0), new Mem(w.senderId(), "member", 0, 0));
+                c.members = List.of(new StoredMember(userId, "member", 0, 0), new StoredMember(w.senderId(), "member", 0, 0));
             }
             save(c);
             fetchConversation = !direct;
@@ -324,7 +252,7 @@ final class ChatStore implements AutoCloseable {
             listeners.emit(l -> l.conversationUpdated(created, new GroupChange(GroupChange.Kind.CREATED,
                     w.senderId(), List.of())));
         }
-        Msg m = w.toMsg();
+        StoredMessage m = w.toMsg();
         save(m);
         Message received = view(c, m);
         listeners.emit(l -> l.messageReceived(received));
@@ -333,25 +261,25 @@ final class ChatStore implements AutoCloseable {
 
     /** A member's delivery or read marks moved. */
     synchronized void receipt(ChatWire.Receipt r) {
-        Conv c = convs.get(r.conversationId());
+        StoredConversation c = convs.get(r.conversationId());
         if (c == null) {
             return;
         }
         String user = r.userId();
         // own messages this user never got (it blocked us when they were sent): they stay undelivered
         for (long seq : r.withheld()) {
-            Msg m = c.bySeq.get(seq);
+            StoredMessage m = c.bySeq.get(seq);
             if (m != null && m.sender.equals(userId) && !m.withheldFrom.contains(user)) {
-                Msg n = m.copy();
+                StoredMessage n = m.copy();
                 List<String> users = new ArrayList<>(m.withheldFrom);
                 users.add(user);
                 n.withheldFrom = List.copyOf(users);
                 save(n);
             }
         }
-        List<Mem> members = new ArrayList<>();
-        for (Mem m : c.members) {
-            members.add(m.userId().equals(user) ? new Mem(user, m.role(), Math.max(r.deliveredUpTo(),
+        List<StoredMember> members = new ArrayList<>();
+        for (StoredMember m : c.members) {
+            members.add(m.userId().equals(user) ? new StoredMember(user, m.role(), Math.max(r.deliveredUpTo(),
                     m.deliveredUpTo()), Math.max(r.readUpTo(), m.readUpTo())) : m);
         }
         c.members = List.copyOf(members);
@@ -371,9 +299,9 @@ final class ChatStore implements AutoCloseable {
                 c.othersDelivered = newDelivered;
                 c.othersRead = newRead;
                 // only the messages whose state moves: (oldDelivered, newDelivered] and (oldRead, newRead]
-                NavigableMap<Long, Msg> changed = new TreeMap<>(c.bySeq.subMap(oldDelivered, false, newDelivered, true));
+                NavigableMap<Long, StoredMessage> changed = new TreeMap<>(c.bySeq.subMap(oldDelivered, false, newDelivered, true));
                 changed.putAll(c.bySeq.subMap(oldRead, false, newRead, true));
-                for (Msg m : changed.values()) {
+                for (StoredMessage m : changed.values()) {
                     if (m.sender.equals(userId) && !m.withheldFrom.contains(user)) {
                         Message moved = view(c, m);
                         listeners.emit(l -> l.messageUpdated(moved, MessageUpdate.STATE));
@@ -386,12 +314,12 @@ final class ChatStore implements AutoCloseable {
 
     /** An edit, a deletion or a reaction of the message at the change's seq; @return its view, or empty. */
     synchronized Optional<Message> change(ChatWire.Change ch, MessageUpdate what) {
-        Conv c = convs.get(ch.conversationId());
-        Msg m = c == null ? null : c.bySeq.get(ch.seq());
+        StoredConversation c = convs.get(ch.conversationId());
+        StoredMessage m = c == null ? null : c.bySeq.get(ch.seq());
         if (m == null || !m.id.equals(ch.messageId())) {
             return Optional.empty();
         }
-        Msg n = m.copy();
+        StoredMessage n = m.copy();
         switch (what) {
             case EDITED -> {
                 if (m.deleted() || (ch.editedAt() == m.editedAt && ch.content().equals(m.content))) {
@@ -440,17 +368,17 @@ final class ChatStore implements AutoCloseable {
         return view(apply(w));
     }
 
-    private Conv apply(ChatWire.WireConversation w) {
-        Conv c = conv(w.id(), w.kind());
+    private StoredConversation apply(ChatWire.WireConversation w) {
+        StoredConversation c = conv(w.id(), w.kind());
         c.kind = w.kind();
         c.title = w.title();
         c.lastSeq = Math.max(c.lastSeq, w.lastSeq());
-        List<Mem> members = new ArrayList<>();
+        List<StoredMember> members = new ArrayList<>();
         boolean member = false;
         long othersDelivered = c.othersDelivered;
         long othersRead = c.othersRead;
         for (ChatWire.WireMember m : w.members()) {
-            members.add(new Mem(m.userId(), m.role(), m.deliveredUpTo(), m.readUpTo()));
+            members.add(new StoredMember(m.userId(), m.role(), m.deliveredUpTo(), m.readUpTo()));
             if (m.userId().equals(userId)) {
                 member = true;
                 c.myRead = Math.max(c.myRead, m.readUpTo());
@@ -472,7 +400,7 @@ final class ChatStore implements AutoCloseable {
 
     /** The user left the group. */
     synchronized void left(String conversationId) {
-        Conv c = convs.get(conversationId);
+        StoredConversation c = convs.get(conversationId);
         if (c != null && c.member) {
             c.member = false;
             save(c);
@@ -486,7 +414,7 @@ final class ChatStore implements AutoCloseable {
      * @throws M800Exception NOT_FOUND for an unknown conversation
      */
     synchronized long markRead(String conversationId) {
-        Conv c = convs.get(conversationId);
+        StoredConversation c = convs.get(conversationId);
         if (c == null) {
             throw new M800Exception(ErrorCode.NOT_FOUND, "unknown conversation '" + conversationId + "'");
         }
@@ -511,7 +439,7 @@ final class ChatStore implements AutoCloseable {
      */
     synchronized long syncConversation(ChatWire.WireConversation w, int pages, int pageSize) {
         boolean isNew = !convs.containsKey(w.id());
-        Conv c = apply(w);
+        StoredConversation c = apply(w);
         if (isNew) {
             Conversation snapshot = view(c);
             listeners.emit(l -> l.conversationUpdated(snapshot, new GroupChange(GroupChange.Kind.CREATED, null,
@@ -519,7 +447,7 @@ final class ChatStore implements AutoCloseable {
         }
         // from the end of what is known to be complete, not from the newest local message: a live
         // message may have overtaken one that arrived while this feature was away
-        long complete = contiguousFrom(c, Math.max(c.syncedTo, c.joinedSeq));
+        long complete = c.contiguousFrom(Math.max(c.syncedTo, c.joinedSeq));
         if (w.lastSeq() <= complete) {
             if (complete > c.syncedTo) {
                 c.syncedTo = complete;
@@ -530,21 +458,9 @@ final class ChatStore implements AutoCloseable {
         return Math.max(complete, w.lastSeq() - (long) pages * pageSize);
     }
 
-    /** @return the highest seq from which every later local message up to it is present, starting at {@code from} */
-    private static long contiguousFrom(Conv c, long from) {
-        long seq = from;
-        for (Long next : c.bySeq.tailMap(from, false).keySet()) {
-            if (next != seq + 1) {
-                break;
-            }
-            seq = next;
-        }
-        return seq;
-    }
-
     /** Every message of the server's history up to {@code upTo} is now local. */
     synchronized void markSynced(String conversationId, long upTo) {
-        Conv c = convs.get(conversationId);
+        StoredConversation c = convs.get(conversationId);
         if (c != null && upTo > c.syncedTo) {
             c.syncedTo = upTo;
             save(c);
@@ -554,25 +470,25 @@ final class ChatStore implements AutoCloseable {
     // ------------------------------------------------------------ reads
 
     synchronized List<Conversation> conversations() {
-        List<Conv> all = new ArrayList<>(convs.values());
-        all.sort(Comparator.comparingLong(Conv::activity).reversed().thenComparing(c -> c.id));
+        List<StoredConversation> all = new ArrayList<>(convs.values());
+        all.sort(Comparator.comparingLong(StoredConversation::activity).reversed().thenComparing(c -> c.id));
         List<Conversation> out = new ArrayList<>();
-        for (Conv c : all) {
+        for (StoredConversation c : all) {
             out.add(view(c));
         }
         return out;
     }
 
     synchronized Optional<Conversation> conversation(String conversationId) {
-        Conv c = convs.get(conversationId);
+        StoredConversation c = convs.get(conversationId);
         return c == null ? Optional.empty() : Optional.of(view(c));
     }
 
     /** @return the message with that id: the user's own if there is one, else another sender's */
     synchronized Optional<Message> message(String messageId) {
-        Msg m = byKey.get(key(userId, messageId));
+        StoredMessage m = byKey.get(key(userId, messageId));
         if (m == null) {
-            for (Msg candidate : byKey.values()) {
+            for (StoredMessage candidate : byKey.values()) {
                 if (candidate.id.equals(messageId)) {
                     m = candidate;
                     break;
@@ -584,18 +500,18 @@ final class ChatStore implements AutoCloseable {
 
     /** @return the message of that sender with that id */
     synchronized Optional<Message> message(String senderId, String messageId) {
-        Msg m = byKey.get(key(senderId, messageId));
+        StoredMessage m = byKey.get(key(senderId, messageId));
         return m == null ? Optional.empty() : Optional.of(view(convs.get(m.conv), m));
     }
 
     synchronized int unreadCount(String conversationId) {
-        Conv c = convs.get(conversationId);
+        StoredConversation c = convs.get(conversationId);
         return c == null ? 0 : ChatViews.unread(userId, c);
     }
 
     synchronized List<Message> outbox() {
         List<Message> out = new ArrayList<>();
-        for (Msg m : outbox.values()) {
+        for (StoredMessage m : outbox.values()) {
             out.add(view(convs.get(m.conv), m));
         }
         return out;
@@ -615,12 +531,12 @@ final class ChatStore implements AutoCloseable {
      */
     synchronized Optional<org.m800.sdk.chat.HistoryPage> localPage(String conversationId, long beforeSeq, int limit,
             List<Message> local) {
-        Conv c = convs.get(conversationId);
+        StoredConversation c = convs.get(conversationId);
         if (c == null) {
             throw new M800Exception(ErrorCode.NOT_FOUND, "unknown conversation '" + conversationId + "'");
         }
         if (beforeSeq == 0) {
-            List<Msg> unsent = new ArrayList<>(c.unsent.values());
+            List<StoredMessage> unsent = new ArrayList<>(c.unsent.values());
             for (int i = unsent.size() - 1; i >= 0 && local.size() < limit; i--) {
                 local.add(view(c, unsent.get(i)));
             }
@@ -628,7 +544,7 @@ final class ChatStore implements AutoCloseable {
         long top = beforeSeq == 0 ? Math.max(c.lastSeq, c.bySeq.isEmpty() ? 0 : c.bySeq.lastKey()) : beforeSeq - 1;
         long expected = top;
         boolean complete = true;
-        for (Msg m : c.bySeq.headMap(top, true).descendingMap().values()) {
+        for (StoredMessage m : c.bySeq.headMap(top, true).descendingMap().values()) {
             if (local.size() >= limit) {
                 break;
             }
@@ -649,7 +565,7 @@ final class ChatStore implements AutoCloseable {
     /** Stores a history page of the server and returns it, with the unsent local messages first when newest. */
     synchronized org.m800.sdk.chat.HistoryPage serverPage(String conversationId, long beforeSeq, int limit,
             List<Message> local, ChatWire.HistoryAnswer answer) {
-        Conv c = convs.get(conversationId);
+        StoredConversation c = convs.get(conversationId);
         List<Message> page = new ArrayList<>();
         if (beforeSeq == 0) {
             for (Message m : local) {
@@ -659,7 +575,7 @@ final class ChatStore implements AutoCloseable {
             }
         }
         for (ChatWire.WireMessage w : answer.messages()) {
-            Msg m = byKey.get(key(w.senderId(), w.id()));
+            StoredMessage m = byKey.get(key(w.senderId(), w.id()));
             if (m == null || m.seq == 0) {
                 m = w.toMsg();
                 m.conv = conversationId;

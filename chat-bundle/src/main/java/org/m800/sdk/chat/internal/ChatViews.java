@@ -18,7 +18,7 @@ final class ChatViews {
     private ChatViews() {
     }
 
-    static Message message(String me, ChatStore.Conv c, ChatStore.Msg m) {
+    static Message message(String me, StoredConversation c, StoredMessage m) {
         boolean outgoing = m.sender.equals(me);
         MessageState state;
         if (m.failure != null) {
@@ -41,9 +41,9 @@ final class ChatViews {
     }
 
     /** The state of an own message from the marks of the members it reached (not those it was withheld from). */
-    private static MessageState stateWithout(ChatStore.Conv c, ChatStore.Msg m, String me) {
+    private static MessageState stateWithout(StoredConversation c, StoredMessage m, String me) {
         MessageState state = MessageState.SENT;
-        for (ChatStore.Mem member : c.members) {
+        for (StoredMember member : c.members) {
             if (member.userId().equals(me) || m.withheldFrom.contains(member.userId())) {
                 continue;
             }
@@ -57,21 +57,21 @@ final class ChatViews {
         return state;
     }
 
-    static Conversation conversation(String me, ChatStore.Conv c) {
+    static Conversation conversation(String me, StoredConversation c) {
         List<Member> members = new ArrayList<>();
-        for (ChatStore.Mem m : c.members) {
+        for (StoredMember m : c.members) {
             members.add(new Member(m.userId(), role(m.role()), m.deliveredUpTo(), m.readUpTo()));
         }
         members.sort(Comparator.comparingInt(m -> m.role().ordinal()));
-        Map.Entry<Long, ChatStore.Msg> last = c.bySeq.lastEntry();
+        Map.Entry<Long, StoredMessage> last = c.bySeq.lastEntry();
         return new Conversation(c.id, "group".equals(c.kind) ? ConversationKind.GROUP : ConversationKind.DIRECT,
                 c.title, List.copyOf(members), Math.max(c.lastSeq, last == null ? 0 : last.getKey()), c.myRead,
                 unread(me, c), c.member, last == null ? null : message(me, c, last.getValue()));
     }
 
-    static int unread(String me, ChatStore.Conv c) {
+    static int unread(String me, StoredConversation c) {
         int n = 0;
-        for (ChatStore.Msg m : c.bySeq.tailMap(Math.max(c.myRead, c.joinedSeq), false).values()) {
+        for (StoredMessage m : c.bySeq.tailMap(Math.max(c.myRead, c.joinedSeq), false).values()) {
             if (!m.sender.equals(me) && !m.deleted()) {
                 n++;
             }

@@ -31,8 +31,8 @@ final class ChatWire {
         }
 
         /** @return the message as the store keeps it */
-        ChatStore.Msg toMsg() {
-            ChatStore.Msg m = new ChatStore.Msg();
+        StoredMessage toMsg() {
+            StoredMessage m = new StoredMessage();
             m.id = id;
             m.conv = conversationId;
             m.sender = senderId;

@@ -91,7 +91,7 @@ final class Outbox {
     /** Sends outbox messages that are not in flight, up to the window. Any thread. */
     void pump() {
         ChatStore s = store.get();
-        List<ChatStore.Msg> toSend = new ArrayList<>();
+        List<StoredMessage> toSend = new ArrayList<>();
         synchronized (lock) {
             if (s != current) {
                 // another user's store (or none): what was in flight belongs to the old one
@@ -122,7 +122,7 @@ final class Outbox {
             }
             while (inFlight.size() < WINDOW && !unsent.isEmpty()) {
                 String id = unsent.poll();
-                ChatStore.Msg m = s.outgoing(id);
+                StoredMessage m = s.outgoing(id);
                 // gone from the outbox: accepted (its event came first) or refused meanwhile
                 if (m != null && inFlight.add(id)) {
                     toSend.add(m);
@@ -130,7 +130,7 @@ final class Outbox {
             }
         }
         for (int i = 0; i < toSend.size(); i++) {
-            ChatStore.Msg m = toSend.get(i);
+            StoredMessage m = toSend.get(i);
             Map<String, Object> data = new LinkedHashMap<>();
             data.put("conversationId", m.conv);
             data.put("messageId", m.id);
@@ -139,7 +139,7 @@ final class Outbox {
             if (answer.isCompletedExceptionally()) {
                 // refused at once (offline queue full, stopped): later ones must not overtake it
                 synchronized (lock) {
-                    for (ChatStore.Msg later : toSend.subList(i + 1, toSend.size())) {
+                    for (StoredMessage later : toSend.subList(i + 1, toSend.size())) {
                         inFlight.remove(later.id);
                     }
                     rescan = true;

@@ -11,14 +11,14 @@ final class StoreRecords {
     private StoreRecords() {
     }
 
-    static Map<String, Object> conversation(ChatStore.Conv c) {
+    static Map<String, Object> conversation(StoredConversation c) {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("t", "c");
         r.put("id", c.id);
         r.put("k", c.kind);
         r.put("ti", c.title);
         List<Map<String, Object>> members = new ArrayList<>();
-        for (ChatStore.Mem m : c.members) {
+        for (StoredMember m : c.members) {
             members.add(Map.of("u", m.userId(), "r", m.role(), "d", m.deliveredUpTo(), "rd", m.readUpTo()));
         }
         r.put("mb", members);
@@ -33,13 +33,13 @@ final class StoreRecords {
     }
 
     /** Applies a conversation record to the conversation {@code conv} finds or makes. */
-    static void readConversation(Map<String, Object> r, BiFunction<String, String, ChatStore.Conv> conv) {
-        ChatStore.Conv c = conv.apply(String.valueOf(r.get("id")), String.valueOf(r.get("k")));
+    static void readConversation(Map<String, Object> r, BiFunction<String, String, StoredConversation> conv) {
+        StoredConversation c = conv.apply(String.valueOf(r.get("id")), String.valueOf(r.get("k")));
         c.title = String.valueOf(r.getOrDefault("ti", ""));
-        List<ChatStore.Mem> members = new ArrayList<>();
+        List<StoredMember> members = new ArrayList<>();
         for (Object o : Codec.list(r.get("mb"))) {
             Map<String, Object> m = Codec.map(o);
-            members.add(new ChatStore.Mem(String.valueOf(m.get("u")), String.valueOf(m.get("r")), Codec.num(m.get("d")),
+            members.add(new StoredMember(String.valueOf(m.get("u")), String.valueOf(m.get("r")), Codec.num(m.get("d")),
                     Codec.num(m.get("rd"))));
         }
         c.members = List.copyOf(members);
@@ -52,7 +52,7 @@ final class StoreRecords {
         c.syncedTo = Codec.num(r.get("sy"));
     }
 
-    static Map<String, Object> message(ChatStore.Msg m) {
+    static Map<String, Object> message(StoredMessage m) {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("t", "m");
         r.put("id", m.id);
@@ -77,8 +77,8 @@ final class StoreRecords {
     }
 
     @SuppressWarnings("unchecked")
-    static ChatStore.Msg readMessage(Map<String, Object> r) {
-        ChatStore.Msg m = new ChatStore.Msg();
+    static StoredMessage readMessage(Map<String, Object> r) {
+        StoredMessage m = new StoredMessage();
         m.id = String.valueOf(r.get("id"));
         m.conv = String.valueOf(r.get("c"));
         m.sender = String.valueOf(r.get("s"));
