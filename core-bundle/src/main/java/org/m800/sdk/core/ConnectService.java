@@ -27,7 +27,9 @@ import java.util.function.Consumer;
  * A request whose answer did not arrive before the connection dropped is sent again, with the same id,
  * on the next connection; the server answers a repeated id with its first answer, so a request takes
  * effect at most once. Every request fails with {@link ErrorCode#TIMEOUT} if it is not answered within
- * {@link ClientConfig#requestTimeout()} of the call.
+ * {@link ClientConfig#requestTimeout()} of the call. A caller that cancels (or completes) the future
+ * withdraws the request from what is sent again on a later connection (since 1.2); a request already
+ * written to the current connection may still take effect.
  *
  * <h2>Events</h2>
  * Events pushed by the server go to the event listeners in {@code seq} order, each once; after a

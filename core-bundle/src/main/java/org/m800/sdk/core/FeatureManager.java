@@ -339,13 +339,17 @@ public abstract class FeatureManager implements AutoCloseable {
     }
 
     /**
-     * @return the logged-in user, as {@link #userId()}
+     * @return the logged-in user: {@link #userId()}, or, in the moment between a log-in and its
+     *         {@code onLoggedIn} hook, the account's user
      * @throws M800Exception {@link ErrorCode#CLOSED} if closed, {@link ErrorCode#ILLEGAL_STATE} if no
-     *         user is logged in (or {@code onLoggedIn} has not run yet)
+     *         user is logged in
      */
     protected final String requireUser() {
         checkOpen();
         String user = hookUser;
+        if (user == null) {
+            user = account.profile().map(Profile::userId).orElse(null);
+        }
         if (user == null) {
             throw new M800Exception(ErrorCode.ILLEGAL_STATE, "no user is logged in to client " + clientId()
                     + " (log in with the AccountManager first)");

@@ -50,6 +50,8 @@ public final class ChatManagerImpl extends FeatureManager implements ChatManager
     private final ChatSync chatSync;
     private final DeliveryReceipts receipts;
 
+    /** Makes storing a message and handing it to the outbox one step; held briefly, never while calling out. */
+    private final Object sendOrder = new Object();
     /** Serialises opening and closing stores (disk work); never held while calling out. */
     private final Object storeLock = new Object();
     private volatile ChatStore store;
@@ -60,13 +62,25 @@ public final class ChatManagerImpl extends FeatureManager implements ChatManager
     public ChatManagerImpl(ModuleContext ctx) {
         super(ctx);
         this.outbox = new Outbox(ctx.clientId(), () -> store,
-                () -> connectService().state() == ConnectionState.CONNECTED, this::request, ctx.scheduler(),
+                () -> connectService().state() == ConnectionState.CONNECTED, this::rawRequest, ctx.scheduler(),
                 ctx.eventExecutor());
         this.chatSync = new ChatSync(this::request, this::received);
         this.receipts = new DeliveryReceipts(ctx.clientId(), this::request, ctx.scheduler(), ctx.eventExecutor());
         subscribe("chat.*", this::onEvent);
         subscribe("group.*", this::onEvent);
         start();
+    }
+
+    /**
+     * The outbox's requests: the connection's own futures (not tracked copies), so that cancelling one
+     * withdraws it from what the connection sends again; the outbox's futures are never handed out.
+     */
+    private CompletableFuture<Map<String, Object>> rawRequest(String type, Map<String, ?> data) {
+        try {
+            return connectService().request(type, data);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     // ================================================================ session
@@ -224,10 +238,15 @@ public final class ChatManagerImpl extends FeatureManager implements ChatManager
         requireText("conversationId", conversationId);
         ChatStore s = requireStore();
         String id = newMessageId();
-        Message stored = s.addOutgoing(conversationId, id, wire);
         CompletableFuture<Message> accepted = new CompletableFuture<>();
+        Message stored;
+        synchronized (sendOrder) {
+            // the outbox learns of messages in the order they were stored
+            stored = s.addOutgoing(conversationId, id, wire);
+            outbox.added(id, accepted);
+        }
         CompletableFuture<Message> handedOut = track(accepted);
-        outbox.added(id, accepted);
+        outbox.pump();
         return new Sending(stored, handedOut);
     }
 

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.m800.sdk.core.WireFields;
 import org.m800.sdk.chat.GroupChange;
 
 /**
@@ -27,7 +28,7 @@ final class ChatWire {
             }
             return new WireMessage(f.text("messageId"), f.text("conversationId"), f.text("senderId"),
                     f.text("kind", "direct"), f.num("seq"), f.num("ts"), content, f.numOr0("editedAt"),
-                    f.reactions("reactions"));
+                    f.textLists("reactions"));
         }
 
         /** @return the message as the store keeps it */
@@ -89,7 +90,7 @@ final class ChatWire {
         static Change reaction(Map<String, Object> data) {
             WireFields f = new WireFields(data, "chat.reaction");
             return new Change(f.text("conversationId"), f.text("messageId"), f.num("seq"), null, 0,
-                    f.reactions("reactions"));
+                    f.textLists("reactions"));
         }
     }
 

@@ -2,11 +2,9 @@ package org.m800.sdk.chat.internal;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -57,7 +55,8 @@ final class Outbox {
     private final Object lock = new Object();
     // guarded by lock
     private ChatStore current;
-    private final Set<String> inFlight = new HashSet<>();
+    /** Messages sent and not answered, in the order they were issued, with their request's future. */
+    private final LinkedHashMap<String, CompletableFuture<Map<String, Object>>> inFlight = new LinkedHashMap<>();
     /** Outbox ids not in flight, in outbox order; rebuilt from the store when {@code rescan} is set. */
     private final ArrayDeque<String> unsent = new ArrayDeque<>();
     private boolean rescan = true;
@@ -65,6 +64,9 @@ final class Outbox {
     private boolean barrier;
     private boolean retryScheduled;
     private boolean closed;
+    /** A thread is issuing requests; {@code again}: go round once more. */
+    private boolean pumping;
+    private boolean again;
 
     Outbox(String clientId, Supplier<ChatStore> store, BooleanSupplier connected,
             BiFunction<String, Map<String, ?>, CompletableFuture<Map<String, Object>>> request,
@@ -77,7 +79,11 @@ final class Outbox {
         this.events = events;
     }
 
-    /** A message was just stored in the outbox; its future completes when the server answers. */
+    /**
+     * A message was just stored in the outbox; its future completes when the server answers. Call it in
+     * the order the messages were stored (the caller serialises storing and this call), then
+     * {@link #pump()}.
+     */
     void added(String id, CompletableFuture<Message> accepted) {
         waiting.put(id, accepted);
         synchronized (lock) {
@@ -85,11 +91,44 @@ final class Outbox {
                 unsent.add(id);
             }
         }
-        pump();
     }
 
-    /** Sends outbox messages that are not in flight, up to the window. Any thread. */
+    /**
+     * Sends outbox messages that are not in flight, up to the window. Any thread; one thread at a time
+     * issues requests (a call meanwhile makes that thread go round once more), so requests are issued
+     * in outbox order.
+     */
     void pump() {
+        synchronized (lock) {
+            if (pumping) {
+                again = true;
+                return;
+            }
+            pumping = true;
+        }
+        boolean done = false;
+        try {
+            while (true) {
+                issueOnce();
+                synchronized (lock) {
+                    if (!again) {
+                        pumping = false;
+                        done = true;
+                        return;
+                    }
+                    again = false;
+                }
+            }
+        } finally {
+            if (!done) {
+                synchronized (lock) {
+                    pumping = false;
+                }
+            }
+        }
+    }
+
+    private void issueOnce() {
         ChatStore s = store.get();
         List<StoredMessage> toSend = new ArrayList<>();
         synchronized (lock) {
@@ -114,7 +153,7 @@ final class Outbox {
             if (rescan) {
                 unsent.clear();
                 for (String id : s.outboxIds()) {
-                    if (!inFlight.contains(id)) {
+                    if (!inFlight.containsKey(id)) {
                         unsent.add(id);
                     }
                 }
@@ -124,7 +163,8 @@ final class Outbox {
                 String id = unsent.poll();
                 StoredMessage m = s.outgoing(id);
                 // gone from the outbox: accepted (its event came first) or refused meanwhile
-                if (m != null && inFlight.add(id)) {
+                if (m != null && !inFlight.containsKey(id)) {
+                    inFlight.put(id, null);
                     toSend.add(m);
                 }
             }
@@ -136,6 +176,11 @@ final class Outbox {
             data.put("messageId", m.id);
             data.put("content", m.content);
             CompletableFuture<Map<String, Object>> answer = request.apply("chat.send", data);
+            synchronized (lock) {
+                if (inFlight.containsKey(m.id)) {
+                    inFlight.put(m.id, answer);
+                }
+            }
             if (answer.isCompletedExceptionally()) {
                 // refused at once (offline queue full, stopped): later ones must not overtake it
                 synchronized (lock) {
@@ -165,20 +210,34 @@ final class Outbox {
         ErrorCode code = cause == null ? null : cause instanceof M800Exception e ? e.code() : ErrorCode.SERVER_ERROR;
         boolean refused = code == ErrorCode.INVALID_ARGUMENT || code == ErrorCode.NOT_FOUND
                 || code == ErrorCode.UNAUTHORIZED || (code == ErrorCode.PROTOCOL && accepted == null && failure != null);
+        List<CompletableFuture<Map<String, Object>>> withdraw = new ArrayList<>();
         synchronized (lock) {
             if (s == current) {
-                inFlight.remove(id);
                 if (cause != null && !refused) {
                     barrier = true;
+                    // the ones issued after it must not be accepted before it is sent again: withdraw them
+                    // from what the connection re-sends (one already on the wire goes after it anyway)
+                    boolean after = false;
+                    for (Map.Entry<String, CompletableFuture<Map<String, Object>>> e : inFlight.entrySet()) {
+                        if (after && e.getValue() != null) {
+                            withdraw.add(e.getValue());
+                        }
+                        after |= e.getKey().equals(id);
+                    }
                 }
+                inFlight.remove(id);
             }
         }
+        withdraw.forEach(f -> f.cancel(false));
         if (accepted != null) {
             accept(s, id, accepted.seq(), accepted.ts());
         } else if (refused) {
             refuse(s, id, (M800Exception) cause);
         } else {
-            LOG.debug("client {}: message {} not sent yet ({}); it stays in the outbox", clientId, id, cause.toString());
+            if (!(cause instanceof java.util.concurrent.CancellationException)) {
+                LOG.debug("client {}: message {} not sent yet ({}); it stays in the outbox", clientId, id,
+                        cause.toString());
+            }
             retryLater();
         }
         pump();

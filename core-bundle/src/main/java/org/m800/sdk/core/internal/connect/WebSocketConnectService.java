@@ -353,6 +353,7 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
             failuresInRow = 0;
             userId = Json.text(data, "userId");
             setState(ConnectionState.CONNECTED, "connected as " + userId, conn.server);
+            dropWithdrawn();
             for (PendingRequest r : pending.values()) {
                 r.sentOn = conn.generation;
                 conn.send(r.frame);
@@ -567,7 +568,19 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
     }
 
     private long unsent() {
+        dropWithdrawn();
         return pending.values().stream().filter(r -> r.sentOn == 0).count();
+    }
+
+    /** Forgets the requests whose caller completed or cancelled the future: they are not sent again. Lock held. */
+    private void dropWithdrawn() {
+        pending.values().removeIf(r -> {
+            if (r.future.isDone()) {
+                cancel(r.timeout);
+                return true;
+            }
+            return false;
+        });
     }
 
     private void setState(ConnectionState next, String reason, URI server) {

@@ -1,4 +1,4 @@
-package org.m800.sdk.chat.internal;
+package org.m800.sdk.core;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -6,18 +6,25 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-import org.m800.sdk.core.ErrorCode;
-import org.m800.sdk.core.M800Exception;
-
 /**
- * Reads the fields of a server object; a missing or mistyped required field is a
- * {@link ErrorCode#PROTOCOL} error naming the field and the object, never the string {@code "null"}.
+ * Reads the fields of an object the server sent (the {@code data} of a {@link ServerEvent} or of an
+ * answer to {@link ConnectService#request}), for a feature bundle's typed wire records: a missing or
+ * mistyped required field fails with {@link ErrorCode#PROTOCOL} naming the field and the object, never
+ * becomes the string {@code "null"} or a zero. Optional fields have a fallback. Immutable; thread-safe
+ * if the map is not changed.
+ *
+ * @since 1.2
  */
-final class WireFields {
+public final class WireFields {
     private final Map<String, Object> data;
     private final String what;
 
-    WireFields(Map<String, Object> data, String what) {
+    /**
+     * @param data the object; {@code null} fails with PROTOCOL ("... is missing")
+     * @param what names the object in error messages, such as {@code "chat.receipt"}
+     * @throws M800Exception PROTOCOL if {@code data} is null
+     */
+    public WireFields(Map<String, Object> data, String what) {
         if (data == null) {
             throw protocol(what + " is missing");
         }
@@ -25,12 +32,13 @@ final class WireFields {
         this.what = what;
     }
 
-    static M800Exception protocol(String message) {
+    /** @return a {@link ErrorCode#PROTOCOL} error with the message */
+    public static M800Exception protocol(String message) {
         return new M800Exception(ErrorCode.PROTOCOL, message);
     }
 
     /** @return a required, non-empty string */
-    String text(String field) {
+    public String text(String field) {
         Object o = data.get(field);
         if (!(o instanceof String s) || s.isEmpty()) {
             throw protocol(what + ": field '" + field + "' is " + (o == null ? "missing" : "not a non-empty string"));
@@ -39,7 +47,7 @@ final class WireFields {
     }
 
     /** @return an optional string, or the fallback */
-    String text(String field, String fallback) {
+    public String text(String field, String fallback) {
         Object o = data.get(field);
         if (o == null) {
             return fallback;
@@ -51,7 +59,7 @@ final class WireFields {
     }
 
     /** @return a required whole number */
-    long num(String field) {
+    public long num(String field) {
         Object o = data.get(field);
         if (!(o instanceof Number n)) {
             throw protocol(what + ": field '" + field + "' is " + (o == null ? "missing" : "not a number"));
@@ -60,7 +68,7 @@ final class WireFields {
     }
 
     /** @return an optional whole number, or 0 */
-    long numOr0(String field) {
+    public long numOr0(String field) {
         Object o = data.get(field);
         if (o == null) {
             return 0;
@@ -71,7 +79,8 @@ final class WireFields {
         return n.longValue();
     }
 
-    boolean flag(String field) {
+    /** @return an optional boolean; false when absent */
+    public boolean flag(String field) {
         Object o = data.get(field);
         if (o != null && !(o instanceof Boolean)) {
             throw protocol(what + ": field '" + field + "' is not a boolean");
@@ -81,7 +90,7 @@ final class WireFields {
 
     /** @return a required object */
     @SuppressWarnings("unchecked")
-    Map<String, Object> object(String field) {
+    public Map<String, Object> object(String field) {
         Object o = data.get(field);
         if (!(o instanceof Map<?, ?> m)) {
             throw protocol(what + ": field '" + field + "' is " + (o == null ? "missing" : "not an object"));
@@ -91,7 +100,7 @@ final class WireFields {
 
     /** @return an optional object, or null */
     @SuppressWarnings("unchecked")
-    Map<String, Object> objectOrNull(String field) {
+    public Map<String, Object> objectOrNull(String field) {
         Object o = data.get(field);
         if (o == null) {
             return null;
@@ -103,7 +112,7 @@ final class WireFields {
     }
 
     /** @return an optional list (empty when absent) */
-    List<Object> list(String field) {
+    public List<Object> list(String field) {
         Object o = data.get(field);
         if (o == null) {
             return List.of();
@@ -115,7 +124,7 @@ final class WireFields {
     }
 
     /** @return an optional list of strings (empty when absent) */
-    List<String> texts(String field) {
+    public List<String> texts(String field) {
         List<String> out = new ArrayList<>();
         for (Object o : list(field)) {
             if (!(o instanceof String s)) {
@@ -126,8 +135,8 @@ final class WireFields {
         return List.copyOf(out);
     }
 
-    /** @return an optional map of emoji to user ids, sorted; empty when absent */
-    Map<String, List<String>> reactions(String field) {
+    /** @return an optional object of string lists (such as emoji to user ids), sorted by key; empty when absent */
+    public Map<String, List<String>> textLists(String field) {
         Map<String, Object> m = objectOrNull(field);
         if (m == null || m.isEmpty()) {
             return Map.of();
