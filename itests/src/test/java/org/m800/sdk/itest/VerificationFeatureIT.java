@@ -138,7 +138,7 @@ public class VerificationFeatureIT extends ServerTestSupport {
             assertEquals(VerificationMethod.SMS, first.method());
             assertEquals("the outbox delivers at once", VerificationStatus.DELIVERED, first.status());
             Recorder<Object> firstStatuses = new Recorder<>("status of the first session");
-            afterTest(first.onStatus(new StatusRecorder(firstStatuses)));
+            afterTest(first.addListener(new StatusRecorder(firstStatuses)));
             String code = outboxCode(client, first.id(), first.phoneNumber());
             assertEquals(first.codeLength(), code.length());
             assertTrue(code, code.chars().allMatch(Character::isDigit));

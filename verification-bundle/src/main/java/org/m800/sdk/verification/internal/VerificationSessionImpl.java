@@ -335,7 +335,7 @@ final class VerificationSessionImpl implements VerificationSession {
     }
 
     @Override
-    public Subscription onStatus(VerificationListener listener) {
+    public Subscription addListener(VerificationListener listener) {
         if (listener == null) {
             throw org.m800.sdk.core.M800Exception.invalidArgument("listener must not be null");
         }
@@ -350,6 +350,13 @@ final class VerificationSessionImpl implements VerificationSession {
                 listeners.remove(listener);
             }
         };
+    }
+
+    /** @deprecated since 1.1, {@link #addListener} */
+    @Deprecated
+    @Override
+    public Subscription onStatus(VerificationListener listener) {
+        return addListener(listener);
     }
 
     @Override
