@@ -157,7 +157,17 @@ public abstract class FeatureManager implements AutoCloseable {
             started = true;
             observedUser = account.profile().map(Profile::userId).orElse(null);
         }
-        subscriptions.add(account.onProfile(this::profileChanged));
+        subscriptions.add(account.addListener(new AccountListener() {
+            @Override
+            public void profileChanged(Profile profile) {
+                FeatureManager.this.profileChanged(profile);
+            }
+
+            @Override
+            public void loggedOut() {
+                FeatureManager.this.profileChanged(null);
+            }
+        }));
         // tells the current state at once (on the event threads)
         subscriptions.add(connect.onStateChange(this::stateChanged));
         settleLater();
