@@ -50,11 +50,29 @@ import org.m800.sdk.core.Subscription;
  * logged-in client) the conversation list is synchronised and what arrived while offline is fetched.
  * Futures complete, and listeners are called, on the client's event threads. Thread-safe.
  *
- * <p>Errors: {@code INVALID_ARGUMENT} for bad input (nothing sent), {@code NOT_FOUND} for an unknown
+ * <h2>Order of one sender's messages</h2>
+ * The messages one device sends are accepted by the server in the order of the {@link #send} calls,
+ * also across connection cuts and restarts (the outbox never lets a later message overtake an earlier
+ * one that is being sent again), so every member sees them in that order.
+ *
+ * <h2>Following the state with a listener</h2>
+ * A listener hears every change made after {@link #addListener} returned, in the order the changes
+ * were stored. To follow the state from the start (on a client just opened, whose store restores
+ * messages and whose outbox may already be sending), add the listener first, then read
+ * {@link #conversations()}, {@link #outbox()}, {@link #message} or {@link #history}: that snapshot
+ * plus the events that follow is the whole picture. An event may repeat a change the read already
+ * showed (the read came after the change, the event was queued before); none is missed. A read made
+ * before the store finished opening opens it on the caller's thread.
+ *
+ * <h2>Errors</h2>
+ * Operations that return a future never throw for bad input or state (the core API 1.2 rule, see
+ * {@link org.m800.sdk.core}): the future fails with an {@link org.m800.sdk.core.M800Exception}:
+ * {@code INVALID_ARGUMENT} for bad input (nothing sent), {@code NOT_FOUND} for an unknown
  * conversation, message or user and for a conversation the user is not a member of,
  * {@code UNAUTHORIZED} when the user's role does not allow the change (or the message is someone
- * else's), {@code ILLEGAL_STATE} when no user is logged in; network failures as {@code NETWORK} /
- * {@code TIMEOUT}.
+ * else's), {@code ILLEGAL_STATE} when no user is logged in, {@code CLOSED} when the client closed
+ * first; network failures as {@code NETWORK} / {@code TIMEOUT}. {@link #send} is synchronous (it
+ * stores the message before it returns) and throws instead; its acceptance future follows the rule.
  */
 public interface ChatManager {
 
@@ -121,8 +139,9 @@ public interface ChatManager {
     Optional<Conversation> conversation(String conversationId);
 
     /**
-     * Fetches the conversation list and the messages that arrived while this device was offline
-     * (happens by itself at log-in).
+     * Brings the local copy up to date: fetches the conversation list and the messages that arrived
+     * while this device was offline (happens by itself at log-in). {@code sync} is the SDK's one verb
+     * for this in every feature.
      */
     CompletableFuture<Void> sync();
 
@@ -169,8 +188,20 @@ public interface ChatManager {
      */
     CompletableFuture<HistoryPage> history(String conversationId, long beforeSeq, int limit);
 
-    /** @return the message from the local store */
+    /**
+     * @return the message from the local store: the user's own with that id if there is one, else
+     *         another sender's (ids are unique per sender only; see {@link #message(String, String)})
+     */
     Optional<Message> message(String messageId);
+
+    /**
+     * @return the message of that sender with that id from the local store; messages are kept by
+     *         (sender, message id), as the server de-duplicates them
+     * @since 1.1
+     */
+    default Optional<Message> message(String senderId, String messageId) {
+        return message(messageId).filter(m -> m.senderId().equals(senderId));
+    }
 
     /** @return the messages of others after the user's read marker, not deleted; 0 for an unknown conversation */
     int unreadCount(String conversationId);
@@ -178,6 +209,11 @@ public interface ChatManager {
     /** @return the messages not yet accepted by the server, oldest first */
     List<Message> outbox();
 
-    /** Adds a listener; see {@link ChatListener} for the rules. */
+    /**
+     * Adds a listener; see {@link ChatListener} for the rules and "Following the state with a listener"
+     * above for what it hears.
+     *
+     * @throws org.m800.sdk.core.M800Exception INVALID_ARGUMENT for {@code null}
+     */
     Subscription addListener(ChatListener listener);
 }

@@ -110,11 +110,25 @@ public interface ContactManager {
     Optional<Contact> contact(String userId);
 
     /**
-     * Refreshes the local copy of the contacts and the block list from the server (it also happens by
-     * itself at log-in and after each reconnect): incrementally after the first time.
+     * Brings the local copy of the contacts and the block list up to date with the server (it also
+     * happens by itself at log-in and after each reconnect): incrementally after the first time.
+     * {@code sync} is the SDK's one verb for this in every feature.
      *
-     * @return the contacts after the refresh
+     * @return the contacts after the sync; fails with ILLEGAL_STATE when no user is logged in, NETWORK,
+     *         TIMEOUT, CLOSED
+     * @since 1.1
      */
+    default CompletableFuture<List<Contact>> sync() {
+        return refresh();
+    }
+
+    /**
+     * The former name of {@link #sync()}.
+     *
+     * @return as {@link #sync()}
+     * @deprecated since 1.1; use {@link #sync()}, the SDK's one verb for bringing a local copy up to date
+     */
+    @Deprecated
     CompletableFuture<List<Contact>> refresh();
 
     // ------------------------------------------------------------ blocking

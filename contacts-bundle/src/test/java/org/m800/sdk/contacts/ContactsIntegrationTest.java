@@ -95,7 +95,7 @@ public class ContactsIntegrationTest {
         assertEquals("Bobby", contacts(again).contact(userId(bob)).orElseThrow().alias());
         Recorder r = new Recorder();
         contacts(again).addListener(r);
-        get(contacts(again).refresh());
+        get(contacts(again).sync());
         assertEquals(2, contacts(again).contacts().size());
         assertEquals("Robert", contacts(again).contact(userId(bob)).orElseThrow().displayName());
         assertEquals("Bobby", contacts(again).contact(userId(bob)).orElseThrow().name());
@@ -133,7 +133,7 @@ public class ContactsIntegrationTest {
         assertEquals(List.of("Bobby"), c.contacts().stream().map(Contact::alias).toList());
         assertEquals(ConnectionState.CONNECTED, alice.require(ConnectService.class).state());
         assertEquals("Bob", get(c.setAlias(userId(bob), "Bob")).alias());
-        assertEquals(List.of("Bob"), get(c.refresh()).stream().map(Contact::alias).toList());
+        assertEquals(List.of("Bob"), get(c.sync()).stream().map(Contact::alias).toList());
         assertFalse(c.isBlocked(userId(bob)));
         assertNull(c.contact(userId(alice)).orElse(null));
     }

@@ -76,8 +76,33 @@ public interface AccountManager {
     CompletableFuture<Profile> updateProfile(String displayName, String statusMessage);
 
     /**
+     * Adds a listener of the logged-in user: its profile at log-in and after every change, and the
+     * log-out.
+     *
+     * @return the handle that removes it
+     * @throws M800Exception INVALID_ARGUMENT for {@code null}
+     * @since 1.2
+     */
+    default Subscription addListener(AccountListener listener) {
+        if (listener == null) {
+            throw M800Exception.invalidArgument("listener must not be null");
+        }
+        return onProfile(p -> {
+            if (p == null) {
+                listener.loggedOut();
+            } else {
+                listener.profileChanged(p);
+            }
+        });
+    }
+
+    /**
      * Subscribes to the logged-in user's profile: called with the profile at log-in and after every
      * change (also changes made on another device), with {@code null} at log-out.
+     *
+     * @return the handle that removes it
+     * @deprecated since 1.2; use {@link #addListener(AccountListener)}, the SDK's one way to add a listener
      */
+    @Deprecated
     Subscription onProfile(Consumer<Profile> listener);
 }

@@ -27,7 +27,9 @@ import java.util.function.Consumer;
  * A request whose answer did not arrive before the connection dropped is sent again, with the same id,
  * on the next connection; the server answers a repeated id with its first answer, so a request takes
  * effect at most once. Every request fails with {@link ErrorCode#TIMEOUT} if it is not answered within
- * {@link ClientConfig#requestTimeout()} of the call.
+ * {@link ClientConfig#requestTimeout()} of the call. A caller that cancels (or completes) the future
+ * withdraws the request from what is sent again on a later connection (since 1.2); a request already
+ * written to the current connection may still take effect.
  *
  * <h2>Events</h2>
  * Events pushed by the server go to the event listeners in {@code seq} order, each once; after a
@@ -84,8 +86,8 @@ public interface ConnectService {
      * @param type the request type, such as {@code profile.get}
      * @param data the payload as plain Java values (maps, lists, strings, numbers, booleans, null)
      * @return the response {@code data}; fails with the server's error mapped to an {@link M800Exception},
-     *         TIMEOUT, NETWORK (stopped or closed) or RATE_LIMITED (offline queue full)
-     * @throws M800Exception INVALID_ARGUMENT if the type is blank or the data cannot be written as JSON
+     *         TIMEOUT, NETWORK (stopped or closed), RATE_LIMITED (offline queue full), or INVALID_ARGUMENT
+     *         if the type is blank or the data cannot be written as JSON. Never throws (since 1.2).
      */
     CompletableFuture<Map<String, Object>> request(String type, Map<String, ?> data);
 

@@ -266,7 +266,7 @@ public class ChatFeatureIT extends ServerTestSupport {
                 annChat.sendText(direct.id(), "into the void");
                 fail("a closed chat must refuse to send");
             } catch (M800Exception e) {
-                assertCode(ErrorCode.ILLEGAL_STATE, e);
+                assertCode(ErrorCode.CLOSED, e);
             }
             assertCode(ErrorCode.FEATURE_UNAVAILABLE, thrownBy(ann));
             // a chat.message event still reaches ben's client (the core), but no chat listener
@@ -336,9 +336,22 @@ public class ChatFeatureIT extends ServerTestSupport {
         record Snapshot(List<String> annHistory, List<String> benHistory, int benUnread, List<MessageState> annStates) {
         }
 
+        /**
+         * Taken once the conversation is settled: every message of ann that ben's device stored is
+         * DELIVERED (or READ) in ann's view, so no receipt still in flight changes a state afterwards.
+         */
         Snapshot snapshot() throws Exception {
             ChatManager annNow = ann.require(ChatManager.class);
             ChatManager benNow = ben.require(ChatManager.class);
+            waitUntil("ben's delivery receipts reached ann", () -> {
+                try {
+                    return annNow.history(direct.id(), 0, 50).get(TIMEOUT_S, java.util.concurrent.TimeUnit.SECONDS)
+                            .messages().stream().filter(Message::outgoing).allMatch(m -> m.state() == MessageState.DELIVERED
+                                    || m.state() == MessageState.READ);
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            }, TIMEOUT_S);
             HistoryPage annPage = await(annNow.history(direct.id(), 0, 50), "ann's history");
             return new Snapshot(ids(annPage), ids(await(benNow.history(direct.id(), 0, 50), "ben's history")),
                     benNow.unreadCount(direct.id()),

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.Test;
 import org.junit.runner.RunWith;
+import org.m800.sdk.core.AccountListener;
 import org.m800.sdk.core.AccountManager;
 import org.m800.sdk.core.Client;
 import org.m800.sdk.core.ConnectService;
@@ -48,7 +49,17 @@ public class ServerAccountIT extends ServerTestSupport {
         Recorder<ServerEvent> events = new Recorder<>("profile.updated event");
         afterTest(first.require(NotificationService.class).subscribe("profile.updated", events));
         Recorder<Profile> profiles = new Recorder<>("profile");
-        afterTest(account.onProfile(profiles));
+        afterTest(account.addListener(new AccountListener() {
+            @Override
+            public void profileChanged(Profile profile) {
+                profiles.accept(profile);
+            }
+
+            @Override
+            public void loggedOut() {
+                profiles.accept(null);
+            }
+        }));
         assertFalse(account.isLoggedIn());
         assertEquals("nobody is logged in: no connection", ConnectionState.DISCONNECTED, connect.state());
 

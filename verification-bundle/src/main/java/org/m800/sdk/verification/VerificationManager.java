@@ -28,11 +28,12 @@ public interface VerificationManager {
      * @param method how to deliver the code
      * @param locale the user's language (for the message) and default region (for national numbers);
      *        {@code null} for {@link Locale#getDefault()}
-     * @return the session, once the server accepted it; fails with RATE_LIMITED, UNSUPPORTED_NUMBER or
-     *         UNSUPPORTED_METHOD (server policy), a network failure, or FEATURE_REMOVED
-     * @throws VerificationException INVALID_ARGUMENT ({@link VerificationError#INVALID_NUMBER}: too short,
-     *         too long, invalid for its region, unknown country code; {@link VerificationError#UNSUPPORTED_NUMBER}:
-     *         not mobile where the method needs one), before anything is sent
+     * @return the session, once the server accepted it; fails with a {@link VerificationException}:
+     *         INVALID_ARGUMENT ({@link VerificationError#INVALID_NUMBER}: too short, too long, invalid for its
+     *         region, unknown country code; {@link VerificationError#UNSUPPORTED_NUMBER}: not mobile where the
+     *         method needs one) before anything is sent (since 1.1 the future fails, it does not throw: the
+     *         core API 1.2 rule), RATE_LIMITED, UNSUPPORTED_NUMBER or UNSUPPORTED_METHOD (server policy), a
+     *         network failure, or FEATURE_REMOVED
      */
     CompletableFuture<VerificationSession> start(String phoneNumber, VerificationMethod method, Locale locale);
 

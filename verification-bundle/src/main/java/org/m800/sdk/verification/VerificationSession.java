@@ -52,9 +52,10 @@ public interface VerificationSession {
      * Checks a code.
      *
      * @param code exactly {@link #codeLength()} digits (spaces and dashes are ignored)
-     * @return the proof token (single-use, for sign-up); fails with WRONG_CODE, EXPIRED, LOCKED, CANCELLED,
+     * @return the proof token (single-use, for sign-up); fails with a {@link VerificationException}:
+     *         INVALID_ARGUMENT / {@link VerificationError#INVALID_CODE} for a malformed code (nothing sent;
+     *         since 1.1 the future fails, it does not throw), WRONG_CODE, EXPIRED, LOCKED, CANCELLED,
      *         ALREADY_VERIFIED, NO_SUCH_SESSION, or a network failure
-     * @throws VerificationException INVALID_ARGUMENT / {@link VerificationError#INVALID_CODE} for a malformed code
      */
     CompletableFuture<String> check(String code);
 
@@ -62,8 +63,8 @@ public interface VerificationSession {
      * For {@link VerificationMethod#FLASH_CALL}: checks the number of an incoming call, whose last
      * {@link #codeLength()} digits are the code.
      *
-     * @throws VerificationException INVALID_ARGUMENT if the session is not a flash call or the number
-     *         does not start with {@link #callerPrefix()}
+     * @return as {@link #check}; also fails with INVALID_ARGUMENT if the session is not a flash call or
+     *         the number does not start with {@link #callerPrefix()}
      */
     CompletableFuture<String> checkIncomingCall(String callerNumber);
 
@@ -83,6 +84,18 @@ public interface VerificationSession {
      * Subscribes to status changes. The listener is told the current status at once, then each change.
      *
      * @return a handle that unsubscribes
+     * @since 1.1
      */
+    default Subscription addListener(VerificationListener listener) {
+        return onStatus(listener);
+    }
+
+    /**
+     * The former name of {@link #addListener}.
+     *
+     * @return a handle that unsubscribes
+     * @deprecated since 1.1; use {@link #addListener}, the SDK's one name for adding a listener
+     */
+    @Deprecated
     Subscription onStatus(VerificationListener listener);
 }

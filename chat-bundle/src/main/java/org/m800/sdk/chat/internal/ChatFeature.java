@@ -3,11 +3,9 @@ package org.m800.sdk.chat.internal;
 import java.util.List;
 
 import org.m800.sdk.chat.ChatManager;
-import org.m800.sdk.core.AccountManager;
-import org.m800.sdk.core.ConnectService;
 import org.m800.sdk.core.FeatureBundle;
+import org.m800.sdk.core.FeatureManager;
 import org.m800.sdk.core.ModuleDefinition;
-import org.m800.sdk.core.NotificationService;
 import org.osgi.service.component.annotations.Component;
 
 /**
@@ -20,7 +18,7 @@ import org.osgi.service.component.annotations.Component;
 public final class ChatFeature implements FeatureBundle {
 
     private final List<ModuleDefinition> modules = List.of(ModuleDefinition.of(ChatManager.MODULE,
-            List.of(ConnectService.MODULE, NotificationService.MODULE, AccountManager.MODULE), ChatManagerImpl::new));
+            FeatureManager.DEPENDENCIES, ChatManagerImpl::new));
 
     @Override
     public String name() {

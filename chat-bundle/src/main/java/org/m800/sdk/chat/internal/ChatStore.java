@@ -1,233 +1,103 @@
 package org.m800.sdk.chat.internal;
 
-import java.io.BufferedInputStream;
-import java.io.DataInputStream;
-import java.io.EOFException;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.zip.CRC32;
 
-import org.m800.sdk.chat.ChatManager;
+import org.m800.sdk.chat.ChatListener;
+import org.m800.sdk.chat.Conversation;
+import org.m800.sdk.chat.GroupChange;
+import org.m800.sdk.chat.Message;
+import org.m800.sdk.chat.MessageUpdate;
+import org.m800.sdk.chat.TypingEvent;
 import org.m800.sdk.core.ErrorCode;
+import org.m800.sdk.core.ListenerList;
 import org.m800.sdk.core.M800Exception;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The local chat store of one user: an append-only log file ({@code chat.log}) of snapshots of
- * conversations and messages, replayed into an in-memory index when opened. Each record is
- * {@code [length:int][crc32:int][JSON]}; a torn record at the end (a crash in the middle of a write)
- * is cut off on open. Every change is written with one {@code write} call before the method returns,
- * so it survives a crash of the JVM; the file is forced to the disk at most
- * {@link ChatManager#SYNC_INTERVAL_MS} ms after a change. When the log holds far more records than
- * live objects it is rewritten on open (to a new file, forced, then renamed over the old one).
+ * The chat state of one user, and the only code that changes it: conversations, messages (keyed by
+ * (sender, message id), as the server de-duplicates them) and the outbox, kept in memory and in a
+ * {@link ChatLog}. Every change is applied under this object's monitor, written to the log before the
+ * method returns, and its event is queued to the listeners under the same monitor, so listeners hear
+ * the changes in the order they happened and a read made after {@code addListener} returned plus the
+ * events that follow is the whole picture.
  *
- * <p>Not thread-safe by itself: callers hold the store's monitor around reads and changes.
+ * <p>Thread-safe. Opening replays the log: blocking disk work, done on the disk executor.
  */
 final class ChatStore implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(ChatStore.class);
-    private static final String FILE = "chat.log";
 
-    /** A message as stored. */
-    static final class Msg {
-        String id;
-        String conv;
-        String sender;
-        long seq;
-        long ts;
-        Map<String, Object> content;
-        long editedAt;
-        Map<String, List<String>> reactions = Map.of();
-        String failure;
-        /** Members who never got this (own) message: they blocked its sender when it was sent. */
-        List<String> withheldFrom = List.of();
+    /** Records above which a log with mostly dead records is compacted on open. */
+    static final int COMPACT_ABOVE = 10_000;
 
-        boolean sending() {
-            return seq == 0 && failure == null;
-        }
-
-        boolean deleted() {
-            return content == null || "deleted".equals(content.get("kind"));
-        }
-    }
-
-    /** A member as stored. */
-    record Mem(String userId, String role, long deliveredUpTo, long readUpTo) {
-    }
-
-    /** A conversation as stored (its messages are indexed beside it). */
-    static final class Conv {
-        String id;
-        String kind;
-        String title = "";
-        List<Mem> members = List.of();
-        long lastSeq;
-        long myRead;
-        long joinedSeq;
-        boolean member = true;
-        long othersDelivered;
-        long othersRead;
-        /**
-         * Sync has brought every message of the server's history up to this seq (messages hidden from
-         * this user included, as absent); a gap below it is not fetched again.
-         */
-        long syncedTo;
-        final TreeMap<Long, Msg> bySeq = new TreeMap<>();
-        final LinkedHashMap<String, Msg> unsent = new LinkedHashMap<>();
-
-        long activity() {
-            Map.Entry<Long, Msg> last = bySeq.lastEntry();
-            long ts = last == null ? 0 : last.getValue().ts;
-            for (Msg m : unsent.values()) {
-                ts = Math.max(ts, m.ts);
-            }
-            return ts;
-        }
+    /** What {@link #incoming} did. */
+    record Incoming(boolean fromOthers, boolean ownAccepted, boolean fetchConversation) {
+        static final Incoming KNOWN = new Incoming(false, false, false);
     }
 
     final String userId;
-    final Map<String, Conv> convs = new HashMap<>();
-    final Map<String, Msg> byId = new HashMap<>();
-    /** Messages not yet accepted, in send order. */
-    final LinkedHashMap<String, Msg> outbox = new LinkedHashMap<>();
+    private final ListenerList<ChatListener> listeners;
+    private final Map<String, StoredConversation> convs = new HashMap<>();
+    /** By {@link #key(String, String)}. */
+    private final Map<String, StoredMessage> byKey = new HashMap<>();
+    /** Own messages not yet accepted, in send order, by id. */
+    private final LinkedHashMap<String, StoredMessage> outbox = new LinkedHashMap<>();
+    private ChatLog log;
 
-    private final Path dir;
-    private final ScheduledExecutorService scheduler;
-    private final Executor disk;
-    private FileChannel channel;
-    private boolean dirty;
-    private ScheduledFuture<?> syncTask;
-    private int records;
-
-    private ChatStore(Path dir, String userId, ScheduledExecutorService scheduler, Executor disk) {
-        this.dir = dir;
+    private ChatStore(String userId, ListenerList<ChatListener> listeners) {
         this.userId = userId;
-        this.scheduler = scheduler;
-        this.disk = disk;
+        this.listeners = listeners;
     }
 
-    /** Opens (creating if needed) the store in the folder and replays it. */
+    static String key(String sender, String id) {
+        return sender + '\n' + id;
+    }
+
     /**
-     * @param scheduler times the forcing of the file to the disk
-     * @param disk runs it, so that a slow disk holds up neither the scheduler nor the event threads
+     * Opens the user's store in the folder: replays its log and compacts it when it holds more than
+     * {@value #COMPACT_ABOVE} records and twice as many as live objects. Blocking disk work.
+     *
+     * @throws M800Exception ILLEGAL_STATE if the folder cannot be used
      */
-    static ChatStore open(Path dir, String userId, ScheduledExecutorService scheduler, Executor disk) {
-        ChatStore s = new ChatStore(dir, userId, scheduler, disk);
-        try {
-            PrivateFiles.folder(dir);
-            Path file = dir.resolve(FILE);
-            long good = Files.exists(file) ? s.replay(file) : 0;
-            s.channel = PrivateFiles.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
-            if (s.channel.size() > good) {
-                LOG.warn("chat store {}: cutting a torn record at offset {} (file size {})", dir, good, s.channel.size());
-                s.channel.truncate(good);
+    static ChatStore open(Path dir, String userId, ScheduledExecutorService scheduler, Executor disk,
+            ListenerList<ChatListener> listeners) {
+        ChatStore s = new ChatStore(userId, listeners);
+        synchronized (s) {
+            s.log = ChatLog.open(dir, scheduler, disk, s::replay);
+            int live = s.convs.size() + s.byKey.size();
+            if (s.log.records() > COMPACT_ABOVE && s.log.records() > 2 * live) {
+                List<Map<String, Object>> records = new ArrayList<>();
+                s.convs.values().forEach(c -> records.add(StoreRecords.conversation(c)));
+                s.convs.values().forEach(c -> {
+                    c.bySeq.values().forEach(m -> records.add(StoreRecords.message(m)));
+                    c.unsent.values().forEach(m -> records.add(StoreRecords.message(m)));
+                });
+                s.log.rewrite(records);
             }
-            s.channel.position(good);
-            if (s.records > 10_000 && s.records > 2 * (s.convs.size() + s.byId.size())) {
-                s.compact();
-            }
-        } catch (IOException e) {
-            s.closeQuietly();
-            throw new M800Exception(ErrorCode.ILLEGAL_STATE, "cannot open the chat store in " + dir + ": " + e, e);
         }
         return s;
     }
 
-    private long replay(Path file) throws IOException {
-        long good = 0;
-        try (InputStream raw = Files.newInputStream(file);
-                DataInputStream in = new DataInputStream(new BufferedInputStream(raw, 1 << 16))) {
-            CRC32 crc = new CRC32();
-            while (true) {
-                int length;
-                try {
-                    length = in.readInt();
-                } catch (EOFException e) {
-                    break;
-                }
-                if (length <= 0 || length > 1 << 24) {
-                    break;
-                }
-                int sum;
-                byte[] payload = new byte[length];
-                try {
-                    sum = in.readInt();
-                    in.readFully(payload);
-                } catch (EOFException e) {
-                    break;
-                }
-                crc.reset();
-                crc.update(payload);
-                if ((int) crc.getValue() != sum) {
-                    break;
-                }
-                apply(Codec.JSON.readValue(payload, Map.class));
-                good += 8 + length;
-                records++;
-            }
-        }
-        return good;
-    }
-
-    @SuppressWarnings("unchecked")
-    private void apply(Map<String, Object> r) {
-        if ("c".equals(r.get("t"))) {
-            Conv c = conv(String.valueOf(r.get("id")), String.valueOf(r.get("k")));
-            c.title = String.valueOf(r.getOrDefault("ti", ""));
-            List<Mem> members = new ArrayList<>();
-            for (Object o : Codec.list(r.get("mb"))) {
-                Map<String, Object> m = Codec.map(o);
-                members.add(new Mem(String.valueOf(m.get("u")), String.valueOf(m.get("r")), Codec.num(m.get("d")),
-                        Codec.num(m.get("rd"))));
-            }
-            c.members = List.copyOf(members);
-            c.lastSeq = Math.max(c.lastSeq, Codec.num(r.get("ls")));
-            c.myRead = Codec.num(r.get("mr"));
-            c.joinedSeq = Codec.num(r.get("js"));
-            c.member = !Boolean.FALSE.equals(r.get("in"));
-            c.othersDelivered = Codec.num(r.get("od"));
-            c.othersRead = Codec.num(r.get("or"));
-            c.syncedTo = Codec.num(r.get("sy"));
-        } else if ("m".equals(r.get("t"))) {
-            Msg m = new Msg();
-            m.id = String.valueOf(r.get("id"));
-            m.conv = String.valueOf(r.get("c"));
-            m.sender = String.valueOf(r.get("s"));
-            m.seq = Codec.num(r.get("q"));
-            m.ts = Codec.num(r.get("ts"));
-            m.content = r.get("ct") == null ? null : Codec.map(r.get("ct"));
-            m.editedAt = Codec.num(r.get("e"));
-            Object reactions = r.get("r");
-            m.reactions = reactions instanceof Map<?, ?> rm ? (Map<String, List<String>>) rm : Map.of();
-            m.failure = (String) r.get("f");
-            List<String> withheldFrom = new ArrayList<>();
-            Codec.list(r.get("w")).forEach(u -> withheldFrom.add(String.valueOf(u)));
-            m.withheldFrom = List.copyOf(withheldFrom);
-            index(m);
+    private void replay(Map<String, Object> record) {
+        if ("c".equals(record.get("t"))) {
+            StoreRecords.readConversation(record, this::conv);
+        } else if ("m".equals(record.get("t"))) {
+            index(StoreRecords.readMessage(record));
         }
     }
 
     /** @return the conversation, created empty if unknown */
-    Conv conv(String id, String kind) {
+    private StoredConversation conv(String id, String kind) {
         return convs.computeIfAbsent(id, k -> {
-            Conv c = new Conv();
+            StoredConversation c = new StoredConversation();
             c.id = id;
             c.kind = kind;
             return c;
@@ -235,13 +105,15 @@ final class ChatStore implements AutoCloseable {
     }
 
     /** Puts a message into the in-memory index, replacing an older snapshot of it. */
-    private void index(Msg m) {
-        Msg old = byId.put(m.id, m);
-        Conv c = conv(m.conv, "direct");
+    private void index(StoredMessage m) {
+        StoredMessage old = byKey.put(m.key(), m);
+        StoredConversation c = conv(m.conv, "direct");
         if (old != null) {
             c.unsent.remove(old.id);
-            outbox.remove(old.id);
-            if (old.seq > 0) {
+            if (old.sender.equals(userId)) {
+                outbox.remove(old.id);
+            }
+            if (old.seq > 0 && c.bySeq.get(old.seq) == old) {
                 c.bySeq.remove(old.seq);
             }
         }
@@ -250,163 +122,482 @@ final class ChatStore implements AutoCloseable {
             c.lastSeq = Math.max(c.lastSeq, m.seq);
         } else {
             c.unsent.put(m.id, m);
-            if (m.failure == null) {
+            if (m.failure == null && m.sender.equals(userId)) {
                 outbox.put(m.id, m);
             }
         }
     }
 
-    /** Writes a snapshot of the message and indexes it. */
-    void save(Msg m) {
-        write(messageRecord(m));
+    private void save(StoredMessage m) {
+        log().append(StoreRecords.message(m));
         index(m);
     }
 
-    /** Writes a snapshot of the conversation (not its messages). */
-    void save(Conv c) {
-        write(convRecord(c));
+    private void save(StoredConversation c) {
+        log().append(StoreRecords.conversation(c));
     }
 
-    private static Map<String, Object> convRecord(Conv c) {
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("t", "c");
-        r.put("id", c.id);
-        r.put("k", c.kind);
-        r.put("ti", c.title);
-        List<Map<String, Object>> members = new ArrayList<>();
-        for (Mem m : c.members) {
-            members.add(Map.of("u", m.userId(), "r", m.role(), "d", m.deliveredUpTo(), "rd", m.readUpTo()));
+    private ChatLog log() {
+        if (log == null) {
+            throw new M800Exception(ErrorCode.CLOSED, "the chat store of user " + userId + " is closed");
         }
-        r.put("mb", members);
-        r.put("ls", c.lastSeq);
-        r.put("mr", c.myRead);
-        r.put("js", c.joinedSeq);
-        r.put("in", c.member);
-        r.put("od", c.othersDelivered);
-        r.put("or", c.othersRead);
-        r.put("sy", c.syncedTo);
-        return r;
+        return log;
     }
 
-    private void write(Map<String, Object> record) {
-        if (channel == null) {
-            throw new M800Exception(ErrorCode.ILLEGAL_STATE, "the chat store is closed");
-        }
-        try {
-            channel.write(frame(record));
-            records++;
-        } catch (IOException e) {
-            throw new M800Exception(ErrorCode.ILLEGAL_STATE, "cannot write the chat store in " + dir + ": " + e, e);
-        }
-        if (!dirty) {
-            dirty = true;
-            syncTask = scheduler.schedule(this::queueSync, ChatManager.SYNC_INTERVAL_MS, TimeUnit.MILLISECONDS);
-        }
+    private Message view(StoredConversation c, StoredMessage m) {
+        return ChatViews.message(userId, c, m);
     }
 
-    private static ByteBuffer frame(Map<String, Object> record) throws IOException {
-        byte[] payload = Codec.JSON.writeValueAsBytes(record);
-        CRC32 crc = new CRC32();
-        crc.update(payload);
-        ByteBuffer b = ByteBuffer.allocate(8 + payload.length);
-        b.putInt(payload.length).putInt((int) crc.getValue()).put(payload).flip();
-        return b;
+    private Conversation view(StoredConversation c) {
+        return ChatViews.conversation(userId, c);
     }
 
-    private void queueSync() {
-        try {
-            disk.execute(this::sync);
-        } catch (RejectedExecutionException e) {
-            // the SDK is stopping: close() forces the file
-            synchronized (this) {
-                dirty = false;
+    // ------------------------------------------------------------ outgoing
+
+    /**
+     * Stores a new outgoing message in the outbox.
+     *
+     * @throws M800Exception NOT_FOUND for an unknown conversation or one the user left
+     */
+    synchronized Message addOutgoing(String conversationId, String id, Map<String, Object> content) {
+        StoredConversation c = convs.get(conversationId);
+        if (c == null) {
+            throw new M800Exception(ErrorCode.NOT_FOUND, "unknown conversation '" + conversationId
+                    + "' (open it with openDirect or createGroup, or wait for it to arrive)");
+        }
+        if (!c.member) {
+            throw new M800Exception(ErrorCode.NOT_FOUND, "you are no longer a member of conversation " + conversationId);
+        }
+        StoredMessage m = new StoredMessage();
+        m.id = id;
+        m.conv = conversationId;
+        m.sender = userId;
+        m.ts = System.currentTimeMillis();
+        m.content = content;
+        save(m);
+        return view(c, m);
+    }
+
+    /** @return the outbox's message ids, in send order */
+    synchronized List<String> outboxIds() {
+        return List.copyOf(outbox.keySet());
+    }
+
+    /** @return what to send for an outbox message, or null if it left the outbox */
+    synchronized StoredMessage outgoing(String id) {
+        StoredMessage m = outbox.get(id);
+        return m == null ? null : m.copy();
+    }
+
+    /** @return whether the message is still waiting in the outbox */
+    synchronized boolean inOutbox(String id) {
+        return outbox.containsKey(id);
+    }
+
+    /** The server accepted an own message; @return its new view, or null if it was not waiting. */
+    synchronized Message accept(String id, long seq, long ts) {
+        if (log == null) {
+            return null;
+        }
+        StoredMessage m = byKey.get(key(userId, id));
+        if (m == null || m.seq != 0) {
+            return null;
+        }
+        StoredMessage a = m.copy();
+        a.seq = seq;
+        a.ts = ts;
+        a.failure = null;
+        save(a);
+        Message snapshot = view(convs.get(a.conv), a);
+        listeners.emit(l -> l.messageUpdated(snapshot, MessageUpdate.STATE));
+        return snapshot;
+    }
+
+    /** The server refused an own message for good; @return its FAILED view, or null if it was not waiting. */
+    synchronized Message refuse(String id, M800Exception why) {
+        if (log == null) {
+            return null;
+        }
+        StoredMessage m = byKey.get(key(userId, id));
+        if (m == null || m.seq != 0 || m.failure != null) {
+            return null;
+        }
+        StoredMessage f = m.copy();
+        f.failure = why.code() + ": " + why.getMessage();
+        save(f);
+        Message snapshot = view(convs.get(f.conv), f);
+        listeners.emit(l -> l.messageUpdated(snapshot, MessageUpdate.STATE));
+        return snapshot;
+    }
+
+    // ------------------------------------------------------------ from the server
+
+    /** Stores a message from the server unless this device has it (by sender and id). */
+    synchronized Incoming incoming(ChatWire.WireMessage w) {
+        StoredMessage known = byKey.get(key(w.senderId(), w.id()));
+        if (known != null) {
+            return known.seq == 0 && known.sender.equals(userId) ? new Incoming(false, true, false) : Incoming.KNOWN;
+        }
+        boolean fetchConversation = false;
+        StoredConversation c = convs.get(w.conversationId());
+        if (c == null) {
+            boolean direct = !"group".equals(w.kind());
+            c = conv(w.conversationId(), direct ? "direct" : "group");
+            if (direct) {
+                c.members = List.of(new StoredMember(userId, "member", 0, 0), new StoredMember(w.senderId(), "member", 0, 0));
+            }
+            save(c);
+            fetchConversation = !direct;
+            Conversation created = view(c);
+            listeners.emit(l -> l.conversationUpdated(created, new GroupChange(GroupChange.Kind.CREATED,
+                    w.senderId(), List.of())));
+        }
+        StoredMessage m = w.toMsg();
+        save(m);
+        Message received = view(c, m);
+        listeners.emit(l -> l.messageReceived(received));
+        return new Incoming(!w.senderId().equals(userId), false, fetchConversation);
+    }
+
+    /** A member's delivery or read marks moved. */
+    synchronized void receipt(ChatWire.Receipt r) {
+        StoredConversation c = convs.get(r.conversationId());
+        if (c == null) {
+            return;
+        }
+        String user = r.userId();
+        // own messages this user never got (it blocked us when they were sent): they stay undelivered
+        for (long seq : r.withheld()) {
+            StoredMessage m = c.bySeq.get(seq);
+            if (m != null && m.sender.equals(userId) && !m.withheldFrom.contains(user)) {
+                StoredMessage n = m.copy();
+                List<String> users = new ArrayList<>(m.withheldFrom);
+                users.add(user);
+                n.withheldFrom = List.copyOf(users);
+                save(n);
             }
         }
-    }
-
-    /** Forces the file to the disk; runs on the disk thread. */
-    private void sync() {
-        FileChannel ch;
-        synchronized (this) {
-            dirty = false;
-            ch = channel;
+        List<StoredMember> members = new ArrayList<>();
+        for (StoredMember m : c.members) {
+            members.add(m.userId().equals(user) ? new StoredMember(user, m.role(), Math.max(r.deliveredUpTo(),
+                    m.deliveredUpTo()), Math.max(r.readUpTo(), m.readUpTo())) : m);
         }
-        try {
-            if (ch != null && ch.isOpen()) {
-                ch.force(false);
+        c.members = List.copyOf(members);
+        if (user.equals(userId)) {
+            if (r.readUpTo() > c.myRead) {
+                c.myRead = r.readUpTo();
+                Conversation marker = view(c);
+                listeners.emit(l -> l.conversationUpdated(marker, new GroupChange(GroupChange.Kind.READ_MARKER, user,
+                        List.of(user))));
             }
-        } catch (IOException e) {
-            LOG.warn("chat store {}: cannot force the file to the disk", dir, e);
-        }
-    }
-
-    private void compact() throws IOException {
-        Path tmp = dir.resolve(FILE + ".tmp");
-        try (FileChannel out = PrivateFiles.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            for (Conv c : convs.values()) {
-                out.write(frame(convRecord(c)));
+        } else {
+            long newDelivered = Math.max(c.othersDelivered, Math.max(r.deliveredUpTo(), r.readUpTo()));
+            long newRead = Math.max(c.othersRead, r.readUpTo());
+            if (newDelivered != c.othersDelivered || newRead != c.othersRead) {
+                long oldDelivered = c.othersDelivered;
+                long oldRead = c.othersRead;
+                c.othersDelivered = newDelivered;
+                c.othersRead = newRead;
+                // only the messages whose state moves: (oldDelivered, newDelivered] and (oldRead, newRead]
+                NavigableMap<Long, StoredMessage> changed = new TreeMap<>(c.bySeq.subMap(oldDelivered, false, newDelivered, true));
+                changed.putAll(c.bySeq.subMap(oldRead, false, newRead, true));
+                for (StoredMessage m : changed.values()) {
+                    if (m.sender.equals(userId) && !m.withheldFrom.contains(user)) {
+                        Message moved = view(c, m);
+                        listeners.emit(l -> l.messageUpdated(moved, MessageUpdate.STATE));
+                    }
+                }
             }
-            List<Msg> all = new ArrayList<>();
-            convs.values().forEach(c -> {
-                all.addAll(c.bySeq.values());
-                all.addAll(c.unsent.values());
-            });
-            for (Msg m : all) {
-                out.write(frame(messageRecord(m)));
+        }
+        save(c);
+    }
+
+    /** An edit, a deletion or a reaction of the message at the change's seq; @return its view, or empty. */
+    synchronized Optional<Message> change(ChatWire.Change ch, MessageUpdate what) {
+        StoredConversation c = convs.get(ch.conversationId());
+        StoredMessage m = c == null ? null : c.bySeq.get(ch.seq());
+        if (m == null || !m.id.equals(ch.messageId())) {
+            return Optional.empty();
+        }
+        StoredMessage n = m.copy();
+        switch (what) {
+            case EDITED -> {
+                if (m.deleted() || (ch.editedAt() == m.editedAt && ch.content().equals(m.content))) {
+                    return Optional.of(view(c, m));
+                }
+                n.content = ch.content();
+                n.editedAt = ch.editedAt();
             }
-            out.force(true);
+            case DELETED -> {
+                if (m.deleted()) {
+                    return Optional.of(view(c, m));
+                }
+                n.content = null;
+                n.reactions = Map.of();
+            }
+            default -> {
+                if (ch.reactions().equals(m.reactions)) {
+                    return Optional.of(view(c, m));
+                }
+                n.reactions = ch.reactions();
+            }
         }
-        channel.close();
-        Files.move(tmp, dir.resolve(FILE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        channel = FileChannel.open(dir.resolve(FILE), StandardOpenOption.WRITE, StandardOpenOption.READ);
-        channel.position(channel.size());
-        LOG.info("chat store {}: compacted {} records to {}", dir, records, convs.size() + byId.size());
-        records = convs.size() + byId.size();
+        save(n);
+        Message snapshot = view(c, n);
+        listeners.emit(l -> l.messageUpdated(snapshot, what));
+        return Optional.of(snapshot);
     }
 
-    private static Map<String, Object> messageRecord(Msg m) {
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("t", "m");
-        r.put("id", m.id);
-        r.put("c", m.conv);
-        r.put("s", m.sender);
-        r.put("q", m.seq);
-        r.put("ts", m.ts);
-        r.put("ct", m.content);
-        if (m.editedAt != 0) {
-            r.put("e", m.editedAt);
+    /** Another member typing; dropped for the user's own devices. */
+    synchronized void typing(ChatWire.Typing t) {
+        if (!t.userId().equals(userId)) {
+            TypingEvent e = new TypingEvent(t.conversationId(), t.userId(), t.typing());
+            listeners.emit(l -> l.typing(e));
         }
-        if (!m.reactions.isEmpty()) {
-            r.put("r", m.reactions);
-        }
-        if (m.failure != null) {
-            r.put("f", m.failure);
-        }
-        if (!m.withheldFrom.isEmpty()) {
-            r.put("w", m.withheldFrom);
-        }
-        return r;
     }
 
+    /** A group changed ({@code group.updated}). */
+    synchronized void groupUpdated(ChatWire.GroupUpdate g) {
+        Conversation snapshot = view(apply(g.conversation()));
+        GroupChange change = new GroupChange(g.kind(), g.actor(), g.userIds());
+        listeners.emit(l -> l.conversationUpdated(snapshot, change));
+    }
+
+    /** A conversation object in an answer; @return its view. */
+    synchronized Conversation conversationAnswer(ChatWire.WireConversation w) {
+        return view(apply(w));
+    }
+
+    private StoredConversation apply(ChatWire.WireConversation w) {
+        StoredConversation c = conv(w.id(), w.kind());
+        c.kind = w.kind();
+        c.title = w.title();
+        c.lastSeq = Math.max(c.lastSeq, w.lastSeq());
+        List<StoredMember> members = new ArrayList<>();
+        boolean member = false;
+        long othersDelivered = c.othersDelivered;
+        long othersRead = c.othersRead;
+        for (ChatWire.WireMember m : w.members()) {
+            members.add(new StoredMember(m.userId(), m.role(), m.deliveredUpTo(), m.readUpTo()));
+            if (m.userId().equals(userId)) {
+                member = true;
+                c.myRead = Math.max(c.myRead, m.readUpTo());
+            } else {
+                othersDelivered = Math.max(othersDelivered, Math.max(m.deliveredUpTo(), m.readUpTo()));
+                othersRead = Math.max(othersRead, m.readUpTo());
+            }
+        }
+        if (w.joinedSeq() != null) {
+            c.joinedSeq = w.joinedSeq();
+        }
+        c.members = List.copyOf(members);
+        c.member = member;
+        c.othersDelivered = othersDelivered;
+        c.othersRead = othersRead;
+        save(c);
+        return c;
+    }
+
+    /** The user left the group. */
+    synchronized void left(String conversationId) {
+        StoredConversation c = convs.get(conversationId);
+        if (c != null && c.member) {
+            c.member = false;
+            save(c);
+        }
+    }
+
+    /**
+     * Moves the user's read marker to the newest message.
+     *
+     * @return the seq the marker is now at
+     * @throws M800Exception NOT_FOUND for an unknown conversation
+     */
+    synchronized long markRead(String conversationId) {
+        StoredConversation c = convs.get(conversationId);
+        if (c == null) {
+            throw new M800Exception(ErrorCode.NOT_FOUND, "unknown conversation '" + conversationId + "'");
+        }
+        long upTo = Math.max(c.lastSeq, c.bySeq.isEmpty() ? 0 : c.bySeq.lastKey());
+        if (upTo > c.myRead) {
+            c.myRead = upTo;
+            save(c);
+            Conversation snapshot = view(c);
+            listeners.emit(l -> l.conversationUpdated(snapshot, new GroupChange(GroupChange.Kind.READ_MARKER, userId,
+                    List.of(userId))));
+        }
+        return upTo;
+    }
+
+    // ------------------------------------------------------------ sync
+
+    /**
+     * Applies a conversation of the server's list and says from where its history must be fetched.
+     *
+     * @param pages how many pages of {@code pageSize} a sync fetches at most
+     * @return the seq after which to fetch, or -1 if the local copy is complete
+     */
+    synchronized long syncConversation(ChatWire.WireConversation w, int pages, int pageSize) {
+        boolean isNew = !convs.containsKey(w.id());
+        StoredConversation c = apply(w);
+        if (isNew) {
+            Conversation snapshot = view(c);
+            listeners.emit(l -> l.conversationUpdated(snapshot, new GroupChange(GroupChange.Kind.CREATED, null,
+                    List.of())));
+        }
+        // from the end of what is known to be complete, not from the newest local message: a live
+        // message may have overtaken one that arrived while this feature was away
+        long complete = c.contiguousFrom(Math.max(c.syncedTo, c.joinedSeq));
+        if (w.lastSeq() <= complete) {
+            if (complete > c.syncedTo) {
+                c.syncedTo = complete;
+                save(c);
+            }
+            return -1;
+        }
+        return Math.max(complete, w.lastSeq() - (long) pages * pageSize);
+    }
+
+    /** Every message of the server's history up to {@code upTo} is now local. */
+    synchronized void markSynced(String conversationId, long upTo) {
+        StoredConversation c = convs.get(conversationId);
+        if (c != null && upTo > c.syncedTo) {
+            c.syncedTo = upTo;
+            save(c);
+        }
+    }
+
+    // ------------------------------------------------------------ reads
+
+    synchronized List<Conversation> conversations() {
+        List<StoredConversation> all = new ArrayList<>(convs.values());
+        all.sort(Comparator.comparingLong(StoredConversation::activity).reversed().thenComparing(c -> c.id));
+        List<Conversation> out = new ArrayList<>();
+        for (StoredConversation c : all) {
+            out.add(view(c));
+        }
+        return out;
+    }
+
+    synchronized Optional<Conversation> conversation(String conversationId) {
+        StoredConversation c = convs.get(conversationId);
+        return c == null ? Optional.empty() : Optional.of(view(c));
+    }
+
+    /** @return the message with that id: the user's own if there is one, else another sender's */
+    synchronized Optional<Message> message(String messageId) {
+        StoredMessage m = byKey.get(key(userId, messageId));
+        if (m == null) {
+            for (StoredMessage candidate : byKey.values()) {
+                if (candidate.id.equals(messageId)) {
+                    m = candidate;
+                    break;
+                }
+            }
+        }
+        return m == null ? Optional.empty() : Optional.of(view(convs.get(m.conv), m));
+    }
+
+    /** @return the message of that sender with that id */
+    synchronized Optional<Message> message(String senderId, String messageId) {
+        StoredMessage m = byKey.get(key(senderId, messageId));
+        return m == null ? Optional.empty() : Optional.of(view(convs.get(m.conv), m));
+    }
+
+    synchronized int unreadCount(String conversationId) {
+        StoredConversation c = convs.get(conversationId);
+        return c == null ? 0 : ChatViews.unread(userId, c);
+    }
+
+    synchronized List<Message> outbox() {
+        List<Message> out = new ArrayList<>();
+        for (StoredMessage m : outbox.values()) {
+            out.add(view(convs.get(m.conv), m));
+        }
+        return out;
+    }
+
+    /** @return how many conversations and messages are stored */
+    synchronized int size() {
+        return convs.size() + byKey.size();
+    }
+
+    /**
+     * A history page from the local store, if it has the whole page.
+     *
+     * @param local gets the page's messages found locally (also when incomplete)
+     * @return the page, or empty when the server must be asked
+     * @throws M800Exception NOT_FOUND for an unknown conversation
+     */
+    synchronized Optional<org.m800.sdk.chat.HistoryPage> localPage(String conversationId, long beforeSeq, int limit,
+            List<Message> local) {
+        StoredConversation c = convs.get(conversationId);
+        if (c == null) {
+            throw new M800Exception(ErrorCode.NOT_FOUND, "unknown conversation '" + conversationId + "'");
+        }
+        if (beforeSeq == 0) {
+            List<StoredMessage> unsent = new ArrayList<>(c.unsent.values());
+            for (int i = unsent.size() - 1; i >= 0 && local.size() < limit; i--) {
+                local.add(view(c, unsent.get(i)));
+            }
+        }
+        long top = beforeSeq == 0 ? Math.max(c.lastSeq, c.bySeq.isEmpty() ? 0 : c.bySeq.lastKey()) : beforeSeq - 1;
+        long expected = top;
+        boolean complete = true;
+        for (StoredMessage m : c.bySeq.headMap(top, true).descendingMap().values()) {
+            if (local.size() >= limit) {
+                break;
+            }
+            if (m.seq != expected) {
+                complete = false;
+                break;
+            }
+            local.add(view(c, m));
+            expected--;
+        }
+        boolean beginning = expected <= c.joinedSeq;
+        if (complete && (local.size() >= limit || beginning)) {
+            return Optional.of(new org.m800.sdk.chat.HistoryPage(List.copyOf(local), !beginning));
+        }
+        return Optional.empty();
+    }
+
+    /** Stores a history page of the server and returns it, with the unsent local messages first when newest. */
+    synchronized org.m800.sdk.chat.HistoryPage serverPage(String conversationId, long beforeSeq, int limit,
+            List<Message> local, ChatWire.HistoryAnswer answer) {
+        StoredConversation c = convs.get(conversationId);
+        List<Message> page = new ArrayList<>();
+        if (beforeSeq == 0) {
+            for (Message m : local) {
+                if (m.seq() == 0 && page.size() < limit) {
+                    page.add(m);
+                }
+            }
+        }
+        for (ChatWire.WireMessage w : answer.messages()) {
+            StoredMessage m = byKey.get(key(w.senderId(), w.id()));
+            if (m == null || m.seq == 0) {
+                m = w.toMsg();
+                m.conv = conversationId;
+                save(m);
+            }
+            if (page.size() < limit) {
+                page.add(view(c == null ? convs.get(conversationId) : c, m));
+            }
+        }
+        return new org.m800.sdk.chat.HistoryPage(List.copyOf(page), answer.hasMore());
+    }
+
+    /** Forces and closes the file; later changes fail with CLOSED. Idempotent. */
     @Override
     public synchronized void close() {
-        if (syncTask != null) {
-            syncTask.cancel(false);
+        if (log != null) {
+            log.close();
+            log = null;
         }
-        closeQuietly();
     }
 
-    private void closeQuietly() {
-        FileChannel ch = channel;
-        channel = null;
-        if (ch != null) {
-            try {
-                ch.force(false);
-                ch.close();
-            } catch (IOException e) {
-                LOG.warn("chat store {}: close failed", dir, e);
-            }
-        }
+    synchronized boolean isClosed() {
+        return log == null;
     }
 }

@@ -28,7 +28,7 @@ public class ChatStoreFilesTest {
         Path dir = chat.resolve("u1");
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
         try {
-            ChatStore store = ChatStore.open(dir, "u1", scheduler, Runnable::run);
+            ChatLog store = ChatLog.open(dir, scheduler, Runnable::run, record -> { });
             store.close();
         } finally {
             scheduler.shutdownNow();

@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.m800.sdk.contacts.ContactManager;
+import org.m800.sdk.phone.internal.PhoneNumbers;
 import org.m800.sdk.core.AccountManager;
 import org.m800.sdk.core.ConnectService;
 import org.m800.sdk.core.FeatureBundle;

@@ -8,6 +8,7 @@ import static org.junit.Assert.fail;
 import java.util.Map;
 
 import org.junit.Test;
+import org.m800.sdk.phone.internal.PhoneNumbers;
 import org.m800.sdk.core.ErrorCode;
 import org.m800.sdk.core.M800Exception;
 

@@ -10,11 +10,11 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 
 import org.m800.sdk.core.ErrorCode;
+import org.m800.sdk.core.FeatureManager;
 import org.m800.sdk.core.HttpService;
 import org.m800.sdk.core.M800Exception;
 import org.m800.sdk.core.ModuleContext;
@@ -27,52 +27,62 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link VerificationManager} over {@code service.http} and the endpoints of docs/protocol.md
- * section 11. {@link #close()} (the feature leaving the client) fails every pending call with
- * FEATURE_UNAVAILABLE and stops the sessions' timers.
+ * {@link VerificationManager} on the {@link FeatureManager} base, over {@code service.http} and the
+ * endpoints of docs/protocol.md section 11. Closing (the feature leaving the client) fails every
+ * pending call with FEATURE_UNAVAILABLE / {@link VerificationError#FEATURE_REMOVED} (more precise than
+ * the base's CLOSED, and documented as such) and stops the sessions' timers.
  */
-public final class HttpVerificationManager implements VerificationManager, AutoCloseable {
+public final class HttpVerificationManager extends FeatureManager implements VerificationManager {
 
     static final String PATH = "/v1/verification/";
     private static final Logger LOG = LoggerFactory.getLogger(HttpVerificationManager.class);
 
     private final HttpService http;
-    private final Executor events;
-    private final ScheduledExecutorService scheduler;
-    private final String clientId;
     private final Set<CompletableFuture<?>> pending = ConcurrentHashMap.newKeySet();
     private final List<VerificationSessionImpl> sessions = new CopyOnWriteArrayList<>();
     private final java.util.function.Consumer<HttpVerificationManager> onClose;
     private final java.time.Duration requestTimeout;
-    private volatile boolean closed;
 
     /**
      * @param onClose told when the instance closes
      */
     public HttpVerificationManager(ModuleContext ctx, java.util.function.Consumer<HttpVerificationManager> onClose) {
+        super(ctx);
         this.onClose = onClose;
         this.requestTimeout = ctx.config().requestTimeout();
         this.http = ctx.dependency(HttpService.MODULE, HttpService.class);
-        this.events = ctx.eventExecutor();
-        this.scheduler = ctx.scheduler();
-        this.clientId = ctx.clientId();
+        start();
     }
 
     @Override
     public CompletableFuture<VerificationSession> start(String phoneNumber, VerificationMethod method, Locale locale) {
-        Locale l = locale == null ? Locale.getDefault() : locale;
-        String region = l.getCountry().matches("[A-Za-z]{2}") ? l.getCountry() : null;
-        String e164 = PhoneNumberChecker.normalize(phoneNumber, region, method);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("phoneNumber", e164);
-        body.put("method", method.name());
-        body.put("locale", languageTag(l));
-        return post("start", body, -1).thenApply(answer -> {
-            VerificationSessionImpl s = new VerificationSessionImpl(this, answer);
-            sessions.add(s);
-            s.fireInitial();
-            return (VerificationSession) s;
+        return call(() -> {
+            Locale l = locale == null ? Locale.getDefault() : locale;
+            String region = l.getCountry().matches("[A-Za-z]{2}") ? l.getCountry() : null;
+            String e164 = PhoneNumberChecker.normalize(phoneNumber, region, method);
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("phoneNumber", e164);
+            body.put("method", method.name());
+            body.put("locale", languageTag(l));
+            return post("start", body, -1).thenApply(answer -> {
+                VerificationSessionImpl s = new VerificationSessionImpl(this, answer);
+                sessions.add(s);
+                s.fireInitial();
+                return (VerificationSession) s;
+            });
         });
+    }
+
+    /**
+     * Starts an operation by the core API 1.2 rule: what {@code op} throws (bad input) fails the future;
+     * once the feature is removed the future fails with FEATURE_REMOVED.
+     */
+    <T> CompletableFuture<T> call(java.util.function.Supplier<CompletableFuture<T>> op) {
+        if (isClosed()) {
+            return CompletableFuture.failedFuture(removed("the verification feature of client " + clientId()
+                    + " was removed"));
+        }
+        return attempt(op);
     }
 
     @Override
@@ -102,7 +112,10 @@ public final class HttpVerificationManager implements VerificationManager, AutoC
      * {@link VerificationException}; with FEATURE_REMOVED if the manager closes first.
      */
     CompletableFuture<Map<String, Object>> post(String op, Map<String, ?> body, int attemptsLeft) {
-        requireOpen();
+        if (isClosed()) {
+            return CompletableFuture.failedFuture(removed("the verification feature of client " + clientId()
+                    + " was removed"));
+        }
         CompletableFuture<Map<String, Object>> result = new CompletableFuture<>();
         pending.add(result);
         result.whenComplete((r, e) -> pending.remove(result));
@@ -111,7 +124,7 @@ public final class HttpVerificationManager implements VerificationManager, AutoC
             call = http.post(HttpService.Endpoint.VERIFICATION, PATH + op, body, null, "verification-" + UUID.randomUUID());
         } catch (M800Exception e) {
             pending.remove(result);
-            throw e;
+            return CompletableFuture.failedFuture(e);
         }
         call.whenComplete((answer, failure) -> {
             if (failure == null) {
@@ -121,12 +134,6 @@ public final class HttpVerificationManager implements VerificationManager, AutoC
             }
         });
         return result;
-    }
-
-    void requireOpen() {
-        if (closed) {
-            throw removed("the verification feature of client " + clientId + " was removed");
-        }
     }
 
     static VerificationException removed(String message) {
@@ -148,36 +155,38 @@ public final class HttpVerificationManager implements VerificationManager, AutoC
         return post("outbox", body, -1);
     }
 
-    boolean isClosed() {
-        return closed;
+    /** @return the shared scheduler, for the sessions' timers */
+    ScheduledExecutorService timers() {
+        return scheduler();
     }
 
-    ScheduledExecutorService scheduler() {
-        return scheduler;
+    /** @return whether the feature left the client */
+    boolean removedFromClient() {
+        return isClosed();
     }
 
     /** Runs on the client's event threads (directly if they refuse, as while the client closes). */
     void onEventThread(Runnable task) {
         try {
-            events.execute(task);
+            eventExecutor().execute(task);
         } catch (RejectedExecutionException e) {
             task.run();
         }
     }
 
     @Override
-    public void close() {
-        closed = true;
+    protected void onClose() {
         onClose.accept(this);
         sessions.forEach(VerificationSessionImpl::stopTimers);
         List<CompletableFuture<?>> calls = List.copyOf(pending);
         pending.clear();
         if (!calls.isEmpty()) {
-            LOG.info("Verification feature of client {} removed with {} call(s) pending; they fail", clientId,
+            LOG.info("Verification feature of client {} removed with {} call(s) pending; they fail", clientId(),
                     calls.size());
         }
-        VerificationException failure = removed("the verification feature was removed from client " + clientId
+        VerificationException failure = removed("the verification feature was removed from client " + clientId()
                 + " while the call was pending");
-        onEventThread(() -> calls.forEach(f -> f.completeExceptionally(failure)));
+        // now, not later: the base then fails what is still pending with CLOSED
+        calls.forEach(f -> f.completeExceptionally(failure));
     }
 }

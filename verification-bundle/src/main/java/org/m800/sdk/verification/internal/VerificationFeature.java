@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.m800.sdk.core.FeatureBundle;
+import org.m800.sdk.core.FeatureManager;
 import org.m800.sdk.core.HttpService;
 import org.m800.sdk.core.ModuleDefinition;
 import org.m800.sdk.verification.VerificationManager;
@@ -24,11 +25,17 @@ public final class VerificationFeature implements FeatureBundle {
     /** The built managers by client id, for the shell (clients of other bundles' factories included). */
     private final Map<String, HttpVerificationManager> managers = new ConcurrentHashMap<>();
     private final List<ModuleDefinition> modules = List.of(ModuleDefinition.of(VerificationManager.MODULE,
-            List.of(HttpService.MODULE), ctx -> {
+            dependencies(), ctx -> {
                 HttpVerificationManager m = new HttpVerificationManager(ctx, closed -> managers.remove(ctx.clientId(), closed));
                 managers.put(ctx.clientId(), m);
                 return m;
             }));
+
+    private static List<String> dependencies() {
+        List<String> deps = new java.util.ArrayList<>(FeatureManager.DEPENDENCIES);
+        deps.add(HttpService.MODULE);
+        return List.copyOf(deps);
+    }
 
     /** @return the manager this feature built for the client, if it is built */
     public Optional<HttpVerificationManager> manager(String clientId) {

@@ -102,10 +102,10 @@ final class VerificationSessionImpl implements VerificationSession {
 
     private void scheduleExpiry(long remainingMillis) {
         stopTimersLocked();
-        if (manager.isClosed()) {
+        if (manager.removedFromClient()) {
             return;
         }
-        expiryTimer = manager.scheduler().schedule(() -> {
+        expiryTimer = manager.timers().schedule(() -> {
             boolean changed;
             synchronized (this) {
                 changed = !status.isFinal() && !Instant.now().isBefore(expiresAt);
@@ -201,6 +201,10 @@ final class VerificationSessionImpl implements VerificationSession {
 
     @Override
     public CompletableFuture<String> check(String code) {
+        return manager.call(() -> checkNow(code));
+    }
+
+    private CompletableFuture<String> checkNow(String code) {
         if (code == null) {
             throw VerificationException.invalid(VerificationError.INVALID_CODE, "code is required");
         }
@@ -231,6 +235,10 @@ final class VerificationSessionImpl implements VerificationSession {
 
     @Override
     public CompletableFuture<String> checkIncomingCall(String callerNumber) {
+        return manager.call(() -> checkIncomingCallNow(callerNumber));
+    }
+
+    private CompletableFuture<String> checkIncomingCallNow(String callerNumber) {
         if (method != VerificationMethod.FLASH_CALL) {
             throw VerificationException.invalid(VerificationError.OTHER,
                     "session " + id + " is a " + method + " verification, not a flash call");
@@ -243,7 +251,7 @@ final class VerificationSessionImpl implements VerificationSession {
         if (digits.length() < codeLength) {
             throw VerificationException.invalid(VerificationError.INVALID_CODE, "the incoming number is shorter than the code");
         }
-        return check(digits.substring(digits.length() - codeLength));
+        return checkNow(digits.substring(digits.length() - codeLength));
     }
 
     /** Mirrors what a refusal says about the session and fires the event it implies. */
@@ -327,7 +335,7 @@ final class VerificationSessionImpl implements VerificationSession {
     }
 
     @Override
-    public Subscription onStatus(VerificationListener listener) {
+    public Subscription addListener(VerificationListener listener) {
         if (listener == null) {
             throw org.m800.sdk.core.M800Exception.invalidArgument("listener must not be null");
         }
@@ -342,6 +350,13 @@ final class VerificationSessionImpl implements VerificationSession {
                 listeners.remove(listener);
             }
         };
+    }
+
+    /** @deprecated since 1.1, {@link #addListener} */
+    @Deprecated
+    @Override
+    public Subscription onStatus(VerificationListener listener) {
+        return addListener(listener);
     }
 
     @Override

@@ -95,7 +95,7 @@ public final class ContactCommands {
 
     /** {@code m800:contactrefresh <clientId>}: refreshes the local copy from the server. */
     public String contactrefresh(String clientId) throws InterruptedException {
-        return join(manager(clientId).refresh()).size() + " contacts";
+        return join(manager(clientId).sync()).size() + " contacts";
     }
 
     /** {@code m800:block <clientId> <userId>}. */

@@ -242,6 +242,8 @@ public final class AccountService implements AccountManager, AutoCloseable {
         return connect.request("profile.update", data).thenApply(d -> profileChanged(StoredSession.profile(d)));
     }
 
+    /** @deprecated since 1.2, {@link AccountManager#addListener} */
+    @Deprecated
     @Override
     public Subscription onProfile(Consumer<Profile> listener) {
         if (listener == null) {

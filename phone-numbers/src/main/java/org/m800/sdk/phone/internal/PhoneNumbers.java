@@ -1,4 +1,4 @@
-package org.m800.sdk.contacts.internal;
+package org.m800.sdk.phone.internal;
 
 import com.google.i18n.phonenumbers.NumberParseException;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
@@ -7,8 +7,13 @@ import java.util.Locale;
 
 import org.m800.sdk.core.M800Exception;
 
-/** Normalises address-book numbers to E.164 with libphonenumber. Thread-safe. */
-final class PhoneNumbers {
+/**
+ * The SDK's one phone-number normaliser, to E.164 with libphonenumber, shared by the contacts
+ * (address-book matching) and verification bundles: each compiles this one source into its own
+ * private package (see {@code phone-numbers/README.md}), next to its private copy of libphonenumber.
+ * Errors are {@link M800Exception}s with INVALID_ARGUMENT that say what is wrong. Thread-safe.
+ */
+public final class PhoneNumbers {
     private static final PhoneNumberUtil UTIL = PhoneNumberUtil.getInstance();
     private static final int MAX_INPUT = 64;
 
@@ -20,7 +25,7 @@ final class PhoneNumbers {
      * @return the region in capitals, or null
      * @throws M800Exception INVALID_ARGUMENT for a region libphonenumber does not know
      */
-    static String region(String region) {
+    public static String region(String region) {
         if (region == null || region.isBlank()) {
             return null;
         }
@@ -33,11 +38,12 @@ final class PhoneNumbers {
     }
 
     /**
-     * @param region a checked region ({@link #region}), or null for international numbers only
+     * @param region a region in capitals (such as {@link #region} returns), or null for international
+     *        numbers only
      * @return the number in E.164 form
      * @throws M800Exception INVALID_ARGUMENT saying why
      */
-    static String normalize(String input, String region) {
+    public static String normalize(String input, String region) {
         if (input == null || input.isBlank()) {
             throw M800Exception.invalidArgument("phone number is empty");
         }
@@ -48,8 +54,8 @@ final class PhoneNumbers {
         String text = input.strip();
         String r = region == null ? "ZZ" : region;
         if (r.equals("ZZ") && !text.startsWith("+") && !text.regionMatches(true, 0, "tel:+", 0, 5)) {
-            throw M800Exception.invalidArgument("phone number '" + text + "' is not international (+ and the country "
-                    + "code) and no default region is configured");
+            throw M800Exception.invalidArgument("phone number '" + text + "' must be in international form (+ and "
+                    + "the country code): no default region is configured");
         }
         PhoneNumber number;
         try {
@@ -69,9 +75,21 @@ final class PhoneNumbers {
                 case TOO_LONG -> "phone number '" + text + "' is too long for " + numberRegion;
                 case INVALID_LENGTH -> "phone number '" + text + "' has an invalid length for " + numberRegion;
                 case INVALID_COUNTRY_CODE -> "phone number '" + text + "' has an unknown country code";
-                default -> "phone number '" + text + "' is not a valid number of " + numberRegion;
+                default -> "phone number '" + text + "' is invalid for region " + numberRegion;
             });
         }
         return UTIL.format(number, PhoneNumberUtil.PhoneNumberFormat.E164);
+    }
+
+    /**
+     * @param e164 a number {@link #normalize} returned
+     * @return its type, such as MOBILE or FIXED_LINE
+     */
+    public static PhoneNumberUtil.PhoneNumberType type(String e164) {
+        try {
+            return UTIL.getNumberType(UTIL.parse(e164, "ZZ"));
+        } catch (NumberParseException e) {
+            throw M800Exception.invalidArgument("'" + e164 + "' is not a phone number in E.164 form");
+        }
     }
 }
