@@ -62,7 +62,8 @@ final class ClientImpl implements Client, FeatureSource.Listener {
         this.env = env;
         this.onClose = onClose;
         this.graph = new ModuleGraph(config.clientId(),
-                (definition, deps) -> definition.factory().create(new ModuleContextImpl(this, definition, deps)));
+                (definition, deps) -> definition.factory().create(new ModuleContextImpl(this, definition, deps)),
+                ModuleSelector.of(config));
         this.serial = new SerialExecutor(env.threads().pool());
         this.bus = new EventBus(this, serial, env.readiness().apply(config.clientId()));
     }
