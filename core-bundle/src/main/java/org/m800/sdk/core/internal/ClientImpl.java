@@ -290,6 +290,32 @@ final class ClientImpl implements Client, FeatureSource.Listener {
     }
 
     @Override
+    public CompletableFuture<Client> ready() {
+        return featureReady(FeatureBundle.CORE).thenApply(name -> (Client) this);
+    }
+
+    /** Waits on the client's own scheduler, and fails at once if a module of the feature cannot be built. */
+    @Override
+    public CompletableFuture<String> featureReady(String feature) {
+        if (feature == null || feature.isBlank()) {
+            return CompletableFuture.failedFuture(M800Exception.invalidArgument("feature name must not be blank"));
+        }
+        lock.lock();
+        try {
+            if (closed) {
+                return CompletableFuture.failedFuture(new M800Exception(ErrorCode.ILLEGAL_STATE,
+                        "client " + id() + " is closed"));
+            }
+            if (graph.isReady(feature)) {
+                return CompletableFuture.completedFuture(feature);
+            }
+            return await(FeatureWaiter.forFeature(feature));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
     public CompletableFuture<String> addFeature(String location) {
         if (location == null || location.isBlank()) {
             throw M800Exception.invalidArgument("bundle location must not be blank");

@@ -1,9 +1,6 @@
 package org.m800.sdk.verification.internal;
 
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.m800.sdk.core.FeatureBundle;
 import org.m800.sdk.core.HttpService;
@@ -21,19 +18,8 @@ import org.osgi.service.component.annotations.Component;
         "service.ranking:Integer=0" })
 public final class VerificationFeature implements FeatureBundle {
 
-    /** The built managers by client id, for the shell (clients of other bundles' factories included). */
-    private final Map<String, HttpVerificationManager> managers = new ConcurrentHashMap<>();
     private final List<ModuleDefinition> modules = List.of(ModuleDefinition.of(VerificationManager.MODULE,
-            List.of(HttpService.MODULE), ctx -> {
-                HttpVerificationManager m = new HttpVerificationManager(ctx, closed -> managers.remove(ctx.clientId(), closed));
-                managers.put(ctx.clientId(), m);
-                return m;
-            }));
-
-    /** @return the manager this feature built for the client, if it is built */
-    public Optional<HttpVerificationManager> manager(String clientId) {
-        return Optional.ofNullable(managers.get(clientId));
-    }
+            List.of(HttpService.MODULE), ctx -> new HttpVerificationManager(ctx, closed -> { })));
 
     @Override
     public String name() {
