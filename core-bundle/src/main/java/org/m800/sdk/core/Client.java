@@ -119,11 +119,116 @@ public interface Client extends AutoCloseable {
     /**
      * Like {@link #module(Class)}, for code that cannot go on without the module.
      *
-     * @throws M800Exception {@link ErrorCode#FEATURE_UNAVAILABLE} if no built module has that type
+     * @throws M800Exception {@link ErrorCode#ILLEGAL_STATE} if the client is closed (since 1.2);
+     *         {@link ErrorCode#FEATURE_UNAVAILABLE} if no built module has that type
      */
     default <T> T require(Class<T> type) {
+        if (isClosed()) {
+            throw new M800Exception(ErrorCode.ILLEGAL_STATE, "client " + id() + " is closed; no module of type "
+                    + type.getName() + " is available");
+        }
         return module(type).orElseThrow(() -> new M800Exception(ErrorCode.FEATURE_UNAVAILABLE,
                 "no module of type " + type.getName() + " is ready in client " + id() + "; see diagnostics()"));
+    }
+
+    /**
+     * Waits for {@link ClientEvent#READY} without a listener.
+     *
+     * @return completes with this client when every module of {@code core} is built (at once if it is
+     *         ready); fails with {@link ErrorCode#TIMEOUT} after {@link ClientConfig#featureTimeout()}
+     *         (the message quotes {@link #diagnostics()}), {@link ErrorCode#MODULE_FAILED} or
+     *         {@link ErrorCode#DEPENDENCY_CYCLE} if a core module cannot be built, and
+     *         {@link ErrorCode#ILLEGAL_STATE} if the client is or gets closed. Never throws.
+     * @since 1.2
+     */
+    default CompletableFuture<Client> ready() {
+        return featureReady(FeatureBundle.CORE).thenApply(name -> this);
+    }
+
+    /**
+     * Waits for {@link ClientEvent#FEATURE_READY} of one feature without a listener.
+     *
+     * @param feature a feature name such as {@code chat}
+     * @return completes with the name when every module of the feature is built (at once if it is
+     *         ready); fails as {@link #ready()} does, and with {@link ErrorCode#INVALID_ARGUMENT} for a
+     *         blank name. Never throws.
+     * @since 1.2
+     */
+    default CompletableFuture<String> featureReady(String feature) {
+        CompletableFuture<String> result = new CompletableFuture<>();
+        if (feature == null || feature.isBlank()) {
+            result.completeExceptionally(M800Exception.invalidArgument("feature name must not be blank"));
+            return result;
+        }
+        if (isClosed()) {
+            result.completeExceptionally(new M800Exception(ErrorCode.ILLEGAL_STATE, "client " + id() + " is closed"));
+            return result;
+        }
+        Subscription s = on(ClientEvent.FEATURE_READY, name -> {
+            if (name.equals(feature)) {
+                result.complete(name);
+            }
+        });
+        long millis = config().featureTimeout().toMillis();
+        return result.orTimeout(millis, java.util.concurrent.TimeUnit.MILLISECONDS).handle((name, failure) -> {
+            s.close();
+            if (failure instanceof java.util.concurrent.TimeoutException) {
+                throw new M800Exception(ErrorCode.TIMEOUT, "feature " + feature + " of client " + id()
+                        + " was not ready within " + millis + " ms (featureTimeout); see diagnostics(): "
+                        + diagnostics().describe().strip());
+            }
+            if (failure != null) {
+                throw failure instanceof M800Exception m ? m : new M800Exception(ErrorCode.ILLEGAL_STATE,
+                        String.valueOf(failure), failure);
+            }
+            return name;
+        });
+    }
+
+    /**
+     * Waits until the client's {@link ConnectService} is in a state, without a listener.
+     *
+     * @param state the state to wait for
+     * @param timeout how long to wait
+     * @return completes with the state when the connection is in it (at once if it is); fails with
+     *         {@link ErrorCode#TIMEOUT} naming the states seen, {@link ErrorCode#FEATURE_UNAVAILABLE} if
+     *         the client has no connection module, {@link ErrorCode#ILLEGAL_STATE} if it is closed,
+     *         {@link ErrorCode#INVALID_ARGUMENT} for a null or non-positive argument. Never throws.
+     * @since 1.2
+     */
+    default CompletableFuture<ConnectionState> connectionState(ConnectionState state, java.time.Duration timeout) {
+        CompletableFuture<ConnectionState> result = new CompletableFuture<>();
+        if (state == null || timeout == null || timeout.isNegative() || timeout.isZero()) {
+            result.completeExceptionally(M800Exception.invalidArgument("a state and a positive timeout are required"));
+            return result;
+        }
+        ConnectService connect;
+        try {
+            connect = require(ConnectService.class);
+        } catch (M800Exception e) {
+            result.completeExceptionally(e);
+            return result;
+        }
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Subscription s = connect.onStateChange(e -> {
+            seen.add(e.newState() + " (" + e.reason() + ")");
+            if (e.newState() == state) {
+                result.complete(state);
+            }
+        });
+        if (connect.state() == state) {
+            result.complete(state);
+        }
+        return result.orTimeout(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                .handle((reached, failure) -> {
+                    s.close();
+                    if (failure != null) {
+                        throw new M800Exception(ErrorCode.TIMEOUT, "the connection of client " + id() + " was not "
+                                + state + " within " + timeout.toMillis() + " ms; it is " + connect.state()
+                                + ", states seen: " + seen);
+                    }
+                    return reached;
+                });
     }
 
     /** @return a snapshot of every known feature and module with its state and what it waits for */

@@ -35,12 +35,15 @@ import java.util.regex.Pattern;
  * @param trustStore a PKCS12 (or {@code .jks}) file of certificates to trust for {@code wss://} and
  *        {@code https://} servers, or {@code null} for the JVM's default trust
  * @param trustStorePassword the trust store's password, or {@code null}; never shown by {@link #toString()}
+ * @param overrides which provider this client takes chosen modules from, by module name (empty by
+ *        default); see {@link #OVERRIDES} for the format and {@link #overrides()} for what it does
+ * @since 1.2
  */
 public record ClientConfig(String clientId, List<URI> imServers, List<URI> signUpServers,
         List<URI> verificationServers, List<URI> callServers, Path dataDirectory, Duration requestTimeout,
         Duration connectTimeout, Duration heartbeatInterval, Duration heartbeatTimeout, Duration reconnectMinDelay,
         Duration reconnectMaxDelay, int offlineQueueLimit, Duration featureTimeout, Path trustStore,
-        String trustStorePassword) {
+        String trustStorePassword, Map<String, String> overrides) {
 
     /** Key of {@link #clientId()}. */
     public static final String CLIENT_ID = "clientId";
@@ -74,6 +77,18 @@ public record ClientConfig(String clientId, List<URI> imServers, List<URI> signU
     public static final String TRUST_STORE = "trustStore";
     /** Key of {@link #trustStorePassword()}. */
     public static final String TRUST_STORE_PASSWORD = "trustStorePassword";
+    /**
+     * Key of {@link #overrides()}. In a map (a Configuration Admin configuration, a Karaf
+     * {@code etc/org.m800.sdk.client-<name>.cfg} file, {@code m800:create}) its value is a list of
+     * {@code <module>=<provider>} entries, given as an array or collection of entries or as one string
+     * with the entries separated by commas outside parentheses, for example
+     * {@code service.connect=carrier-connect, media=(vendor=acme)}. A provider is the
+     * {@value FeatureBundle#PROPERTY_FEATURE} name of a feature bundle, or an LDAP filter (in
+     * parentheses) over the feature-bundle services' properties.
+     *
+     * @since 1.2
+     */
+    public static final String OVERRIDES = "overrides";
 
     /** Default of {@link #requestTimeout()} in milliseconds. */
     public static final long DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
@@ -132,6 +147,46 @@ public record ClientConfig(String clientId, List<URI> imServers, List<URI> signU
         if (trustStore != null && !java.nio.file.Files.isReadable(trustStore)) {
             throw M800Exception.invalidArgument(TRUST_STORE + " '" + trustStore + "' is not a readable file");
         }
+        overrides = ConfigValues.checkOverrides(OVERRIDES, overrides);
+    }
+
+    /**
+     * The configuration of a 1.1 client, without {@link #overrides()}.
+     *
+     * @deprecated use {@link #builder()}, or the constructor that takes the overrides
+     */
+    @Deprecated(since = "1.2")
+    public ClientConfig(String clientId, List<URI> imServers, List<URI> signUpServers,
+            List<URI> verificationServers, List<URI> callServers, Path dataDirectory, Duration requestTimeout,
+            Duration connectTimeout, Duration heartbeatInterval, Duration heartbeatTimeout, Duration reconnectMinDelay,
+            Duration reconnectMaxDelay, int offlineQueueLimit, Duration featureTimeout, Path trustStore,
+            String trustStorePassword) {
+        this(clientId, imServers, signUpServers, verificationServers, callServers, dataDirectory, requestTimeout,
+                connectTimeout, heartbeatInterval, heartbeatTimeout, reconnectMinDelay, reconnectMaxDelay,
+                offlineQueueLimit, featureTimeout, trustStore, trustStorePassword, Map.of());
+    }
+
+    /**
+     * Per-client overrides chosen in the configuration: for each module named here, this client takes
+     * the module from the feature bundle the value selects (its {@value FeatureBundle#PROPERTY_FEATURE}
+     * name, or an LDAP filter in parentheses matched against the feature-bundle service's properties,
+     * such as {@code (vendor=acme)}), whatever the {@code service.ranking} of the other bundles that
+     * define it. Among several bundles that match, the highest ranked wins. Overrides given in code
+     * ({@link ClientFactory#create(AppMeta, ClientConfig, List)}, {@link Client#addFeature(FeatureBundle, List)})
+     * still rank above it. Other clients of the same framework are not affected.
+     *
+     * <p>While no selected bundle is present the module is not built and never falls back to another
+     * provider: what depends on it waits, {@link Client#diagnostics()} names the selection it waits for,
+     * and the client is not {@link Client#isReady() ready} if the module belongs to {@code core}. When a
+     * selected bundle arrives the module is built and {@link ClientEvent#FEATURE_READY} fires; when it
+     * leaves the module is torn down and {@link ClientEvent#FEATURE_UNAVAILABLE} fires.
+     *
+     * @return module name to provider selector, in the order given; empty by default; unmodifiable
+     * @since 1.2
+     */
+    @Override
+    public Map<String, String> overrides() {
+        return overrides;
     }
 
     /** @return a builder with the defaults set and no server */
@@ -158,6 +213,7 @@ public record ClientConfig(String clientId, List<URI> imServers, List<URI> signU
         b.featureTimeout = featureTimeout;
         b.trustStore = trustStore;
         b.trustStorePassword = trustStorePassword;
+        b.overrides = overrides;
         return b;
     }
 
@@ -197,6 +253,7 @@ public record ClientConfig(String clientId, List<URI> imServers, List<URI> signU
             b.trustStore(Path.of(trust.strip()));
         }
         b.trustStorePassword(ConfigValues.text(map, TRUST_STORE_PASSWORD));
+        b.overrides(ConfigValues.overrides(map, OVERRIDES));
         return b.build();
     }
 
@@ -208,7 +265,8 @@ public record ClientConfig(String clientId, List<URI> imServers, List<URI> signU
                 + ", heartbeatInterval=" + heartbeatInterval + ", heartbeatTimeout=" + heartbeatTimeout
                 + ", reconnectMinDelay=" + reconnectMinDelay + ", reconnectMaxDelay=" + reconnectMaxDelay
                 + ", offlineQueueLimit=" + offlineQueueLimit + ", featureTimeout=" + featureTimeout + ", trustStore="
-                + trustStore + ", trustStorePassword=" + (trustStorePassword == null ? "null" : "***") + "]";
+                + trustStore + ", trustStorePassword=" + (trustStorePassword == null ? "null" : "***") + ", overrides="
+                + overrides + "]";
     }
 
     /** @return the configured data directory, if one was set */
@@ -245,8 +303,32 @@ public record ClientConfig(String clientId, List<URI> imServers, List<URI> signU
         private Duration featureTimeout = Duration.ofMillis(DEFAULT_FEATURE_TIMEOUT_MS);
         private Path trustStore;
         private String trustStorePassword;
+        private Map<String, String> overrides = Map.of();
 
         private Builder() {
+        }
+
+        /**
+         * Replaces the per-client overrides. @see ClientConfig#overrides()
+         *
+         * @since 1.2
+         */
+        public Builder overrides(Map<String, String> value) {
+            this.overrides = value;
+            return this;
+        }
+
+        /**
+         * Adds one per-client override: {@code module} is taken from the feature bundle {@code provider}
+         * selects (a feature name, or an LDAP filter in parentheses). @see ClientConfig#overrides()
+         *
+         * @since 1.2
+         */
+        public Builder override(String module, String provider) {
+            Map<String, String> copy = new java.util.LinkedHashMap<>(overrides == null ? Map.of() : overrides);
+            copy.put(module, provider);
+            this.overrides = copy;
+            return this;
         }
 
         /** @see ClientConfig#trustStore() */
@@ -372,7 +454,7 @@ public record ClientConfig(String clientId, List<URI> imServers, List<URI> signU
             return new ClientConfig(clientId, imServers, signUpServers, verificationServers, callServers,
                     dataDirectory, requestTimeout, connectTimeout, heartbeatInterval, heartbeatTimeout,
                     reconnectMinDelay, reconnectMaxDelay, offlineQueueLimit, featureTimeout, trustStore,
-                    trustStorePassword);
+                    trustStorePassword, overrides);
         }
 
         private static List<URI> parse(String field, String... uris) {

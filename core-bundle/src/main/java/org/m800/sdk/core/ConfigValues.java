@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -166,6 +167,112 @@ final class ConfigValues {
             return Integer.parseInt(value.toString().strip());
         } catch (NumberFormatException e) {
             throw M800Exception.invalidArgument(key + " has '" + value + "', which is not a whole number");
+        }
+    }
+
+    /**
+     * The {@link ClientConfig#OVERRIDES} entries of a map: an array or collection of
+     * {@code module=provider} entries, or one string of them separated by commas outside parentheses
+     * (a filter may hold commas).
+     */
+    static Map<String, String> overrides(Map<String, ?> map, String key) {
+        Object value = map.get(key);
+        List<String> entries = new ArrayList<>();
+        if (value == null) {
+            return Map.of();
+        } else if (value instanceof Map<?, ?> given) {
+            Map<String, String> result = new LinkedHashMap<>();
+            given.forEach((k, v) -> result.put(String.valueOf(k), v == null ? null : String.valueOf(v)));
+            return result;
+        } else if (value instanceof String[] array) {
+            for (String item : array) {
+                splitEntries(key, item, entries);
+            }
+        } else if (value instanceof Collection<?> collection) {
+            for (Object item : collection) {
+                splitEntries(key, String.valueOf(item), entries);
+            }
+        } else {
+            splitEntries(key, value.toString(), entries);
+        }
+        Map<String, String> result = new LinkedHashMap<>();
+        for (String entry : entries) {
+            int eq = entry.indexOf('=');
+            if (eq <= 0) {
+                throw M800Exception.invalidArgument(key + " has '" + entry
+                        + "', which is not <module>=<feature name or (filter)>");
+            }
+            String module = entry.substring(0, eq).strip();
+            if (result.put(module, entry.substring(eq + 1).strip()) != null) {
+                throw M800Exception.invalidArgument(key + " names module " + module + " twice");
+            }
+        }
+        return result;
+    }
+
+    private static void splitEntries(String key, String text, List<String> out) {
+        int depth = 0;
+        int start = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\\') {
+                i++;
+            } else if (c == '(') {
+                depth++;
+            } else if (c == ')') {
+                depth--;
+            } else if (c == ',' && depth == 0) {
+                addEntry(text.substring(start, i), out);
+                start = i + 1;
+            }
+        }
+        if (depth != 0) {
+            throw M800Exception.invalidArgument(key + " has '" + text.strip() + "', whose parentheses do not match");
+        }
+        addEntry(text.substring(start), out);
+    }
+
+    private static void addEntry(String entry, List<String> out) {
+        if (!entry.isBlank()) {
+            out.add(entry.strip());
+        }
+    }
+
+    /**
+     * Checks per-client overrides: valid module names, and each provider a valid feature name or an
+     * LDAP filter that parses.
+     */
+    static Map<String, String> checkOverrides(String key, Map<String, String> overrides) {
+        if (overrides == null || overrides.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, String> result = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : overrides.entrySet()) {
+            String module = e.getKey();
+            if (module == null || !ModuleDefinition.NAME.matcher(module.strip()).matches()) {
+                throw M800Exception.invalidArgument(key + " names module '" + module
+                        + "', which is not a module name (lower-case words of letters, digits and '-', joined by dots)");
+            }
+            String provider = e.getValue() == null ? "" : e.getValue().strip();
+            if (provider.startsWith("(")) {
+                checkFilter(key, module, provider);
+            } else if (!ModuleDefinition.NAME.matcher(provider).matches()) {
+                throw M800Exception.invalidArgument(key + " gives module " + module + " the provider '" + provider
+                        + "', which is neither a feature name nor an LDAP filter in parentheses");
+            }
+            result.put(module.strip(), provider);
+        }
+        return java.util.Collections.unmodifiableMap(result);
+    }
+
+    private static void checkFilter(String key, String module, String filter) {
+        try {
+            org.osgi.framework.FrameworkUtil.createFilter(filter);
+        } catch (org.osgi.framework.InvalidSyntaxException e) {
+            throw M800Exception.invalidArgument(key + " gives module " + module + " the filter '" + filter
+                    + "', which does not parse: " + e.getMessage());
+        } catch (LinkageError noOsgiOnTheClassPath) {
+            // outside OSGi without osgi.core: the client refuses filters when it is created
         }
     }
 }

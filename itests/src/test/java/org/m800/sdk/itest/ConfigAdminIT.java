@@ -3,10 +3,6 @@ package org.m800.sdk.itest;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import org.junit.Test;
@@ -101,7 +97,7 @@ public class ConfigAdminIT extends M800TestSupport {
     @Test
     public void aConfigurationWithABadValueMakesNoClientAndNamesTheField() throws Exception {
         String badUri = "ws://127.0.0.1:9/v1/%zz";
-        Capture capture = new Capture();
+        LogCapture capture = new LogCapture();
         try {
             factoryConfiguration("itest-bad", properties("cfg-bad", badUri));
             // sync point: configurations are delivered in order, so once a later good one has made
@@ -119,50 +115,6 @@ public class ConfigAdminIT extends M800TestSupport {
             assertTrue("the secret is never logged", !capture.text().contains(appMeta().applicationSecret()));
         } finally {
             capture.close();
-        }
-    }
-
-    /** Copies what is written to System.out and System.err (where SLF4J logs) while it is open. */
-    private static final class Capture implements AutoCloseable {
-        private final PrintStream out = System.out;
-        private final PrintStream err = System.err;
-        private final ByteArrayOutputStream copy = new ByteArrayOutputStream();
-
-        Capture() {
-            System.setOut(tee(out));
-            System.setErr(tee(err));
-        }
-
-        private PrintStream tee(PrintStream original) {
-            return new PrintStream(new OutputStream() {
-                @Override
-                public void write(int b) {
-                    original.write(b);
-                    synchronized (copy) {
-                        copy.write(b);
-                    }
-                }
-
-                @Override
-                public void write(byte[] b, int off, int len) {
-                    original.write(b, off, len);
-                    synchronized (copy) {
-                        copy.write(b, off, len);
-                    }
-                }
-            }, true, StandardCharsets.UTF_8);
-        }
-
-        String text() {
-            synchronized (copy) {
-                return copy.toString(StandardCharsets.UTF_8);
-            }
-        }
-
-        @Override
-        public void close() {
-            System.setOut(out);
-            System.setErr(err);
         }
     }
 }

@@ -3,23 +3,8 @@ package org.m800.sdk.itest;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
-import static org.ops4j.pax.exam.CoreOptions.bundle;
 import static org.ops4j.pax.exam.CoreOptions.options;
-import static org.ops4j.pax.exam.CoreOptions.systemProperty;
-import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.configureConsole;
-import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
-import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.features;
-import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.karafDistributionConfiguration;
-import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.logLevel;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -29,23 +14,19 @@ import java.util.UUID;
 import javax.inject.Inject;
 
 import org.apache.karaf.features.FeaturesService;
-import org.apache.karaf.shell.api.console.Session;
 import org.apache.karaf.shell.api.console.SessionFactory;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.m800.sdk.chat.ChatManager;
 import org.m800.sdk.chat.Conversation;
 import org.m800.sdk.chat.Message;
-import org.m800.sdk.core.AppMeta;
 import org.m800.sdk.core.Client;
-import org.m800.sdk.core.ClientConfig;
 import org.m800.sdk.core.ClientEvent;
 import org.m800.sdk.core.ConnectService;
 import org.m800.sdk.core.ConnectionState;
 import org.m800.sdk.core.Profile;
 import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
-import org.ops4j.pax.exam.karaf.options.LogLevelOption.LogLevel;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
@@ -84,72 +65,10 @@ public class KarafFeaturesIT extends ServerTestSupport {
     @Override
     @Configuration
     public Option[] configuration() {
-        Path work = Path.of(System.getProperty("m800.itest.work", "target/itest-work")).toAbsolutePath();
-        TestBundles.buildAll();
-        Path repository = Path.of(requiredProperty("m800.itest.karafRepo")).toAbsolutePath();
-        String features = "mvn:org.m800.sdk/karaf-features/" + requiredProperty("m800.itest.version") + "/xml/features";
-        List<Option> options = new ArrayList<>(List.of(
-                karafDistributionConfiguration().frameworkUrl(Path.of(requiredProperty("m800.itest.karaf")).toUri().toString())
-                        .name("Apache Karaf").karafVersion(requiredProperty("m800.itest.karafVersion"))
-                        .unpackDirectory(work.resolve("karaf").toFile()).useDeployFolder(false),
-                configureConsole().ignoreLocalConsole(),
-                logLevel(LogLevel.WARN),
-                editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshHost", "127.0.0.1"),
-                editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort", Integer.toString(freePort())),
-                editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiRegistryHost", "127.0.0.1"),
-                editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", Integer.toString(freePort())),
-                editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiServerHost", "127.0.0.1"),
-                editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiServerPort", Integer.toString(freePort())),
-                // the build's repository first; of the remote ones only Maven Central (Pax Exam's own bundles)
-                editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.defaultRepositories",
-                        "${karaf.home.uri}${karaf.default.repository}@id=system.repository@snapshots,"
-                                + repository.toUri() + "@id=m800.build@snapshots"),
-                editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.repositories",
-                        "https://repo1.maven.org/maven2@id=central"),
-                features(features, "m800-sdk-core"),
-                // the tests' own API (M800TestSupport names its types), as in every framework of the ITs
-                bundle(TestBundles.location(TestBundles.API)),
-                systemProperty(PROPERTY_IM).value(outerProperty(PROPERTY_IM)),
-                systemProperty(PROPERTY_HTTP).value(outerProperty(PROPERTY_HTTP))));
-        options.addAll(clientConfiguration(ALICE));
-        options.addAll(clientConfiguration(BOB));
+        List<Option> options = new ArrayList<>(KarafOptions.karafWithSdkCore());
+        options.addAll(KarafOptions.clientConfiguration(ALICE, Map.of()));
+        options.addAll(KarafOptions.clientConfiguration(BOB, Map.of()));
         return options(options.toArray(Option[]::new));
-    }
-
-    /** A factory configuration of the core's client component, as a Karaf user writes it into etc/. */
-    private static List<Option> clientConfiguration(String clientId) {
-        String file = "etc/org.m800.sdk.client-" + clientId + ".cfg";
-        AppMeta app = appMeta();
-        Map<String, String> values = Map.of(AppMeta.CARRIER, app.carrier(),
-                AppMeta.APPLICATION_IDENTIFIER, app.applicationIdentifier(),
-                AppMeta.APPLICATION_KEY, app.applicationKey(),
-                AppMeta.APPLICATION_SECRET, app.applicationSecret(),
-                AppMeta.DEVELOPER_KEY, app.developerKey(),
-                AppMeta.APPLICATION_VERSION, app.applicationVersion(),
-                ClientConfig.CLIENT_ID, clientId,
-                ClientConfig.IM_SERVERS, outerProperty(PROPERTY_IM),
-                ClientConfig.SIGN_UP_SERVERS, outerProperty(PROPERTY_HTTP),
-                // inside Karaf's data folder, which goes with the container
-                ClientConfig.DATA_DIRECTORY, "${karaf.data}/m800/" + clientId);
-        List<Option> options = new ArrayList<>();
-        values.forEach((key, value) -> options.add(editConfigurationFilePut(file, key, value)));
-        return options;
-    }
-
-    private static String requiredProperty(String name) {
-        String value = System.getProperty(name);
-        if (value == null) {
-            throw new IllegalStateException("system property " + name + " is not set: run the test with Maven (itests/pom.xml)");
-        }
-        return value;
-    }
-
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException("no free port on 127.0.0.1", e);
-        }
     }
 
     @Test
@@ -221,15 +140,7 @@ public class KarafFeaturesIT extends ServerTestSupport {
 
     /** Runs a command in a Karaf console session, as a user at the console would, and gives its result. */
     private Object karafShell(String command) throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8)) {
-            Session session = shell.create(new ByteArrayInputStream(new byte[0]), print, print);
-            try {
-                return session.execute(command);
-            } finally {
-                session.close();
-            }
-        }
+        return KarafOptions.execute(shell, command);
     }
 
     private boolean installed(String symbolicName) {

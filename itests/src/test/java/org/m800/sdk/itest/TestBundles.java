@@ -33,6 +33,12 @@ public final class TestBundles {
      * locally instead of the core's WebSocket connection.
      */
     public static final String LOOPBACK = "loopback";
+    /**
+     * Feature {@code carrier-connect}: a carrier's {@code service.connect} (the loopback's connection),
+     * ranked -10, with the service property {@code vendor=acme}: used only by clients whose
+     * configuration selects it.
+     */
+    public static final String CARRIER_CONNECT = "carrier-connect";
     /** Feature {@code broken}, whose factory throws. */
     public static final String BROKEN = "broken";
     /** A jar that is not a bundle: a manifest without any OSGi header. */
@@ -87,6 +93,8 @@ public final class TestBundles {
             build(BETA, null, "org.m800.sdk.itest.bundles.beta");
             build(BROKEN, null, "org.m800.sdk.itest.bundles.broken");
             build(LOOPBACK, null, "org.m800.sdk.itest.bundles.loopback");
+            build(CARRIER_CONNECT, null, "org.m800.sdk.itest.bundles.carrier,org.m800.sdk.itest.bundles.loopback",
+                    "org.m800.sdk.itest.bundles.carrier.*");
             writeNotABundle(file(NOT_A_BUNDLE));
             Files.writeString(file(NOT_A_JAR), "this is not a zip file\n");
             built = true;
@@ -96,6 +104,12 @@ public final class TestBundles {
     }
 
     private static void build(String name, String exportPackage, String privatePackage) throws Exception {
+        build(name, exportPackage, privatePackage, "*");
+    }
+
+    /** @param components the classes whose {@code @Component} bnd turns into Declarative Services XML */
+    private static void build(String name, String exportPackage, String privatePackage, String components)
+            throws Exception {
         File classes = new File(required("m800.itest.bundleClasses"));
         File core = runtimeBundles().resolve("core-bundle.jar").toFile();
         try (Builder b = new Builder()) {
@@ -108,7 +122,7 @@ public final class TestBundles {
             if (privatePackage != null) {
                 b.setProperty("Private-Package", privatePackage);
             }
-            b.setProperty("-dsannotations", "*");
+            b.setProperty("-dsannotations", components);
             b.setProperty("-noextraheaders", "true");
             b.setProperty("-reproducible", "true");
             b.addClasspath(classes);

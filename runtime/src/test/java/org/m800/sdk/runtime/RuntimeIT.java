@@ -219,6 +219,44 @@ public class RuntimeIT {
     }
 
     @Test
+    public void everyCommandFindsEveryClientHoweverItWasMade() throws Exception {
+        Files.createDirectories(etc);
+        List<String> lines = new ArrayList<>(List.of("clientId=cfgbob", "dataDirectory=" + tmp.resolve("clients/cfgbob")));
+        for (String key : ClientDefaults.KEYS) {
+            lines.add(key + "=${m800.defaults." + key + "}");
+        }
+        Files.write(etc.resolve("org.m800.sdk.client-cfgbob.cfg"), lines, StandardCharsets.UTF_8);
+        // alice from m800:create, bob from etc/: the chat, contacts, core and event commands find both
+        Path script = script("m800:create alice dataDirectory=" + tmp.resolve("clients/alice"),
+                "runtime:waitfor \"(m800.client.id=cfgbob)\" 30",
+                "m800:await alice chat 30", "m800:await cfgbob chat 30",
+                "m800:signup alice alice secret-password", "m800:signup cfgbob bob secret-password",
+                "conversation = m800:chatopen cfgbob @alice",
+                "m800:chatsend cfgbob ($conversation substring 13) hello alice",
+                "m800:chats alice", "m800:chathistory cfgbob ($conversation substring 13)",
+                "m800:contactadd alice @cfgbob Bob", "m800:events cfgbob", "m800:events alice",
+                "m800:chatopen alice @nobody");
+
+        try (RuntimeProcess runtime = RuntimeProcess.start(tmp, options("--script", script.toString()))) {
+            int status = runtime.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            String out = runtime.output();
+            assertEquals(out, Main.EXIT_SCRIPT_FAILED, status);
+            Matcher conversation = Pattern.compile("conversation (d-[0-9a-f]+)").matcher(out);
+            assertTrue(out, conversation.find());
+            String id = conversation.group(1);
+            assertTrue(out, Pattern.compile("sent \\S+ as #1").matcher(out).find());
+            assertTrue("chats finds the m800:create client: " + out, out.contains(id + " DIRECT members 2"));
+            assertTrue("chathistory finds the configured client: " + out, out.contains(": hello alice ["));
+            assertTrue(out, Pattern.compile("added u-\\S+ bob \"bob\" alias \"Bob\"").matcher(out).find());
+            assertTrue("events of the configured client: " + out, out.contains("FEATURE_READY chat"));
+            assertEquals("no command said it cannot find a client but the last: " + out, 1,
+                    out.split("no client ", -1).length - 1);
+            assertTrue(out, out.contains("script line 14 failed: m800:chatopen alice @nobody"));
+            assertTrue(out, out.contains("no client nobody is open"));
+        }
+    }
+
+    @Test
     public void aFailingM800CommandFailsTheScript() throws Exception {
         Path script = script("m800:await no-such-client core 1");
 

@@ -25,6 +25,7 @@ import org.m800.sdk.core.AccountManager;
 import org.m800.sdk.core.AppMeta;
 import org.m800.sdk.core.Client;
 import org.m800.sdk.core.ClientConfig;
+import org.m800.sdk.core.ClientDirectory;
 import org.m800.sdk.core.ClientEvent;
 import org.m800.sdk.core.ClientFactory;
 import org.m800.sdk.core.ErrorCode;
@@ -55,17 +56,23 @@ public final class ChatCommands {
 
     private final BundleContext context;
     private final ClientFactory factory;
+    private final ClientDirectory clients;
 
     /** Called by Declarative Services. */
     @Activate
-    public ChatCommands(BundleContext context, @Reference ClientFactory factory) {
+    public ChatCommands(BundleContext context, @Reference ClientFactory factory, @Reference ClientDirectory clients) {
         this.context = context;
         this.factory = factory;
+        this.clients = clients;
     }
 
-    /** {@code m800:chatopen <clientId> <userId>}: opens the direct conversation with a user; prints its id. */
+    /**
+     * {@code m800:chatopen <clientId> <userId|@clientId>}: opens the direct conversation with a user;
+     * prints its id.
+     */
     public String chatopen(String clientId, String userId) throws InterruptedException {
-        Conversation c = join(chat(clientId).openDirect(userId));
+        ChatManager chat = chat(clientId);
+        Conversation c = join(chat.openDirect(clients.userId(userId)));
         return "conversation " + c.id();
     }
 
@@ -208,24 +215,7 @@ public final class ChatCommands {
     }
 
     private ChatManager chat(String clientId) {
-        Client client = factory.clients().stream().filter(c -> c.id().equals(clientId)).findFirst().orElse(null);
-        if (client == null) {
-            try {
-                for (var ref : context.getServiceReferences(Client.class, null)) {
-                    Client c = context.getService(ref);
-                    if (c != null && c.id().equals(clientId)) {
-                        client = c;
-                    }
-                    context.ungetService(ref);
-                }
-            } catch (org.osgi.framework.InvalidSyntaxException impossible) {
-                throw new IllegalStateException(impossible);
-            }
-        }
-        if (client == null) {
-            throw new M800Exception(ErrorCode.NOT_FOUND, "no client " + clientId + "; m800:clients lists them");
-        }
-        return client.require(ChatManager.class);
+        return clients.require(clientId).require(ChatManager.class);
     }
 
     private static <T> T join(CompletableFuture<T> future) throws InterruptedException {

@@ -2,8 +2,6 @@ package org.m800.sdk.contacts.internal;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.m800.sdk.contacts.ContactManager;
 import org.m800.sdk.phone.internal.PhoneNumbers;
@@ -17,6 +15,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,21 +30,15 @@ import org.slf4j.LoggerFactory;
         configurationPolicy = ConfigurationPolicy.OPTIONAL, property = {
             FeatureBundle.PROPERTY_FEATURE + "=" + ContactManager.MODULE,
             "service.ranking:Integer=0" })
+@Designate(ocd = ContactsConfiguration.class)
 public final class ContactsFeature implements FeatureBundle {
     private static final Logger LOG = LoggerFactory.getLogger(ContactsFeature.class);
     static final String REGION_PROPERTY = "m800.contacts.defaultRegion";
 
-    /** The built managers by client id, for the shell (clients of other bundles' factories included). */
-    private final Map<String, ContactManagerImpl> managers = new ConcurrentHashMap<>();
     private volatile String defaultRegion;
     private final List<ModuleDefinition> modules = List.of(ModuleDefinition.of(ContactManager.MODULE,
             List.of(ConnectService.MODULE, NotificationService.MODULE, AccountManager.MODULE, StorageService.MODULE),
-            ctx -> {
-                ContactManagerImpl m = new ContactManagerImpl(ctx, () -> defaultRegion,
-                        closed -> managers.remove(ctx.clientId(), closed));
-                managers.put(ctx.clientId(), m);
-                return m;
-            }));
+            ctx -> new ContactManagerImpl(ctx, () -> defaultRegion, closed -> { })));
 
     /** Outside OSGi: the default region from the system property. */
     public ContactsFeature() {
@@ -71,11 +64,6 @@ public final class ContactsFeature implements FeatureBundle {
     /** @return the configured default region, or null */
     String defaultRegion() {
         return defaultRegion;
-    }
-
-    /** @return the manager this feature built for the client, if it is built */
-    public Optional<ContactManagerImpl> manager(String clientId) {
-        return Optional.ofNullable(managers.get(clientId));
     }
 
     @Override

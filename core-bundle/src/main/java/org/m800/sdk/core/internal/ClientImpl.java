@@ -62,7 +62,8 @@ final class ClientImpl implements Client, FeatureSource.Listener {
         this.env = env;
         this.onClose = onClose;
         this.graph = new ModuleGraph(config.clientId(),
-                (definition, deps) -> definition.factory().create(new ModuleContextImpl(this, definition, deps)));
+                (definition, deps) -> definition.factory().create(new ModuleContextImpl(this, definition, deps)),
+                ModuleSelector.of(config));
         this.serial = new SerialExecutor(env.threads().pool());
         this.bus = new EventBus(this, serial, env.readiness().apply(config.clientId()));
     }
@@ -283,6 +284,32 @@ final class ClientImpl implements Client, FeatureSource.Listener {
             added.forEach(graph::add);
             apply(graph.reconcile());
             return await(FeatureWaiter.forFeature(checked.name()));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public CompletableFuture<Client> ready() {
+        return featureReady(FeatureBundle.CORE).thenApply(name -> (Client) this);
+    }
+
+    /** Waits on the client's own scheduler, and fails at once if a module of the feature cannot be built. */
+    @Override
+    public CompletableFuture<String> featureReady(String feature) {
+        if (feature == null || feature.isBlank()) {
+            return CompletableFuture.failedFuture(M800Exception.invalidArgument("feature name must not be blank"));
+        }
+        lock.lock();
+        try {
+            if (closed) {
+                return CompletableFuture.failedFuture(new M800Exception(ErrorCode.ILLEGAL_STATE,
+                        "client " + id() + " is closed"));
+            }
+            if (graph.isReady(feature)) {
+                return CompletableFuture.completedFuture(feature);
+            }
+            return await(FeatureWaiter.forFeature(feature));
         } finally {
             lock.unlock();
         }

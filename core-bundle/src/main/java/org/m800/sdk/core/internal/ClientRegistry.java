@@ -14,8 +14,34 @@ import org.m800.sdk.core.ModuleDefinition;
 /** The open clients of one factory, by id; creates them in a given environment. */
 final class ClientRegistry {
 
+    /** Hears of each client of the registry once it is started and once it is closed. */
+    interface Watcher {
+        Watcher NONE = new Watcher() {
+            @Override
+            public void opened(Client client) {
+            }
+
+            @Override
+            public void closed(Client client) {
+            }
+        };
+
+        void opened(Client client);
+
+        void closed(Client client);
+    }
+
     private final Map<String, ClientImpl> clients = new LinkedHashMap<>();
+    private final Watcher watcher;
     private boolean closed;
+
+    ClientRegistry() {
+        this(Watcher.NONE);
+    }
+
+    ClientRegistry(Watcher watcher) {
+        this.watcher = watcher;
+    }
 
     Client create(AppMeta appMeta, ClientConfig config, List<ModuleDefinition> overrides, ClientEnvironment env) {
         if (appMeta == null) {
@@ -49,6 +75,11 @@ final class ClientRegistry {
             client.close();
             throw e;
         }
+        watcher.opened(client);
+        if (client.isClosed()) {
+            // closed by another thread while it was listed: the close callback may have run before
+            watcher.closed(client);
+        }
         return client;
     }
 
@@ -62,6 +93,7 @@ final class ClientRegistry {
         synchronized (clients) {
             clients.remove(client.id(), client);
         }
+        watcher.closed(client);
     }
 
     /** Closes every client; no new client can be created afterwards. */

@@ -54,6 +54,7 @@ final class ModuleGraph {
 
     private final String clientId;
     private final InstanceBuilder builder;
+    private final Map<String, ModuleSelector> selections;
     private final List<Provider> providers = new ArrayList<>();
     private final LinkedHashMap<String, BuiltModule> built = new LinkedHashMap<>();
     private final Map<String, Failure> failures = new HashMap<>();
@@ -63,8 +64,17 @@ final class ModuleGraph {
     private Map<String, Choice> winners = Map.of();
 
     ModuleGraph(String clientId, InstanceBuilder builder) {
+        this(clientId, builder, Map.of());
+    }
+
+    /**
+     * @param selections the client's per-client overrides: for these modules only the selected
+     *        providers (and code overrides) compete, and nothing else stands in while none is present
+     */
+    ModuleGraph(String clientId, InstanceBuilder builder, Map<String, ModuleSelector> selections) {
         this.clientId = clientId;
         this.builder = builder;
+        this.selections = Map.copyOf(selections);
     }
 
     void add(Provider provider) {
@@ -168,6 +178,10 @@ final class ModuleGraph {
         Map<String, Choice> chosen = new HashMap<>();
         for (Provider p : providers) {
             for (ModuleDefinition d : p.modules()) {
+                ModuleSelector selection = selections.get(d.name());
+                if (selection != null && !selection.allows(p)) {
+                    continue;
+                }
                 Choice current = chosen.get(d.name());
                 if (current == null || p.rank().compareTo(current.provider().rank()) > 0) {
                     chosen.put(d.name(), new Choice(p, d));
@@ -402,6 +416,14 @@ final class ModuleGraph {
             moduleStatuses.add(new ModuleStatus(name, state, describe(c.provider()), c.definition().deps(),
                     built.containsKey(name) ? List.of() : missing(name), error));
         }
+        for (ModuleSelector selection : new TreeMap<>(selections).values()) {
+            if (!winners.containsKey(selection.module())) {
+                moduleStatuses.add(new ModuleStatus(selection.module(), ModuleState.PENDING,
+                        "no provider: " + selection.describe() + " selects no feature bundle that is present",
+                        List.of(), List.of(), null));
+            }
+        }
+        moduleStatuses.sort(Comparator.comparing(ModuleStatus::name));
         return new ClientDiagnostics(clientId, isCoreReady(), closed, List.copyOf(featureStatuses),
                 List.copyOf(moduleStatuses));
     }
@@ -419,7 +441,8 @@ final class ModuleGraph {
         }
         Choice c = winners.get(name);
         if (c == null) {
-            result.add(name);
+            ModuleSelector selection = selections.get(name);
+            result.add(selection == null ? name : name + " (" + selection.describe() + ")");
             return;
         }
         for (String dep : c.definition().deps()) {

@@ -17,17 +17,30 @@ import org.osgi.service.component.annotations.ServiceScope;
 /**
  * The {@link ClientFactory} service. Bundle-scoped: every bundle that uses it gets its own instance,
  * and the clients it created are closed when that bundle releases the service (stops or leaves),
- * so no client outlives the code that made it. All instances share the framework-wide threads.
+ * so no client outlives the code that made it. All instances share the framework-wide threads and
+ * list their clients in the one {@link org.m800.sdk.core.ClientDirectory}.
  */
 @Component(service = ClientFactory.class, scope = ServiceScope.BUNDLE)
 public final class OsgiClientFactory implements ClientFactory {
 
-    private final ClientRegistry registry = new ClientRegistry();
+    private final ClientRegistry registry;
     private final ClientEnvironment env;
 
     /** Called by Declarative Services. */
     @Activate
-    public OsgiClientFactory(BundleContext context, @Reference SdkThreadsComponent threads) {
+    public OsgiClientFactory(BundleContext context, @Reference SdkThreadsComponent threads,
+            @Reference ClientDirectoryComponent directory) {
+        this.registry = new ClientRegistry(new ClientRegistry.Watcher() {
+            @Override
+            public void opened(Client client) {
+                directory.opened(client);
+            }
+
+            @Override
+            public void closed(Client client) {
+                directory.closed(client);
+            }
+        });
         this.env = new ClientEnvironment(threads.threads(), new OsgiFeatureSource(context),
                 new OsgiBundleInstaller(context), id -> new OsgiReadiness(context, id));
     }

@@ -1,5 +1,7 @@
 package org.m800.sdk.core.internal;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.m800.sdk.core.FeatureBundle;
@@ -70,8 +72,9 @@ final class OsgiFeatureSource implements FeatureSource {
         @Override
         public void modifiedService(ServiceReference<FeatureBundle> ref, AtomicReference<Provider> holder) {
             Provider old = holder.get();
-            Provider updated = new Provider(old.feature(), old.modules(), rank(ref), describe(ref), old.bundleId());
-            if (!updated.rank().equals(old.rank())) {
+            Provider updated = new Provider(old.feature(), old.modules(), rank(ref), describe(ref), old.bundleId(),
+                    properties(ref));
+            if (!updated.rank().equals(old.rank()) || !updated.properties().equals(old.properties())) {
                 holder.set(updated);
                 listener.modified(old, updated);
             }
@@ -90,7 +93,19 @@ final class OsgiFeatureSource implements FeatureSource {
     private static Provider provider(ServiceReference<FeatureBundle> ref, FeatureBundle bundle) {
         org.osgi.framework.Bundle owner = ref.getBundle();
         return new Provider(bundle.name(), bundle.modules(), rank(ref), describe(ref),
-                owner == null ? -1 : owner.getBundleId());
+                owner == null ? -1 : owner.getBundleId(), properties(ref));
+    }
+
+    /** The service's properties, which a client's configured override filter is matched against. */
+    private static Map<String, Object> properties(ServiceReference<?> ref) {
+        Map<String, Object> result = new HashMap<>();
+        for (String key : ref.getPropertyKeys()) {
+            Object value = ref.getProperty(key);
+            if (value != null) {
+                result.put(key, value);
+            }
+        }
+        return result;
     }
 
     private static Rank rank(ServiceReference<?> ref) {

@@ -1,9 +1,6 @@
 package org.m800.sdk.verification.internal;
 
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.m800.sdk.core.FeatureBundle;
 import org.m800.sdk.core.FeatureManager;
@@ -22,24 +19,13 @@ import org.osgi.service.component.annotations.Component;
         "service.ranking:Integer=0" })
 public final class VerificationFeature implements FeatureBundle {
 
-    /** The built managers by client id, for the shell (clients of other bundles' factories included). */
-    private final Map<String, HttpVerificationManager> managers = new ConcurrentHashMap<>();
     private final List<ModuleDefinition> modules = List.of(ModuleDefinition.of(VerificationManager.MODULE,
-            dependencies(), ctx -> {
-                HttpVerificationManager m = new HttpVerificationManager(ctx, closed -> managers.remove(ctx.clientId(), closed));
-                managers.put(ctx.clientId(), m);
-                return m;
-            }));
+            dependencies(), ctx -> new HttpVerificationManager(ctx, closed -> { })));
 
     private static List<String> dependencies() {
         List<String> deps = new java.util.ArrayList<>(FeatureManager.DEPENDENCIES);
         deps.add(HttpService.MODULE);
         return List.copyOf(deps);
-    }
-
-    /** @return the manager this feature built for the client, if it is built */
-    public Optional<HttpVerificationManager> manager(String clientId) {
-        return Optional.ofNullable(managers.get(clientId));
     }
 
     @Override

@@ -15,9 +15,8 @@ import org.m800.sdk.contacts.ContactManager;
 import org.m800.sdk.contacts.MatchResult;
 import org.m800.sdk.contacts.Presence;
 import org.m800.sdk.contacts.PresenceState;
-import org.m800.sdk.contacts.internal.ContactsFeature;
 import org.m800.sdk.core.ErrorCode;
-import org.m800.sdk.core.FeatureBundle;
+import org.m800.sdk.core.ClientDirectory;
 import org.m800.sdk.core.M800Exception;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -55,16 +54,12 @@ import org.osgi.service.component.annotations.Reference;
         "osgi.command.function=contactmatch" })
 public final class ContactCommands {
 
-    private final ContactsFeature feature;
+    private final ClientDirectory clients;
 
-    /**
-     * Called by Declarative Services. Clients made by other bundles (such as {@code m800:create}) are
-     * found through this bundle's feature, which builds the contacts module of every client.
-     */
+    /** Called by Declarative Services; every open client of the framework is found in the directory. */
     @Activate
-    public ContactCommands(@Reference(target = "(component.name=org.m800.sdk.contacts.internal.ContactsFeature)")
-            FeatureBundle feature) {
-        this.feature = (ContactsFeature) feature;
+    public ContactCommands(@Reference ClientDirectory clients) {
+        this.clients = clients;
     }
 
     /** {@code m800:contacts <clientId>}: the contact list (from the local copy). */
@@ -199,12 +194,7 @@ public final class ContactCommands {
 
     /** A user id, or {@code @clientId} for the user logged in on that client. */
     private String user(String idOrClient) {
-        if (idOrClient.startsWith("@")) {
-            String client = idOrClient.substring(1);
-            return feature.manager(client).flatMap(m -> m.currentUserId()).orElseThrow(() -> new M800Exception(
-                    ErrorCode.NOT_FOUND, "no user is logged in on client " + client));
-        }
-        return idOrClient;
+        return clients.userId(idOrClient);
     }
 
     private List<String> users(String... ids) {
@@ -212,9 +202,9 @@ public final class ContactCommands {
     }
 
     private ContactManager manager(String clientId) {
-        return feature.manager(clientId).orElseThrow(() -> new M800Exception(ErrorCode.NOT_FOUND, "client " + clientId
-                + " has no contacts feature ready; m800:clients lists the clients, m800:status " + clientId
-                + " what they wait for"));
+        return clients.require(clientId).module(ContactManager.class).orElseThrow(() -> new M800Exception(
+                ErrorCode.FEATURE_UNAVAILABLE, "client " + clientId + " has no contacts feature ready; m800:status "
+                        + clientId + " says what it waits for"));
     }
 
     private static <T> T join(CompletableFuture<T> future) throws InterruptedException {

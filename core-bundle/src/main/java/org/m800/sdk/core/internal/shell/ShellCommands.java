@@ -1,13 +1,9 @@
 package org.m800.sdk.core.internal.shell;
 
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -20,18 +16,15 @@ import org.m800.sdk.core.ClientEvent;
 import org.m800.sdk.core.ClientFactory;
 import org.m800.sdk.core.ConnectService;
 import org.m800.sdk.core.ConnectionState;
-import org.m800.sdk.core.ConnectionStateEvent;
 import org.m800.sdk.core.ErrorCode;
 import org.m800.sdk.core.M800Exception;
 import org.m800.sdk.core.Profile;
 import org.m800.sdk.core.Subscription;
+import org.m800.sdk.core.internal.ClientDirectoryComponent;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Gogo shell commands of scope {@code m800}: create clients, watch their features, add and remove
@@ -63,8 +56,6 @@ public final class ShellCommands {
     /** Prefix of the framework properties that give defaults to {@code m800:create}. */
     public static final String DEFAULTS_PREFIX = "m800.defaults.";
 
-    private static final Logger LOG = LoggerFactory.getLogger(ShellCommands.class);
-    private static final int EVENT_HISTORY = 200;
     private static final String[] DEFAULT_KEYS = { AppMeta.CARRIER, AppMeta.APPLICATION_IDENTIFIER,
         AppMeta.APPLICATION_KEY, AppMeta.APPLICATION_SECRET, AppMeta.DEVELOPER_KEY, AppMeta.APPLICATION_VERSION,
         ClientConfig.IM_SERVERS, ClientConfig.SIGN_UP_SERVERS, ClientConfig.VERIFICATION_SERVERS,
@@ -72,19 +63,15 @@ public final class ShellCommands {
 
     private final BundleContext context;
     private final ClientFactory factory;
-    private final Map<String, EventLog> logs = new ConcurrentHashMap<>();
+    private final ClientDirectoryComponent directory;
 
     /** Called by Declarative Services. */
     @Activate
-    public ShellCommands(BundleContext context, @Reference ClientFactory factory) {
+    public ShellCommands(BundleContext context, @Reference ClientFactory factory,
+            @Reference ClientDirectoryComponent directory) {
         this.context = context;
         this.factory = factory;
-    }
-
-    @Deactivate
-    private void deactivate() {
-        logs.values().forEach(EventLog::close);
-        logs.clear();
+        this.directory = directory;
     }
 
     /** {@code m800:create <clientId> [key=value ...]}: creates a client; keys as in AppMeta and ClientConfig. */
@@ -109,14 +96,13 @@ public final class ShellCommands {
             map.put(ClientConfig.DATA_DIRECTORY, java.nio.file.Path.of(dataRoot, clientId).toString());
         }
         Client client = factory.create(AppMeta.fromMap(map), ClientConfig.fromMap(map));
-        logs.put(client.id(), new EventLog(client));
         return "client " + client.id() + " created";
     }
 
     /** {@code m800:clients}: one line per client with its state. */
     public String clients() {
         StringBuilder out = new StringBuilder();
-        for (Client c : allClients().values()) {
+        for (Client c : directory.clients()) {
             out.append(c.id()).append(c.isClosed() ? " CLOSED" : c.isReady() ? " READY" : " NOT READY").append('\n');
         }
         return out.length() == 0 ? "no clients" : out.toString().stripTrailing();
@@ -128,7 +114,7 @@ public final class ShellCommands {
             return client(clientId[0]).diagnostics().describe().stripTrailing();
         }
         StringBuilder out = new StringBuilder();
-        allClients().values().forEach(c -> out.append(c.diagnostics().describe()));
+        directory.clients().forEach(c -> out.append(c.diagnostics().describe()));
         return out.length() == 0 ? "no clients" : out.toString().stripTrailing();
     }
 
@@ -184,9 +170,9 @@ public final class ShellCommands {
             throw M800Exception.invalidArgument("client id '" + clientId + "' cannot be looked up: " + e.getMessage());
         }
         try {
-            Client existing = allClients().get(clientId);
-            if (existing != null) {
-                return existing;
+            java.util.Optional<Client> existing = directory.find(clientId);
+            if (existing.isPresent()) {
+                return existing.get();
             }
             return found.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
@@ -216,14 +202,11 @@ public final class ShellCommands {
         return "feature " + feature + " unavailable";
     }
 
-    /** {@code m800:events <clientId>}: the events the client fired since the shell created it. */
+    /** {@code m800:events <clientId>}: the events the client fired since it was created (the last 200). */
     public String events(String clientId) {
-        EventLog log = logs.get(clientId);
-        if (log == null) {
-            throw new M800Exception(ErrorCode.NOT_FOUND, "no event history for " + clientId
-                    + " (only clients created with m800:create have one)");
-        }
-        return String.join("\n", log.lines());
+        List<String> lines = directory.events(clientId).orElseThrow(() -> new M800Exception(ErrorCode.NOT_FOUND,
+                "no client " + clientId + "; m800:clients lists them"));
+        return lines.isEmpty() ? "no events yet" : String.join("\n", lines);
     }
 
     /** {@code m800:close <clientId>}: closes a client created with m800:create. */
@@ -232,10 +215,6 @@ public final class ShellCommands {
                 .orElseThrow(() -> new M800Exception(ErrorCode.NOT_FOUND, "no client " + clientId
                         + " created by the shell; configured clients close when their configuration is deleted"));
         client.close();
-        EventLog log = logs.remove(clientId);
-        if (log != null) {
-            log.close();
-        }
         return "client " + clientId + " closed";
     }
 
@@ -291,22 +270,8 @@ public final class ShellCommands {
                     + java.util.Arrays.toString(ConnectionState.values()));
         }
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 30;
-        CompletableFuture<ConnectionStateEvent> reached = new CompletableFuture<>();
-        java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
-        try (Subscription s = connect.onStateChange(e -> {
-            seen.add(e.newState() + " (" + e.reason() + ")");
-            if (e.newState() == wanted) {
-                reached.complete(e);
-            }
-        })) {
-            reached.get(seconds, TimeUnit.SECONDS);
-            return wanted.toString();
-        } catch (TimeoutException e) {
-            throw new M800Exception(ErrorCode.TIMEOUT, "connection of " + clientId + " was not " + wanted + " within "
-                    + seconds + " s; states seen: " + seen);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
-        }
+        return join(client.connectionState(wanted, java.time.Duration.ofSeconds(seconds)), seconds * 1000L + 1000)
+                .toString();
     }
 
     private void waitFor(CompletableFuture<String> future, Client client, String feature, String what, int... seconds)
@@ -336,63 +301,6 @@ public final class ShellCommands {
     }
 
     private Client client(String id) {
-        Client client = allClients().get(id);
-        if (client == null) {
-            throw new M800Exception(ErrorCode.NOT_FOUND, "no client " + id + "; m800:clients lists them");
-        }
-        return client;
-    }
-
-    /** Clients the shell created and clients registered as services (configured ones), by id. */
-    private Map<String, Client> allClients() {
-        Map<String, Client> all = new LinkedHashMap<>();
-        factory.clients().forEach(c -> all.put(c.id(), c));
-        try {
-            for (var ref : context.getServiceReferences(Client.class, null)) {
-                Client c = context.getService(ref);
-                if (c != null) {
-                    all.putIfAbsent(c.id(), c);
-                    context.ungetService(ref);
-                }
-            }
-        } catch (org.osgi.framework.InvalidSyntaxException impossible) {
-            throw new IllegalStateException(impossible);
-        }
-        return all;
-    }
-
-    /** The last events of one shell-created client, also logged as they happen. */
-    private static final class EventLog {
-        private final Deque<String> lines = new ArrayDeque<>();
-        private final List<Subscription> subscriptions = new ArrayList<>();
-        private final long created = System.nanoTime();
-
-        EventLog(Client client) {
-            subscriptions.add(client.on(ClientEvent.READY, c -> record(client, "READY")));
-            subscriptions.add(client.on(ClientEvent.FEATURE_READY, f -> record(client, "FEATURE_READY " + f)));
-            subscriptions.add(client.on(ClientEvent.FEATURE_UNAVAILABLE, f -> record(client, "FEATURE_UNAVAILABLE " + f)));
-            subscriptions.add(client.on(ClientEvent.ERROR, e -> record(client, "ERROR " + e.code() + ": " + e.getMessage())));
-        }
-
-        private void record(Client client, String event) {
-            String line = String.format("+%d ms %s", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - created), event);
-            LOG.info("client {}: {}", client.id(), event);
-            synchronized (lines) {
-                lines.addLast(line);
-                if (lines.size() > EVENT_HISTORY) {
-                    lines.removeFirst();
-                }
-            }
-        }
-
-        List<String> lines() {
-            synchronized (lines) {
-                return List.copyOf(lines);
-            }
-        }
-
-        void close() {
-            subscriptions.forEach(Subscription::close);
-        }
+        return directory.require(id);
     }
 }

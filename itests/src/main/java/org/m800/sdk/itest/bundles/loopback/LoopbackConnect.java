@@ -23,7 +23,7 @@ import org.m800.sdk.itest.api.CountingConnect;
  * is answered with a local profile of the authenticated user, every other request fails with
  * PROTOCOL. Listeners and futures run on the client's event executor, as the interface requires.
  */
-final class LoopbackConnect implements CountingConnect, AutoCloseable {
+public final class LoopbackConnect implements CountingConnect, AutoCloseable {
 
     private final Executor events;
     private final String builtOn = Thread.currentThread().getName();
@@ -36,7 +36,7 @@ final class LoopbackConnect implements CountingConnect, AutoCloseable {
     private ConnectionState state = ConnectionState.DISCONNECTED;
     private String userId;
 
-    LoopbackConnect(ModuleContext ctx) {
+    public LoopbackConnect(ModuleContext ctx) {
         this.events = ctx.eventExecutor();
     }
 

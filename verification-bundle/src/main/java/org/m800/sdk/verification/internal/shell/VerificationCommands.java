@@ -12,17 +12,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import org.m800.sdk.core.Client;
-import org.m800.sdk.core.ClientFactory;
+import org.m800.sdk.core.ClientDirectory;
 import org.m800.sdk.core.ErrorCode;
 import org.m800.sdk.core.M800Exception;
 import org.m800.sdk.verification.VerificationMethod;
 import org.m800.sdk.verification.VerificationSession;
-import org.m800.sdk.core.FeatureBundle;
 import org.m800.sdk.verification.internal.HttpVerificationManager;
-import org.m800.sdk.verification.internal.VerificationFeature;
-import org.osgi.framework.BundleContext;
-import org.osgi.framework.InvalidSyntaxException;
-import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -39,9 +34,8 @@ import org.osgi.service.component.annotations.Reference;
  * m800:verifycheck demo 123456    (prints the proof)
  * </pre>
  *
- * <p>{@code m800:verifysignup} signs up with the proof; it needs the {@code Client} object, which this
- * bundle sees for clients configured in {@code etc/} (they are services), not for those of
- * {@code m800:create} (the client factory is bundle-scoped).
+ * <p>Every open client of the framework is found through the core's {@link ClientDirectory}, however
+ * it was made ({@code m800:create}, {@code etc/*.cfg}, in code).
  */
 @Component(service = VerificationCommands.class, immediate = true, property = {
         "osgi.command.scope=m800",
@@ -54,24 +48,14 @@ import org.osgi.service.component.annotations.Reference;
         "osgi.command.function=verifysignup" })
 public final class VerificationCommands {
 
-    private final BundleContext context;
-    private final ClientFactory factory;
-    private final VerificationFeature feature;
+    private final ClientDirectory clients;
     /** The last session each client started from the shell. */
     private final Map<String, VerificationSession> last = new ConcurrentHashMap<>();
 
-    /**
-     * Called by Declarative Services. The client factory service is bundle-scoped, so clients made by
-     * another bundle (such as {@code m800:create}) are found through this bundle's feature, which
-     * builds the verification module of every client.
-     */
+    /** Called by Declarative Services. */
     @Activate
-    public VerificationCommands(BundleContext context, @Reference ClientFactory factory,
-            @Reference(target = "(component.name=org.m800.sdk.verification.internal.VerificationFeature)")
-            FeatureBundle feature) {
-        this.context = context;
-        this.factory = factory;
-        this.feature = (VerificationFeature) feature;
+    public VerificationCommands(@Reference ClientDirectory clients) {
+        this.clients = clients;
     }
 
     @Deactivate
@@ -125,7 +109,7 @@ public final class VerificationCommands {
      * verification (for applications whose server requires a verified number).
      */
     public String verifysignup(String clientId, String username, String password) throws InterruptedException {
-        Client client = client(clientId);
+        Client client = clients.require(clientId);
         String proof = session(clientId).proof().orElseThrow(() -> new M800Exception(ErrorCode.ILLEGAL_STATE,
                 "the last verification of " + clientId + " is not verified; run m800:verifycheck first"));
         var profile = join(client.require(org.m800.sdk.core.AccountManager.class).signUp(username, password, null, proof),
@@ -178,7 +162,7 @@ public final class VerificationCommands {
     }
 
     private HttpVerificationManager manager(String clientId) {
-        return feature.manager(clientId).orElseThrow(() -> new M800Exception(ErrorCode.FEATURE_UNAVAILABLE,
+        return clients.require(clientId).module(HttpVerificationManager.class).orElseThrow(() -> new M800Exception(ErrorCode.FEATURE_UNAVAILABLE,
                 "the verification feature is not ready in a client " + clientId + "; m800:clients lists the clients, "
                         + "m800:status " + clientId + " tells what a feature waits for"));
     }
@@ -196,28 +180,5 @@ public final class VerificationCommands {
         } catch (TimeoutException e) {
             throw new M800Exception(ErrorCode.TIMEOUT, "no answer within " + timeout + " ms");
         }
-    }
-
-    private Client client(String id) {
-        for (Client c : factory.clients()) {
-            if (c.id().equals(id)) {
-                return c;
-            }
-        }
-        try {
-            for (ServiceReference<Client> ref : context.getServiceReferences(Client.class, null)) {
-                Client c = context.getService(ref);
-                if (c != null) {
-                    context.ungetService(ref);
-                    if (c.id().equals(id)) {
-                        return c;
-                    }
-                }
-            }
-        } catch (InvalidSyntaxException impossible) {
-            throw new IllegalStateException(impossible);
-        }
-        throw new M800Exception(ErrorCode.NOT_FOUND, "client " + id + " is not visible to this command (only "
-                + "clients configured in etc/ are); sign up in code with AccountManager.signUp(..., proof)");
     }
 }
