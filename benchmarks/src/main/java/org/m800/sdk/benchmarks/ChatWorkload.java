@@ -68,7 +68,7 @@ final class ChatWorkload implements Workload {
         Path root = env.scratch(id().toLowerCase(java.util.Locale.ROOT));
         try (ServerProcess server = ServerProcess.start(root.resolve("server"), "1g")) {
             List<String> command = List.of(Env.javaBinary(), "-Xmx1g", "-cp",
-                    Env.classPath() + File.pathSeparator + chatJar, ChatRun.class.getName(), id(),
+                    Env.classPath() + File.pathSeparator + chatJar, ChatRun.class.getName(), throughput ? "W1" : "W2",
                     server.im().toString(), server.http().toString(), root.resolve("clients").toString(),
                     Integer.toString(throughput ? W1_MESSAGES : W2_MESSAGES), Integer.toString(W1_RUNS),
                     Long.toString(server.pid()), Integer.toString(pairs));

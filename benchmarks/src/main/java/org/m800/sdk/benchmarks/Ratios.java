@@ -48,6 +48,17 @@ final class Ratios {
         }
         Optional<Double> sdk = number(results, w1 + ".cpu.sdk");
         Optional<Double> server = number(results, w1 + ".cpu.server");
+        Optional<Double> bareClients = number(results, ceiling + ".cpu.clients");
+        Optional<Double> relay = number(results, ceiling + ".cpu.relay");
+        if (sdk.isPresent() && server.isPresent() && bareClients.isPresent() && relay.isPresent()) {
+            // on a machine others load, a process's share of the cores depends on them as much as on its
+            // own cost; the CPU per message does not, and it sets the rate once both are CPU-bound
+            double ratio = (bareClients.get() + relay.get()) / (sdk.get() + server.get());
+            rows.add(Result.value(w1 + ".cpu.ratio", "  " + ceiling + " CPU/msg / " + w1 + " CPU/msg (medians)",
+                    "- (estimate)", "x", ratio, Result.Verdict.INFO, String.format(Locale.ROOT,
+                            "(%.0f + %.0f) / (%.0f + %.0f) us: the throughput ratio when both are CPU-bound",
+                            bareClients.get(), relay.get(), sdk.get(), server.get())));
+        }
         if (sdk.isPresent() && server.isPresent()) {
             double total = sdk.get() + server.get();
             rows.add(Result.value(w1 + ".cpu.total", w1 + " CPU per message, SDK + server (medians)",
