@@ -12,18 +12,25 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Runs the workloads of issue 7 against their targets, prints a table and writes it as JSON.
+ * Runs the workloads of issue 7 against their targets, prints a table and writes it as JSON. Issue 15's
+ * targets are ratios to the relay ceiling W7b measured in the same run ({@link Ratios}).
  * Exits 1 if a workload broke a correctness check or failed, 2 on a bad command line; a missed
  * target is a result (MISS), not a failure.
  *
- * <pre>java -jar benchmarks/target/m800-benchmarks.jar [--only W3,W7] [--clients 1000,10000]</pre>
+ * <pre>java -jar benchmarks/target/m800-benchmarks.jar [--only W1,W2,W7b] [--clients 1000,10000]</pre>
  */
 public final class Benchmarks {
 
-    /** The workloads, in the order of issue 7's table. */
+    /**
+     * The workloads, in the order of issue 7's table, with W1's contended variant and the relay ceiling
+     * W7b of issue 15 right after W1 and W2, so that the ceiling is measured close in time to what is
+     * compared with it.
+     */
     static final List<Workload> WORKLOADS = List.of(
             ChatWorkload.w1(),
+            ChatWorkload.w1x10(),
             ChatWorkload.w2(),
+            new W7bJettyRelay(),
             new W3ConnectLogIn(),
             new W4ManyClients(),
             new W5FeatureBundle(),
@@ -84,6 +91,13 @@ public final class Benchmarks {
             Env.deleteTree(work);
         }
 
+        List<Result> ratios = Ratios.of(results);
+        if (!ratios.isEmpty()) {
+            System.out.println("== issue 15: against the relay ceiling W7b of this run");
+            ratios.forEach(r -> System.out.println("   " + Table.line(r)));
+            System.out.println();
+            results.addAll(ratios);
+        }
         System.out.println(Table.render(results));
         Files.createDirectories(options.out().getParent());
         Files.writeString(options.out(), Json.document(machine, results, failures));

@@ -56,6 +56,11 @@ final class ChildProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /** @return the CPU time the process has used so far, all its threads, in milliseconds; -1 if unknown */
+    double cpuMillis() {
+        return process.info().totalCpuDuration().map(d -> d.toNanos() / 1e6).orElse(-1.0);
+    }
+
     /** @return the nanoTime just before the process was launched */
     long startNanos() {
         return startNanos;

@@ -21,7 +21,8 @@ public record Options(Set<String> only, int clientsSmall, int clientsLarge, Path
 
     static final String USAGE = """
             Usage: java -jar benchmarks/target/m800-benchmarks.jar [options]
-              --only W3,W7        run only these workloads (default: all)
+              --only W3,W7        run only these workloads (default: all): W1, W1x10, W2,
+                                  W7b (the relay ceiling W1/W2 are compared with), W3...W7
               --clients 1000,10000  W4's two steps (default 1000,10000)
               --out <file>        JSON results (default benchmarks/target/benchmarks.json)
               --runtime-jar <f>   the runtime W5/W6 start (default runtime/target/m800-runtime.jar,
@@ -77,7 +78,7 @@ public record Options(Set<String> only, int clientsSmall, int clientsLarge, Path
 
     /** @return whether the workload is selected */
     boolean selected(String id) {
-        return only.isEmpty() || only.contains(id);
+        return only.isEmpty() || only.contains(id.toUpperCase(Locale.ROOT));
     }
 
     private static String value(String[] args, int i, String option) {

@@ -1,8 +1,7 @@
 package org.m800.sdk.runtime;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.URL;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,14 +46,16 @@ final class M800Runtime implements AutoCloseable {
     }
 
     /**
-     * The framework properties of a run: storage (cleaned on first init), FileInstall on
-     * {@code deploy} and {@code etc}, the console mode, and {@code extra} (such as the embedded
+     * The framework properties of a run: storage (kept across starts, see {@link BundleCache}), FileInstall
+     * on {@code deploy} and {@code etc}, the console mode, and {@code extra} (such as the embedded
      * server's endpoints) on top.
      */
     static Map<String, String> frameworkProperties(RuntimeOptions options, Map<String, String> extra) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put(Constants.FRAMEWORK_STORAGE, options.storage().toString());
-        p.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
+        // the cache is kept: the embedded bundles are not copied out of the runtime jar at every start;
+        // BundleCache makes each start begin as a fresh cache would otherwise
+        p.put(Constants.FRAMEWORK_STORAGE_CLEAN, "none");
         // errors only from the framework's own logger
         p.put("felix.log.level", "1");
         // the launcher's class path (Felix, the launcher) must not leak into bundles
@@ -82,29 +83,37 @@ final class M800Runtime implements AutoCloseable {
     }
 
     /**
-     * Starts the framework, installs every embedded bundle, resolves them all and starts them in
+     * Starts the framework on the bundle cache of {@code properties}' storage folder, brings the embedded
+     * bundles in it up to date ({@link BundleCache}), resolves them all and starts them in
      * {@link StartOrder}, except the console.
      *
+     * @param properties the framework properties; must name the storage folder
      * @throws StartupException naming the bundle and the reason if the framework does not start or a
      *         bundle does not install, resolve or start; the framework is stopped again then
      */
     static M800Runtime start(Map<String, String> properties, List<URL> bundleUrls) throws StartupException {
+        String storage = properties.get(Constants.FRAMEWORK_STORAGE);
+        if (storage == null) {
+            throw new IllegalArgumentException("the framework properties name no storage folder");
+        }
         Framework framework = new FrameworkFactory().newFramework(properties);
         boolean started = false;
         try {
             try {
-                framework.start();
+                framework.init();
             } catch (BundleException e) {
                 throw new StartupException("the OSGi framework did not start: " + e.getMessage(), e);
             }
             long frameworkStartedAt = System.currentTimeMillis();
             BundleContext context = framework.getBundleContext();
+            List<Bundle> installed = new BundleCache(context, Path.of(storage)).reconcile(bundleUrls);
+            try {
+                framework.start();
+            } catch (BundleException e) {
+                throw new StartupException("the OSGi framework did not start: " + e.getMessage(), e);
+            }
             RuntimeCommands.register(context);
 
-            List<Bundle> installed = new ArrayList<>();
-            for (URL url : bundleUrls) {
-                installed.add(install(context, url));
-            }
             framework.adapt(FrameworkWiring.class).resolveBundles(installed);
             checkResolved(installed);
 
@@ -127,16 +136,6 @@ final class M800Runtime implements AutoCloseable {
             if (!started) {
                 stop(framework);
             }
-        }
-    }
-
-    private static Bundle install(BundleContext context, URL url) throws StartupException {
-        String location = url.toExternalForm();
-        try (InputStream in = url.openStream()) {
-            return context.installBundle(location, in);
-        } catch (BundleException | IOException e) {
-            throw new StartupException("bundle " + EmbeddedBundles.fileName(location) + " cannot be installed: "
-                    + e.getMessage(), e);
         }
     }
 

@@ -20,7 +20,8 @@ import java.util.Set;
  * @param home {@code --home}: the base folder of the defaults below
  * @param deploy {@code --deploy}: bundles dropped here are installed and started, removed ones uninstalled
  * @param etc {@code --etc}: {@code .cfg} files here become Configuration Admin configurations
- * @param storage {@code --storage}: the framework's cache; wiped at every start
+ * @param storage {@code --storage}: the framework's cache; kept across starts, the runtime's own bundles
+ *        copied into it again only when their jar changed (see {@code BundleCache})
  * @param script {@code --script}: a file of shell commands, {@code -} for standard input, or
  *        {@code null} for the interactive console
  * @param server whether to start the embedded reference server ({@code --no-server}, {@code --servers}
@@ -288,7 +289,7 @@ record RuntimeOptions(boolean help, Path home, Path deploy, Path etc, Path stora
         }
         if (Files.isDirectory(storage) && !isEmptyOrFrameworkCache(storage)) {
             throw new UsageException("--storage " + storage + " is not empty and is not a framework cache;"
-                    + " the runtime wipes its storage at start, so give it an empty or new folder");
+                    + " the framework manages what is in it, so give it an empty or new folder");
         }
     }
 
@@ -330,8 +331,9 @@ record RuntimeOptions(boolean help, Path home, Path deploy, Path etc, Path stora
                                     uninstalls it (default: <home>/deploy)
                   --etc <dir>       <pid>.cfg and <factoryPid>-<name>.cfg files here become
                                     Configuration Admin configurations (default: <home>/etc)
-                  --storage <dir>   framework cache, wiped at every start; must be empty, new or an
-                                    earlier cache (default: <home>/felix-cache)
+                  --storage <dir>   framework cache, kept across starts (every start still begins with
+                                    no configuration or bundle but the runtime's own); must be empty,
+                                    new or an earlier cache (default: <home>/felix-cache)
                   --script <file>   run the shell commands in <file>, one per line, then stop;
                                     '--script -' reads them from standard input. Blank lines and lines
                                     starting with # are skipped. Each command is echoed with its output.

@@ -35,11 +35,11 @@ public class M800RuntimeTest {
     }
 
     @Test
-    public void frameworkPropertiesCleanTheStorageAndWatchDeployAndEtc() throws Exception {
+    public void frameworkPropertiesKeepTheStorageAndWatchDeployAndEtc() throws Exception {
         RuntimeOptions o = RuntimeOptions.parse("--home", tmp.toString(), "--script", "-");
         Map<String, String> p = M800Runtime.frameworkProperties(o, Map.of("m800.server.imServers", "ws://x"));
         assertEquals(tmp.resolve("felix-cache").toString(), p.get("org.osgi.framework.storage"));
-        assertEquals("onFirstInit", p.get("org.osgi.framework.storage.clean"));
+        assertEquals("kept across starts (BundleCache)", "none", p.get("org.osgi.framework.storage.clean"));
         assertEquals(tmp.resolve("deploy") + "," + tmp.resolve("etc"), p.get("felix.fileinstall.dir"));
         assertEquals("500", p.get("felix.fileinstall.poll"));
         assertEquals("--nointeractive", p.get("gosh.args"));

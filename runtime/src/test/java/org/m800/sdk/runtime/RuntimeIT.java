@@ -86,6 +86,34 @@ public class RuntimeIT {
     }
 
     @Test
+    public void aRestartReusesTheBundleCacheAndStillStartsAfresh() throws Exception {
+        TestFiles.bundle(deploy.resolve("it-deployed.jar"), "it.deployed");
+        Path script = script("lb");
+        List<String> first;
+        try (RuntimeProcess runtime = RuntimeProcess.start(tmp, options("--script", script.toString()))) {
+            int status = runtime.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            assertEquals(runtime.output(), Main.EXIT_OK, status);
+            first = bundleLines(runtime.output());
+        }
+        assertTrue(first.toString(), first.stream().anyMatch(l -> l.contains("it.deployed")));
+        assertTrue("the cache is kept", Files.isRegularFile(storage.resolve(BundleCache.INDEX)));
+        Files.delete(deploy.resolve("it-deployed.jar"));
+
+        try (RuntimeProcess runtime = RuntimeProcess.start(tmp, options("--script", script.toString()))) {
+            int status = runtime.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            assertEquals(runtime.output(), Main.EXIT_OK, status);
+            List<String> second = bundleLines(runtime.output());
+            // the same bundles with the same ids (not installed again), all active; the deployed one is gone
+            assertEquals(first.stream().filter(l -> !l.contains("it.deployed")).toList(), second);
+        }
+    }
+
+    /** The lines of {@code lb} output that list a bundle: {@code id|State|Level|Name}. */
+    private static List<String> bundleLines(String output) {
+        return output.lines().filter(l -> l.matches("\\s*\\d+\\|\\w+\\s*\\|.*")).map(String::strip).toList();
+    }
+
+    @Test
     public void aClientCreatedFromTheShellBecomesReady() throws Exception {
         Path script = script("m800:create demo " + APP_META + " imServers=ws://127.0.0.1:1/v1/im dataDirectory="
                 + tmp.resolve("clients/demo"), "m800:await demo core 30", "m800:status demo");
