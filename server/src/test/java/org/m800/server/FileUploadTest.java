@@ -117,6 +117,49 @@ public class FileUploadTest {
         assertArrayEquals(content, alice.get("/v1/files/" + fileId).body());
     }
 
+    @Test
+    public void aNewPatchEndsAnOlderOneStillInFlight() throws Exception {
+        FileTestClient alice = fx.client(fx.newUser());
+        byte[] content = randomBytes(200_000, 14);
+        String location = alice.createFor(content, "halfopen.bin");
+        HttpRequest signed = alice.request("PATCH", location, null).build();
+        try (Socket old = new Socket(fx.server().host(), fx.server().port())) {
+            old.setSoTimeout(60_000);
+            StringBuilder head = new StringBuilder("PATCH " + location + " HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+            signed.headers().map().forEach((k, v) -> head.append(k).append(": ").append(v.get(0)).append("\r\n"));
+            head.append("Content-Type: application/offset+octet-stream\r\nUpload-Offset: 0\r\n")
+                    .append("Expect: 100-continue\r\nContent-Length: ").append(content.length).append("\r\n\r\n");
+            OutputStream out = old.getOutputStream();
+            out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            // 100 Continue: the server holds the upload and reads this body now
+            String status = new java.io.BufferedReader(new java.io.InputStreamReader(old.getInputStream(),
+                    StandardCharsets.ISO_8859_1)).readLine();
+            assertTrue(status, status.contains(" 100 "));
+            out.write(content, 0, 70_000);
+            out.flush();
+            // the connection stays open and silent, as a half-open one would; the client resumes
+            HttpResponse<byte[]> r = alice.patch(location, 0, content, null);
+            assertFalse(FileTestClient.text(r), "UPLOAD_BUSY".equals(FileTestClient.reason(r)));
+            if (r.statusCode() == 409) {
+                long offset = Long.parseLong(r.headers().firstValue("Upload-Offset").orElseThrow());
+                r = alice.patch(location, offset, Arrays.copyOfRange(content, (int) offset, content.length), null);
+            }
+            assertEquals(FileTestClient.text(r), 204, r.statusCode());
+            String fileId = r.headers().firstValue("M800-File-Id").orElseThrow();
+            assertArrayEquals(content, alice.get("/v1/files/" + fileId).body());
+            int last;
+            try {
+                while ((last = old.getInputStream().read()) >= 0) {
+                    // the server may answer before closing
+                }
+            } catch (java.io.IOException reset) {
+                last = -1;
+            }
+            assertEquals("the older PATCH's connection is closed", -1, last);
+        }
+    }
+
     /** The server records a cut body when it notices the cut: ask until it has (bounded). */
     private static long awaitOffset(FileTestClient c, String location, long expected) throws Exception {
         long deadline = System.nanoTime() + 30_000_000_000L;

@@ -12,8 +12,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Base64;
 import java.util.Locale;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
@@ -28,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * The tus 1.0.0 side of the file endpoints (core, creation, checksum, termination, expiration), as
  * docs/protocol.md section 12 specifies it. Bodies are streamed to disk in 64 KiB pieces, so an
  * upload of any size needs no more heap than that. Thread-safe: one PATCH at a time per upload
- * (a second one meanwhile is refused with 409 {@code UPLOAD_BUSY}).
+ * (a newer one ends an older one still in flight, see {@link UploadLocks}).
  */
 final class TusUploads {
     private static final Logger LOG = LoggerFactory.getLogger(TusUploads.class);
@@ -45,7 +43,7 @@ final class TusUploads {
     private final FileLimits limits;
     private final Clock clock;
     private final Tokens tokens = new Tokens();
-    private final Set<String> writing = ConcurrentHashMap.newKeySet();
+    private final UploadLocks locks = new UploadLocks();
     private final Object creation = new Object();
 
     TusUploads(FileStore store, FileBytes bytes, FileLimits limits, Clock clock) {
@@ -110,16 +108,11 @@ final class TusUploads {
     }
 
     /** {@code DELETE /v1/files/uploads/<id>}: termination; the bytes are deleted. */
-    void terminate(String userId, String id, Response response, Callback callback)
+    void terminate(String userId, String id, Request request, Response response, Callback callback)
             throws FileHttpException, SQLException, IOException {
         live(userId, id);
-        if (!writing.add(id)) {
-            throw busy(id);
-        }
-        try {
+        try (UploadLocks.Held lock = takeOver(id, request)) {
             delete(id);
-        } finally {
-            writing.remove(id);
         }
         Answers.empty(response, callback, 204);
     }
@@ -135,10 +128,7 @@ final class TusUploads {
         long offset = headerLong(request, "Upload-Offset");
         Checksum checksum = Checksum.parse(request.getHeaders().get("Upload-Checksum"));
         live(userId, id);
-        if (!writing.add(id)) {
-            throw busy(id);
-        }
-        try {
+        try (UploadLocks.Held lock = takeOver(id, request)) {
             FileRow row = live(userId, id); // again, now that no other PATCH can move it
             if (offset != row.offset()) {
                 throw FileHttpException.of(409, WireCode.CONFLICT, "OFFSET_MISMATCH", "Upload-Offset is " + offset
@@ -158,8 +148,6 @@ final class TusUploads {
                 response.getHeaders().put("Upload-Expires", httpDate(row.expiresAt()));
             }
             Answers.empty(response, callback, 204);
-        } finally {
-            writing.remove(id);
         }
     }
 
@@ -245,11 +233,10 @@ final class TusUploads {
         }
         FileRow row = store.upload(id, userId).orElseThrow(() -> FileHttpException.notFound("NO_SUCH_UPLOAD", "upload"));
         if (!row.completed() && row.expiresAt() <= clock.millis()) {
-            if (writing.add(id)) {
-                try {
+            UploadLocks.Held lock = locks.tryLock(id);
+            if (lock != null) {
+                try (lock) {
                     delete(id);
-                } finally {
-                    writing.remove(id);
                 }
             }
             throw FileHttpException.notFound("NO_SUCH_UPLOAD", "upload");
@@ -267,21 +254,29 @@ final class TusUploads {
     int sweep() throws SQLException, IOException {
         int deleted = 0;
         for (String id : store.expired(clock.millis())) {
-            if (writing.add(id)) {
-                try {
+            UploadLocks.Held lock = locks.tryLock(id);
+            if (lock != null) {
+                try (lock) {
                     delete(id);
                     deleted++;
-                } finally {
-                    writing.remove(id);
                 }
             }
         }
         return deleted;
     }
 
-    private static FileHttpException busy(String id) {
-        return FileHttpException.of(409, WireCode.CONFLICT, "UPLOAD_BUSY",
-                "another request is writing upload " + id + " right now; ask HEAD for the offset and try again");
+    private UploadLocks.Held takeOver(String id, Request request) throws FileHttpException, IOException {
+        try {
+            UploadLocks.Held lock = locks.takeOver(id, request);
+            if (lock == null) {
+                throw FileHttpException.of(409, WireCode.CONFLICT, "UPLOAD_BUSY",
+                        "another request is writing upload " + id + " right now; ask HEAD for the offset and try again");
+            }
+            return lock;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while taking over upload " + id);
+        }
     }
 
     private static FileHttpException beyond(FileRow row) {
