@@ -111,8 +111,11 @@ final class TusUploads {
     void terminate(String userId, String id, Request request, Response response, Callback callback)
             throws FileHttpException, SQLException, IOException {
         live(userId, id);
-        try (UploadLocks.Held lock = takeOver(id, request)) {
+        UploadLocks.Held lock = takeOver(id, request);
+        try {
             delete(id);
+        } finally {
+            lock.close();
         }
         Answers.empty(response, callback, 204);
     }
@@ -128,7 +131,8 @@ final class TusUploads {
         long offset = headerLong(request, "Upload-Offset");
         Checksum checksum = Checksum.parse(request.getHeaders().get("Upload-Checksum"));
         live(userId, id);
-        try (UploadLocks.Held lock = takeOver(id, request)) {
+        UploadLocks.Held lock = takeOver(id, request);
+        try {
             FileRow row = live(userId, id); // again, now that no other PATCH can move it
             if (offset != row.offset()) {
                 throw FileHttpException.of(409, WireCode.CONFLICT, "OFFSET_MISMATCH", "Upload-Offset is " + offset
@@ -148,6 +152,8 @@ final class TusUploads {
                 response.getHeaders().put("Upload-Expires", httpDate(row.expiresAt()));
             }
             Answers.empty(response, callback, 204);
+        } finally {
+            lock.close();
         }
     }
 
@@ -166,9 +172,11 @@ final class TusUploads {
         try (FileChannel out = bytes.openAt(row.id(), offset)) {
             InputStream in = Content.Source.asInputStream(request);
             byte[] buffer = new byte[BUFFER];
+            TransferRate rate = new TransferRate();
             try {
                 int n;
                 while ((n = in.read(buffer)) >= 0) {
+                    rate.check(written + n);
                     if (written + n > room) {
                         out.truncate(offset);
                         throw beyond(row);
