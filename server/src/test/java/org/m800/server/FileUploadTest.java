@@ -160,6 +160,22 @@ public class FileUploadTest {
         }
     }
 
+    @Test
+    public void anUploadGoesOnAfterAServerRestartAndItsHashIsChecked() throws Exception {
+        FileTestClient alice = fx.client(fx.newUser());
+        byte[] content = randomBytes(300_000, 15);
+        String location = alice.createFor(content, "restart.bin");
+        assertEquals(204, alice.patch(location, 0, Arrays.copyOf(content, 100_000), null).statusCode());
+        fx.restart();
+        assertEquals("100000", alice.head(location).headers().firstValue("Upload-Offset").orElseThrow());
+        HttpResponse<byte[]> done = alice.patch(location, 100_000, Arrays.copyOfRange(content, 100_000, 300_000), null);
+        assertEquals(FileTestClient.text(done), 204, done.statusCode());
+        assertEquals(FileTestClient.hex(FileTestClient.sha256(content)),
+                done.headers().firstValue("M800-File-Sha256").orElseThrow());
+        assertArrayEquals(content, alice.get("/v1/files/" + done.headers().firstValue("M800-File-Id").orElseThrow())
+                .body());
+    }
+
     /** The server records a cut body when it notices the cut: ask until it has (bounded). */
     private static long awaitOffset(FileTestClient c, String location, long expected) throws Exception {
         long deadline = System.nanoTime() + 30_000_000_000L;

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.Locale;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
@@ -44,6 +45,7 @@ final class TusUploads {
     private final Clock clock;
     private final Tokens tokens = new Tokens();
     private final UploadLocks locks = new UploadLocks();
+    private final RunningHashes hashes = new RunningHashes();
     private final Object creation = new Object();
 
     TusUploads(FileStore store, FileBytes bytes, FileLimits limits, Clock clock) {
@@ -169,6 +171,7 @@ final class TusUploads {
         long offset = row.offset();
         long room = row.size() - offset;
         long written = 0;
+        MessageDigest whole = hashes.continueAt(row.id(), offset);
         try (FileChannel out = bytes.openAt(row.id(), offset)) {
             InputStream in = Content.Source.asInputStream(request);
             byte[] buffer = new byte[BUFFER];
@@ -188,6 +191,9 @@ final class TusUploads {
                     if (checksum != null) {
                         checksum.digest().update(buffer, 0, n);
                     }
+                    if (whole != null) {
+                        whole.update(buffer, 0, n);
+                    }
                     written += n;
                 }
             } catch (IOException cut) {
@@ -196,6 +202,7 @@ final class TusUploads {
                 } else if (written > 0) {
                     out.force(false);
                     store.setOffset(row.id(), offset + written);
+                    keep(row.id(), offset + written, whole);
                 }
                 LOG.debug("PATCH of {} cut after {} bytes; {} kept", row.id(), written, checksum == null ? written : 0);
                 throw cut;
@@ -209,9 +216,18 @@ final class TusUploads {
             if (written > 0) {
                 out.force(false);
                 store.setOffset(row.id(), offset + written);
+                keep(row.id(), offset + written, whole);
             }
         }
         return written;
+    }
+
+    private void keep(String id, long offset, MessageDigest whole) {
+        if (whole != null) {
+            hashes.kept(id, offset, whole);
+        } else {
+            hashes.forget(id);
+        }
     }
 
     /**
@@ -219,7 +235,12 @@ final class TusUploads {
      * deletes the upload) and adds {@code M800-File-Id} and {@code M800-File-Sha256} to the answer.
      */
     private void finish(FileRow row, Response response) throws FileHttpException, SQLException, IOException {
-        String sha = row.sha256() != null ? row.sha256() : bytes.sha256(row.id(), row.size());
+        String sha = row.sha256();
+        if (sha == null) {
+            MessageDigest running = hashes.continueAt(row.id(), row.size());
+            sha = running != null ? HexFormat.of().formatHex(running.digest()) : bytes.sha256(row.id(), row.size());
+            hashes.forget(row.id());
+        }
         if (row.expectedSha256() != null && !row.expectedSha256().equals(sha)) {
             delete(row.id());
             String name = row.name().isEmpty() ? row.id() : "\"" + row.name() + "\" (" + row.id() + ")";
@@ -256,6 +277,7 @@ final class TusUploads {
     void delete(String id) throws SQLException, IOException {
         store.delete(id);
         bytes.delete(id);
+        hashes.forget(id);
     }
 
     /** Deletes unfinished uploads past their expiry (the sweeper); skips one being written right now. */
