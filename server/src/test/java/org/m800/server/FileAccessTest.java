@@ -123,6 +123,18 @@ public class FileAccessTest {
     }
 
     @Test
+    public void aHeadWithABadSignatureIs401WithoutABody() throws Exception {
+        JsonNode alice = fx.newUser();
+        String id = fx.client(alice).upload(new byte[] {1, 2, 3}, "a");
+        FileTestClient wrongSecret = new FileTestClient(fx.server().httpUri(), "dev-key", "not-the-secret",
+                alice.path("accessToken").asText());
+        HttpResponse<byte[]> r = wrongSecret.head("/v1/files/" + id);
+        assertEquals(401, r.statusCode());
+        assertEquals(0, r.body().length);
+        assertEquals(200, fx.client(alice).head("/v1/files/" + id).statusCode());
+    }
+
+    @Test
     public void anotherUsersUploadIs404() throws Exception {
         JsonNode alice = fx.newUser();
         JsonNode bob = fx.newUser();
