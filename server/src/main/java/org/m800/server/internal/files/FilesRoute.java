@@ -2,6 +2,7 @@ package org.m800.server.internal.files;
 
 import java.io.IOException;
 import java.sql.SQLException;
+import java.util.concurrent.Semaphore;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
@@ -23,9 +24,17 @@ final class FilesRoute implements StreamRoute {
     static final String PREFIX = "/v1/files/";
     private static final String UPLOADS = "uploads";
 
+    /**
+     * Transfers (PATCH bodies, GET bytes) served at once. Each holds a server thread while its bytes
+     * move; beyond this they are refused with 503, so that file transfers never take every thread of
+     * the pool the IM connections share.
+     */
+    static final int MAX_CONCURRENT_TRANSFERS = 64;
+
     private final AccountService accounts;
     private final TusUploads uploads;
     private final Downloads downloads;
+    private final Semaphore transfers = new Semaphore(MAX_CONCURRENT_TRANSFERS);
 
     FilesRoute(AccountService accounts, TusUploads uploads, Downloads downloads) {
         this.accounts = accounts;
@@ -94,7 +103,14 @@ final class FilesRoute implements StreamRoute {
         }
         switch (method) {
             case "HEAD" -> uploads.head(userId, id, response, callback);
-            case "PATCH" -> uploads.patch(userId, id, request, response, callback);
+            case "PATCH" -> {
+                acquireTransfer();
+                try {
+                    uploads.patch(userId, id, request, response, callback);
+                } finally {
+                    transfers.release();
+                }
+            }
             case "DELETE" -> uploads.terminate(userId, id, request, response, callback);
             default -> throw noSuchPath(method, rest);
         }
@@ -105,10 +121,24 @@ final class FilesRoute implements StreamRoute {
         String method = request.getMethod();
         if (rest.endsWith("/info") && "GET".equals(method)) {
             downloads.info(userId, rest.substring(0, rest.length() - "/info".length()), request, response, callback);
-        } else if (!rest.contains("/") && ("GET".equals(method) || "HEAD".equals(method))) {
+        } else if (!rest.contains("/") && "HEAD".equals(method)) {
             downloads.bytes(userId, rest, request, response, callback);
+        } else if (!rest.contains("/") && "GET".equals(method)) {
+            acquireTransfer();
+            try {
+                downloads.bytes(userId, rest, request, response, callback);
+            } finally {
+                transfers.release();
+            }
         } else {
             throw noSuchPath(method, rest);
+        }
+    }
+
+    private void acquireTransfer() throws FileHttpException {
+        if (!transfers.tryAcquire()) {
+            throw FileHttpException.of(503, WireCode.SERVER_ERROR, "BUSY", "the server is moving "
+                    + MAX_CONCURRENT_TRANSFERS + " files right now; try again in a second").header("Retry-After", "1");
         }
     }
 
