@@ -51,6 +51,58 @@ public class FileAccessTest {
         }
     }
 
+    /** A group of the owner and the members, with one media message about the file. @return the group id */
+    private String groupWithFile(JsonNode owner, String fileId, JsonNode... members) throws Exception {
+        try (WsTestClient ws = WsTestClient.loggedIn(fx.server(), owner.path("accessToken").asText(), null)) {
+            ObjectNode create = obj().put("title", "team");
+            var ids = create.putArray("members");
+            for (JsonNode m : members) {
+                ids.add(m.path("userId").asText());
+            }
+            JsonNode group = ws.request("group.create", "g", create);
+            assertFalse(group.toString(), group.has("error"));
+            String groupId = group.path("data").path("id").asText();
+            ObjectNode content = obj().put("kind", "media").put("fileId", fileId).put("mimeType", "image/png")
+                    .put("size", 3);
+            JsonNode sent = ws.request("chat.send", "s", obj().put("conversationId", groupId).put("messageId", "gm1")
+                    .set("content", content));
+            assertFalse(sent.toString(), sent.has("error"));
+            return groupId;
+        }
+    }
+
+    @Test
+    public void aMemberWhoJoinedAfterTheMessageDoesNotReadTheFile() throws Exception {
+        JsonNode alice = fx.newUser();
+        JsonNode bob = fx.newUser();
+        JsonNode carol = fx.newUser();
+        String id = fx.client(alice).upload(new byte[] {1, 2, 3}, "a");
+        String group = groupWithFile(alice, id, bob);
+        try (WsTestClient ws = WsTestClient.loggedIn(fx.server(), alice.path("accessToken").asText(), null)) {
+            ObjectNode invite = obj().put("conversationId", group);
+            invite.putArray("userIds").add(carol.path("userId").asText());
+            JsonNode invited = ws.request("group.invite", "i", invite);
+            assertFalse(invited.toString(), invited.has("error"));
+        }
+        assertEquals(200, fx.client(bob).get("/v1/files/" + id).statusCode());
+        assertEquals(404, fx.client(carol).get("/v1/files/" + id).statusCode());
+    }
+
+    @Test
+    public void aMemberRemovedFromTheGroupNoLongerReadsTheFile() throws Exception {
+        JsonNode alice = fx.newUser();
+        JsonNode bob = fx.newUser();
+        String id = fx.client(alice).upload(new byte[] {1, 2, 3}, "a");
+        String group = groupWithFile(alice, id, bob);
+        assertEquals(200, fx.client(bob).get("/v1/files/" + id).statusCode());
+        try (WsTestClient ws = WsTestClient.loggedIn(fx.server(), alice.path("accessToken").asText(), null)) {
+            JsonNode removed = ws.request("group.remove", "r", obj().put("conversationId", group)
+                    .put("userId", bob.path("userId").asText()));
+            assertFalse(removed.toString(), removed.has("error"));
+        }
+        assertEquals(404, fx.client(bob).get("/v1/files/" + id).statusCode());
+    }
+
     @Test
     public void theUploaderReadsItsFile() throws Exception {
         JsonNode alice = fx.newUser();

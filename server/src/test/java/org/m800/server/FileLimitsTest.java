@@ -11,6 +11,12 @@ public class FileLimitsTest {
     @Rule
     public final FilesFixture fx = new FilesFixture(b -> b.maxFileSize(1000).storagePerUser(2500));
 
+    private long fileCount() throws java.io.IOException {
+        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(fx.filesDirectory())) {
+            return files.count();
+        }
+    }
+
     @Test
     public void aFileOverTheLargestIs413TooLarge() throws Exception {
         FileTestClient alice = fx.client(fx.newUser());
@@ -18,7 +24,9 @@ public class FileLimitsTest {
         assertEquals(413, r.statusCode());
         assertEquals("INVALID_ARGUMENT", FileTestClient.code(r));
         assertEquals("TOO_LARGE", FileTestClient.reason(r));
+        assertEquals("nothing is stored for a refused upload", 0, fileCount());
         assertEquals(201, alice.create(1000, null).statusCode());
+        assertEquals(1, fileCount());
     }
 
     @Test
@@ -29,6 +37,7 @@ public class FileLimitsTest {
         HttpResponse<byte[]> r = alice.create(1000, null);
         assertEquals(413, r.statusCode());
         assertEquals("QUOTA_EXCEEDED", FileTestClient.reason(r));
+        assertEquals(2, fileCount());
         // another user has storage of its own
         assertEquals(201, fx.client(fx.newUser()).create(1000, null).statusCode());
     }
