@@ -37,6 +37,7 @@ public class FileUploadTest {
         assertEquals(FileTestClient.text(done), 204, done.statusCode());
         assertEquals("100000", done.headers().firstValue("Upload-Offset").orElseThrow());
         assertEquals("1.0.0", done.headers().firstValue("Tus-Resumable").orElseThrow());
+        assertTrue("a 204 has no Content-Length", done.headers().firstValue("Content-Length").isEmpty());
         String fileId = done.headers().firstValue("M800-File-Id").orElseThrow();
         assertEquals(FileTestClient.hex(FileTestClient.sha256(content)),
                 done.headers().firstValue("M800-File-Sha256").orElseThrow());

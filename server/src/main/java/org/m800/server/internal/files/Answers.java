@@ -18,10 +18,13 @@ final class Answers {
     private Answers() {
     }
 
-    /** A status without a body (204, or a HEAD). */
+    /** A status without a body (201, 204, or a HEAD). */
     static void empty(Response response, Callback callback, int status) {
         response.setStatus(status);
-        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, 0L);
+        if (status != 204) {
+            // RFC 9110 8.6: a 204 carries no Content-Length
+            response.getHeaders().put(HttpHeader.CONTENT_LENGTH, 0L);
+        }
         callback.succeeded();
     }
 

@@ -3,6 +3,7 @@ package org.m800.server.internal.files;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.util.concurrent.Semaphore;
+import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
@@ -73,7 +74,8 @@ final class FilesRoute implements StreamRoute {
         } catch (IOException e) {
             // the client went away mid-body or mid-download: what arrived is kept, nobody to answer
             LOG.debug("{} {} cut: {}", request.getMethod(), path, e.toString());
-            callback.failed(e);
+            // an EofException is quiet: Jetty closes the connection without a warning per cut client
+            callback.failed(e instanceof EofException ? e : new EofException(e));
         } catch (SQLException | RuntimeException e) {
             LOG.error("Failure on {} {}", request.getMethod(), path, e);
             Answers.error(request, response, callback, new FileHttpException(500,
