@@ -187,6 +187,20 @@ public class FileAccessTest {
     }
 
     @Test
+    public void theUploaderDeletesASharedFileForEveryone() throws Exception {
+        JsonNode alice = fx.newUser();
+        JsonNode bob = fx.newUser();
+        String id = fx.client(alice).upload(new byte[] {1, 2, 3}, "a");
+        shareInDirect(alice, bob, id, "m5");
+        assertEquals(404, fx.client(bob).delete("/v1/files/uploads/" + id).statusCode());
+        assertEquals(200, fx.client(bob).get("/v1/files/" + id).statusCode());
+        assertEquals(204, fx.client(alice).delete("/v1/files/uploads/" + id).statusCode());
+        assertEquals(404, fx.client(bob).get("/v1/files/" + id).statusCode());
+        assertEquals(404, fx.client(alice).get("/v1/files/" + id).statusCode());
+        assertFalse(Files.exists(fx.filesDirectory().resolve(id)));
+    }
+
+    @Test
     public void anotherUsersUploadIs404() throws Exception {
         JsonNode alice = fx.newUser();
         JsonNode bob = fx.newUser();
