@@ -12,6 +12,7 @@ import java.util.Objects;
 import org.m800.server.internal.RunningServer;
 import org.m800.server.internal.ServerSettings;
 import org.m800.server.internal.auth.Applications;
+import org.m800.server.internal.files.FileLimits;
 
 /**
  * The M800 reference server, embedded: the counterpart of the SDK that speaks the wire protocol of
@@ -167,6 +168,10 @@ public final class ReferenceServer implements AutoCloseable {
         private java.time.Clock clock;
         private java.time.Duration idleTimeout;
         private org.m800.server.internal.ServerLimits limits = org.m800.server.internal.ServerLimits.DEFAULTS;
+        private Path filesDirectory;
+        private long maxFileSize = FileLimits.DEFAULT_MAX_FILE_BYTES;
+        private long storagePerUser = FileLimits.DEFAULT_STORAGE_PER_USER_BYTES;
+        private java.time.Duration uploadExpiry = FileLimits.DEFAULT_UPLOAD_EXPIRY;
 
         private Builder() {
         }
@@ -282,6 +287,16 @@ public final class ReferenceServer implements AutoCloseable {
         }
 
         /**
+         * The folder of uploaded file bytes (docs/protocol.md section 12); created if missing. Default
+         * {@code <dataDirectory>/files}; with a {@link #jdbcUrl(String)} and no data directory, a
+         * temporary folder deleted when the server closes. File names sent by users never become paths.
+         */
+        public Builder filesDirectory(Path value) {
+            this.filesDirectory = value;
+            return this;
+        }
+
+        /**
          * How many authenticated WebSocket connections one user may hold at once, over every endpoint
          * and device (default 32); a hello beyond it is answered {@code RATE_LIMITED/TOO_MANY_CONNECTIONS}
          * and the connection closed.
@@ -294,6 +309,20 @@ public final class ReferenceServer implements AutoCloseable {
         }
 
         /**
+         * The largest file accepted for upload, in bytes; default 100 MiB. A larger {@code Upload-Length}
+         * is refused with 413 {@code INVALID_ARGUMENT/TOO_LARGE}.
+         *
+         * @throws IllegalArgumentException if negative
+         */
+        public Builder maxFileSize(long bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("maxFileSize must not be negative, was " + bytes);
+            }
+            this.maxFileSize = bytes;
+            return this;
+        }
+
+        /**
          * How many groups one user may create in an hour (default 100); beyond it {@code group.create}
          * is answered {@code RATE_LIMITED/GROUP_RATE} with the time to wait.
          *
@@ -301,6 +330,34 @@ public final class ReferenceServer implements AutoCloseable {
          */
         public Builder groupsPerUserPerHour(int value) {
             this.limits = limits.withGroupsPerUserPerHour(value);
+            return this;
+        }
+
+        /**
+         * How many bytes one user's files and unfinished uploads may take together; default 1 GiB. An
+         * upload that would go beyond it is refused with 413 {@code QUOTA_EXCEEDED}.
+         *
+         * @throws IllegalArgumentException if negative
+         */
+        public Builder storagePerUser(long bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("storagePerUser must not be negative, was " + bytes);
+            }
+            this.storagePerUser = bytes;
+            return this;
+        }
+
+        /**
+         * How long an upload may stay unfinished before it and its bytes are deleted; default 24 h
+         * (tests shorten it to see the sweeper work).
+         *
+         * @throws IllegalArgumentException if not positive
+         */
+        public Builder uploadExpiry(java.time.Duration value) {
+            if (value == null || value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException("uploadExpiry must be positive, was " + value);
+            }
+            this.uploadExpiry = value;
             return this;
         }
 
@@ -346,9 +403,11 @@ public final class ReferenceServer implements AutoCloseable {
             if (apps.isEmpty()) {
                 throw new IllegalArgumentException("no application is registered");
             }
+            Path files = filesDirectory != null ? filesDirectory
+                    : dataDirectory != null ? dataDirectory.resolve("files") : null;
             return new ReferenceServer(new ServerSettings(host, port, url, jdbcUser, jdbcPassword,
                     List.copyOf(apps.values()), keyStore, keyStorePassword, clock, idleTimeout, limits,
-                    dataDirectory));
+                    dataDirectory, new FileLimits(files, maxFileSize, storagePerUser, uploadExpiry)));
         }
     }
 }
