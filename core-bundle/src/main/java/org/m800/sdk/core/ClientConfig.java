@@ -35,12 +35,14 @@ import java.util.regex.Pattern;
  * @param trustStore a PKCS12 (or {@code .jks}) file of certificates to trust for {@code wss://} and
  *        {@code https://} servers, or {@code null} for the JVM's default trust
  * @param trustStorePassword the trust store's password, or {@code null}; never shown by {@link #toString()}
+ * @param fileServers HTTP URIs of the file servers (uploads and downloads of the file feature), tried in
+ *        order; empty means the same servers as {@link #signUpServers()} (see {@link #fileServers()})
  */
 public record ClientConfig(String clientId, List<URI> imServers, List<URI> signUpServers,
         List<URI> verificationServers, List<URI> callServers, Path dataDirectory, Duration requestTimeout,
         Duration connectTimeout, Duration heartbeatInterval, Duration heartbeatTimeout, Duration reconnectMinDelay,
         Duration reconnectMaxDelay, int offlineQueueLimit, Duration featureTimeout, Path trustStore,
-        String trustStorePassword) {
+        String trustStorePassword, List<URI> fileServers) {
 
     /** Key of {@link #clientId()}. */
     public static final String CLIENT_ID = "clientId";
@@ -74,6 +76,8 @@ public record ClientConfig(String clientId, List<URI> imServers, List<URI> signU
     public static final String TRUST_STORE = "trustStore";
     /** Key of {@link #trustStorePassword()}. */
     public static final String TRUST_STORE_PASSWORD = "trustStorePassword";
+    /** Key of {@link #fileServers()}. @since 1.2 */
+    public static final String FILE_SERVERS = "fileServers";
 
     /** Default of {@link #requestTimeout()} in milliseconds. */
     public static final long DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
@@ -111,6 +115,7 @@ public record ClientConfig(String clientId, List<URI> imServers, List<URI> signU
         signUpServers = ConfigValues.checkServers(SIGN_UP_SERVERS, signUpServers, HTTP, false);
         verificationServers = ConfigValues.checkServers(VERIFICATION_SERVERS, verificationServers, HTTP, false);
         callServers = ConfigValues.checkServers(CALL_SERVERS, callServers, WEB_SOCKET, false);
+        fileServers = ConfigValues.checkServers(FILE_SERVERS, fileServers, HTTP, false);
         requestTimeout = ConfigValues.positive(REQUEST_TIMEOUT, requestTimeout);
         connectTimeout = ConfigValues.positive(CONNECT_TIMEOUT, connectTimeout);
         heartbeatInterval = ConfigValues.positive(HEARTBEAT_INTERVAL, heartbeatInterval);
@@ -132,6 +137,32 @@ public record ClientConfig(String clientId, List<URI> imServers, List<URI> signU
         if (trustStore != null && !java.nio.file.Files.isReadable(trustStore)) {
             throw M800Exception.invalidArgument(TRUST_STORE + " '" + trustStore + "' is not a readable file");
         }
+    }
+
+    /**
+     * The configuration without {@link #fileServers()} (the form of version 1.1): file requests go to
+     * the sign-up servers.
+     */
+    public ClientConfig(String clientId, List<URI> imServers, List<URI> signUpServers,
+            List<URI> verificationServers, List<URI> callServers, Path dataDirectory, Duration requestTimeout,
+            Duration connectTimeout, Duration heartbeatInterval, Duration heartbeatTimeout, Duration reconnectMinDelay,
+            Duration reconnectMaxDelay, int offlineQueueLimit, Duration featureTimeout, Path trustStore,
+            String trustStorePassword) {
+        this(clientId, imServers, signUpServers, verificationServers, callServers, dataDirectory, requestTimeout,
+                connectTimeout, heartbeatInterval, heartbeatTimeout, reconnectMinDelay, reconnectMaxDelay,
+                offlineQueueLimit, featureTimeout, trustStore, trustStorePassword, List.of());
+    }
+
+    /**
+     * The servers the file feature uploads to and downloads from: the configured {@code fileServers},
+     * or {@link #signUpServers()} when none are configured (the reference server serves both on one port).
+     *
+     * @return HTTP URIs, tried in order; empty only if neither list is configured
+     * @since 1.2
+     */
+    @Override
+    public List<URI> fileServers() {
+        return fileServers.isEmpty() ? signUpServers : fileServers;
     }
 
     /** @return a builder with the defaults set and no server */
@@ -158,6 +189,7 @@ public record ClientConfig(String clientId, List<URI> imServers, List<URI> signU
         b.featureTimeout = featureTimeout;
         b.trustStore = trustStore;
         b.trustStorePassword = trustStorePassword;
+        b.fileServers = fileServers;
         return b;
     }
 
@@ -197,6 +229,7 @@ public record ClientConfig(String clientId, List<URI> imServers, List<URI> signU
             b.trustStore(Path.of(trust.strip()));
         }
         b.trustStorePassword(ConfigValues.text(map, TRUST_STORE_PASSWORD));
+        b.fileServers(ConfigValues.uris(map, FILE_SERVERS));
         return b.build();
     }
 
@@ -208,7 +241,8 @@ public record ClientConfig(String clientId, List<URI> imServers, List<URI> signU
                 + ", heartbeatInterval=" + heartbeatInterval + ", heartbeatTimeout=" + heartbeatTimeout
                 + ", reconnectMinDelay=" + reconnectMinDelay + ", reconnectMaxDelay=" + reconnectMaxDelay
                 + ", offlineQueueLimit=" + offlineQueueLimit + ", featureTimeout=" + featureTimeout + ", trustStore="
-                + trustStore + ", trustStorePassword=" + (trustStorePassword == null ? "null" : "***") + "]";
+                + trustStore + ", trustStorePassword=" + (trustStorePassword == null ? "null" : "***")
+                + ", fileServers=" + fileServers + "]";
     }
 
     /** @return the configured data directory, if one was set */
@@ -245,6 +279,7 @@ public record ClientConfig(String clientId, List<URI> imServers, List<URI> signU
         private Duration featureTimeout = Duration.ofMillis(DEFAULT_FEATURE_TIMEOUT_MS);
         private Path trustStore;
         private String trustStorePassword;
+        private List<URI> fileServers = List.of();
 
         private Builder() {
         }
@@ -259,6 +294,17 @@ public record ClientConfig(String clientId, List<URI> imServers, List<URI> signU
         public Builder trustStorePassword(String value) {
             this.trustStorePassword = value;
             return this;
+        }
+
+        /** @see ClientConfig#fileServers() @since 1.2 */
+        public Builder fileServers(List<URI> value) {
+            this.fileServers = value;
+            return this;
+        }
+
+        /** Parses each string as a URI. @see ClientConfig#fileServers() @since 1.2 */
+        public Builder fileServers(String... uris) {
+            return fileServers(parse(FILE_SERVERS, uris));
         }
 
         /** @see ClientConfig#clientId() */
@@ -372,7 +418,7 @@ public record ClientConfig(String clientId, List<URI> imServers, List<URI> signU
             return new ClientConfig(clientId, imServers, signUpServers, verificationServers, callServers,
                     dataDirectory, requestTimeout, connectTimeout, heartbeatInterval, heartbeatTimeout,
                     reconnectMinDelay, reconnectMaxDelay, offlineQueueLimit, featureTimeout, trustStore,
-                    trustStorePassword);
+                    trustStorePassword, fileServers);
         }
 
         private static List<URI> parse(String field, String... uris) {
