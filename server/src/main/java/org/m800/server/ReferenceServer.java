@@ -12,6 +12,7 @@ import java.util.Objects;
 import org.m800.server.internal.RunningServer;
 import org.m800.server.internal.ServerSettings;
 import org.m800.server.internal.auth.Applications;
+import org.m800.server.internal.files.FileLimits;
 
 /**
  * The M800 reference server, embedded: the counterpart of the SDK that speaks the wire protocol of
@@ -166,6 +167,10 @@ public final class ReferenceServer implements AutoCloseable {
         private String keyStorePassword;
         private java.time.Clock clock;
         private java.time.Duration idleTimeout;
+        private Path filesDirectory;
+        private long maxFileSize = FileLimits.DEFAULT_MAX_FILE_BYTES;
+        private long storagePerUser = FileLimits.DEFAULT_STORAGE_PER_USER_BYTES;
+        private java.time.Duration uploadExpiry = FileLimits.DEFAULT_UPLOAD_EXPIRY;
 
         private Builder() {
         }
@@ -267,6 +272,58 @@ public final class ReferenceServer implements AutoCloseable {
         }
 
         /**
+         * The folder of uploaded file bytes (docs/protocol.md section 12); created if missing. Default
+         * {@code <dataDirectory>/files}; with a {@link #jdbcUrl(String)} and no data directory, a
+         * temporary folder deleted when the server closes. File names sent by users never become paths.
+         */
+        public Builder filesDirectory(Path value) {
+            this.filesDirectory = value;
+            return this;
+        }
+
+        /**
+         * The largest file accepted for upload, in bytes; default 100 MiB. A larger {@code Upload-Length}
+         * is refused with 413 {@code INVALID_ARGUMENT/TOO_LARGE}.
+         *
+         * @throws IllegalArgumentException if negative
+         */
+        public Builder maxFileSize(long bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("maxFileSize must not be negative, was " + bytes);
+            }
+            this.maxFileSize = bytes;
+            return this;
+        }
+
+        /**
+         * How many bytes one user's files and unfinished uploads may take together; default 1 GiB. An
+         * upload that would go beyond it is refused with 413 {@code QUOTA_EXCEEDED}.
+         *
+         * @throws IllegalArgumentException if negative
+         */
+        public Builder storagePerUser(long bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("storagePerUser must not be negative, was " + bytes);
+            }
+            this.storagePerUser = bytes;
+            return this;
+        }
+
+        /**
+         * How long an upload may stay unfinished before it and its bytes are deleted; default 24 h
+         * (tests shorten it to see the sweeper work).
+         *
+         * @throws IllegalArgumentException if not positive
+         */
+        public Builder uploadExpiry(java.time.Duration value) {
+            if (value == null || value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException("uploadExpiry must be positive, was " + value);
+            }
+            this.uploadExpiry = value;
+            return this;
+        }
+
+        /**
          * @throws IllegalArgumentException if neither a data directory nor a JDBC URL is set, no
          *         application is registered, two differ under one key, or the applications file is bad
          * @throws java.io.UncheckedIOException if the data directory cannot be created or the file read
@@ -308,8 +365,11 @@ public final class ReferenceServer implements AutoCloseable {
             if (apps.isEmpty()) {
                 throw new IllegalArgumentException("no application is registered");
             }
+            Path files = filesDirectory != null ? filesDirectory
+                    : dataDirectory != null ? dataDirectory.resolve("files") : null;
             return new ReferenceServer(new ServerSettings(host, port, url, jdbcUser, jdbcPassword,
-                    List.copyOf(apps.values()), keyStore, keyStorePassword, clock, idleTimeout));
+                    List.copyOf(apps.values()), keyStore, keyStorePassword, clock, idleTimeout,
+                    new FileLimits(files, maxFileSize, storagePerUser, uploadExpiry)));
         }
     }
 }

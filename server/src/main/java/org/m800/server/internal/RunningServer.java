@@ -43,16 +43,18 @@ public final class RunningServer implements AutoCloseable {
     public static final String CALL_PATH = "/v1/call";
 
     /** The features of the server, in installation order. Feature issues add theirs here. */
-    static List<ServerFeature> features() {
+    static List<ServerFeature> features(ServerSettings settings) {
         org.m800.server.internal.chat.ChatFeature chat = new org.m800.server.internal.chat.ChatFeature();
         // contacts after verification (it reads the verified numbers) and with chat (it supplies the block list)
         return List.of(new AccountsFeature(), chat, new org.m800.server.internal.verification.VerificationFeature(),
-                new org.m800.server.internal.contacts.ContactsFeature(chat));
+                new org.m800.server.internal.contacts.ContactsFeature(chat),
+                new org.m800.server.internal.files.FilesFeature(settings.files(), chat));
     }
 
     private final AtomicBoolean ready = new AtomicBoolean();
     private final Database database;
     private final ScheduledExecutorService scheduler;
+    private List<ServerFeature> features = List.of();
     private Server jetty;
     private ServerConnector connector;
 
@@ -68,6 +70,7 @@ public final class RunningServer implements AutoCloseable {
             assemble(settings, clock);
         } catch (Exception e) {
             scheduler.shutdownNow();
+            closeFeatures();
             database.close();
             throw e;
         }
@@ -102,7 +105,8 @@ public final class RunningServer implements AutoCloseable {
         HttpRoutes routes = new HttpRoutes();
         FeatureContext featureContext = new FeatureContext(database, events, accounts, im, call, routes, scheduler,
                 clock, connections);
-        for (ServerFeature feature : features()) {
+        features = features(settings);
+        for (ServerFeature feature : features) {
             migrations.apply(feature.name(), feature.migrations());
             feature.install(featureContext);
         }
@@ -191,7 +195,21 @@ public final class RunningServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        closeFeatures();
         database.close();
         LOG.info("M800 reference server stopped");
+    }
+
+    /** Features that hold resources of their own (files: a temporary folder) release them. */
+    private void closeFeatures() {
+        for (ServerFeature feature : features) {
+            if (feature instanceof AutoCloseable closeable) {
+                try {
+                    closeable.close();
+                } catch (Exception e) {
+                    LOG.warn("Feature {} did not close cleanly", feature.name(), e);
+                }
+            }
+        }
     }
 }

@@ -16,6 +16,7 @@ public final class ChatFeature implements ServerFeature {
 
     private volatile BlockPolicy blockPolicy;
     private volatile ChatService service;
+    private volatile FileReferences fileReferences = FileReferences.NONE;
 
     /** A chat feature in which nobody blocks anybody until {@link #blockPolicy(BlockPolicy)} is called. */
     public ChatFeature() {
@@ -35,6 +36,11 @@ public final class ChatFeature implements ServerFeature {
         }
     }
 
+    /** Who is told the files a media message refers to (the files feature); call before {@link #install}. */
+    public void fileReferences(FileReferences references) {
+        this.fileReferences = references == null ? FileReferences.NONE : references;
+    }
+
     @Override
     public String name() {
         return "chat";
@@ -49,6 +55,7 @@ public final class ChatFeature implements ServerFeature {
     @Override
     public void install(FeatureContext context) {
         ChatService chat = new ChatService(context.database(), context.events(), context.clock(), blockPolicy);
+        chat.fileReferences(fileReferences);
         service = chat;
         HandlerRegistry im = context.imHandlers();
         im.register("chat.direct", (ctx, data) -> chat.direct(ctx.userId(), data));

@@ -109,6 +109,7 @@ final class ChatService {
     private final EventLog events;
     private final Clock clock;
     private volatile BlockPolicy blocks;
+    private volatile FileReferences fileReferences = FileReferences.NONE;
     private final ConcurrentHashMap<String, Conv> conversations = new ConcurrentHashMap<>();
     /** Answers of messages accepted (and fanned out completely) in this server run, by sender + id. */
     private final Map<String, ObjectNode> accepted = new LinkedHashMap<>(1024, 0.75f, false) {
@@ -129,6 +130,10 @@ final class ChatService {
 
     void blockPolicy(BlockPolicy policy) {
         this.blocks = policy == null ? BlockPolicy.NONE : policy;
+    }
+
+    void fileReferences(FileReferences references) {
+        this.fileReferences = references;
     }
 
     // ------------------------------------------------------------------ conversations
@@ -396,6 +401,7 @@ final class ChatService {
                 // message that is not stored, and a stored message always has its events
                 fanOut(c, userId, "chat.message", message, true, s -> {
                     insertMessage(s, c.id, seq, messageId, userId, now, contentJson);
+                    referFiles(s, c.id, seq, userId, content);
                     return null;
                 });
             } catch (MessageIdTaken e) {
@@ -408,6 +414,18 @@ final class ChatService {
                 accepted.put(key, answer);
             }
             return answer;
+        }
+    }
+
+    private void referFiles(DbSession s, String convId, long seq, String senderId, ObjectNode content)
+            throws SQLException {
+        if ("media".equals(content.path("kind").asText())) {
+            List<String> ids = new ArrayList<>(2);
+            ids.add(content.path("fileId").asText());
+            if (content.hasNonNull("thumbnailFileId")) {
+                ids.add(content.path("thumbnailFileId").asText());
+            }
+            fileReferences.referenced(s, convId, seq, senderId, ids);
         }
     }
 

@@ -1,0 +1,335 @@
+package org.m800.server.internal.files;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.security.MessageDigest;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Base64;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.m800.server.internal.auth.Tokens;
+import org.m800.server.internal.wire.WireCode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The tus 1.0.0 side of the file endpoints (core, creation, checksum, termination, expiration), as
+ * docs/protocol.md section 12 specifies it. Bodies are streamed to disk in 64 KiB pieces, so an
+ * upload of any size needs no more heap than that. Thread-safe: one PATCH at a time per upload
+ * (a second one meanwhile is refused with 409 {@code UPLOAD_BUSY}).
+ */
+final class TusUploads {
+    private static final Logger LOG = LoggerFactory.getLogger(TusUploads.class);
+    static final String VERSION = "1.0.0";
+    static final String EXTENSIONS = "creation,checksum,termination,expiration";
+    static final String OFFSET_TYPE = "application/offset+octet-stream";
+    static final String UPLOADS_PATH = "/v1/files/uploads";
+    /** tus's status for a checksum that does not match. */
+    static final int CHECKSUM_MISMATCH = 460;
+    private static final int BUFFER = 64 * 1024;
+
+    private final FileStore store;
+    private final FileBytes bytes;
+    private final FileLimits limits;
+    private final Clock clock;
+    private final Tokens tokens = new Tokens();
+    private final Set<String> writing = ConcurrentHashMap.newKeySet();
+    private final Object creation = new Object();
+
+    TusUploads(FileStore store, FileBytes bytes, FileLimits limits, Clock clock) {
+        this.store = store;
+        this.bytes = bytes;
+        this.limits = limits;
+        this.clock = clock;
+    }
+
+    /** {@code OPTIONS /v1/files/uploads}: discovery, without authentication. */
+    void options(Response response, Callback callback) {
+        response.getHeaders().put("Tus-Version", VERSION);
+        response.getHeaders().put("Tus-Extension", EXTENSIONS);
+        response.getHeaders().put("Tus-Checksum-Algorithm", Digests.ALGORITHMS);
+        response.getHeaders().put("Tus-Max-Size", Long.toString(limits.maxFileBytes()));
+        Answers.empty(response, callback, 204);
+    }
+
+    /** {@code POST /v1/files/uploads}: creation. */
+    void create(String userId, Request request, Response response, Callback callback)
+            throws FileHttpException, SQLException, IOException {
+        long length = headerLong(request, "Upload-Length");
+        UploadMetadata meta = UploadMetadata.parse(request.getHeaders().get("Upload-Metadata"));
+        if (length > limits.maxFileBytes()) {
+            throw FileHttpException.invalid(413, "Upload-Length", "TOO_LARGE",
+                    "the file is larger than the largest file this server accepts, " + limits.maxFileBytes() + " bytes");
+        }
+        long now = clock.millis();
+        long expiresAt = now + limits.uploadExpiry().toMillis();
+        String id = tokens.newId("f-");
+        synchronized (creation) {
+            long used = store.storedBytes(userId);
+            if (used + length > limits.storagePerUserBytes()) {
+                throw FileHttpException.invalid(413, "Upload-Length", "QUOTA_EXCEEDED", "the user's files take "
+                        + used + " of " + limits.storagePerUserBytes() + " bytes; " + length + " more do not fit");
+            }
+            bytes.create(id);
+            store.insert(new FileRow(id, userId, meta.name(), meta.mimeType(), length, 0, meta.sha256(), null,
+                    meta.width(), meta.height(), meta.durationMs(), now, expiresAt, false));
+        }
+        response.getHeaders().put(HttpHeader.LOCATION, UPLOADS_PATH + "/" + id);
+        response.getHeaders().put("Upload-Expires", httpDate(expiresAt));
+        if (length == 0) {
+            // nothing will ever be PATCHed: the empty upload is complete at once
+            FileRow row = store.upload(id, userId).orElseThrow();
+            finish(row, response);
+        }
+        Answers.empty(response, callback, 201);
+    }
+
+    /** {@code HEAD /v1/files/uploads/<id>}: the offset to resume from. */
+    void head(String userId, String id, Response response, Callback callback)
+            throws FileHttpException, SQLException, IOException {
+        FileRow row = live(userId, id);
+        response.getHeaders().put("Upload-Offset", Long.toString(row.offset()));
+        response.getHeaders().put("Upload-Length", Long.toString(row.size()));
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+        if (!row.completed()) {
+            response.getHeaders().put("Upload-Expires", httpDate(row.expiresAt()));
+        }
+        Answers.empty(response, callback, 200);
+    }
+
+    /** {@code DELETE /v1/files/uploads/<id>}: termination; the bytes are deleted. */
+    void terminate(String userId, String id, Response response, Callback callback)
+            throws FileHttpException, SQLException, IOException {
+        live(userId, id);
+        if (!writing.add(id)) {
+            throw busy(id);
+        }
+        try {
+            delete(id);
+        } finally {
+            writing.remove(id);
+        }
+        Answers.empty(response, callback, 204);
+    }
+
+    /** {@code PATCH /v1/files/uploads/<id>} (or {@code POST} with {@code X-HTTP-Method-Override: PATCH}). */
+    void patch(String userId, String id, Request request, Response response, Callback callback)
+            throws FileHttpException, SQLException, IOException {
+        String type = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
+        if (type == null || !OFFSET_TYPE.equalsIgnoreCase(type.split(";", 2)[0].strip())) {
+            throw FileHttpException.invalid(415, "Content-Type", "BAD_CONTENT_TYPE",
+                    "a PATCH body must have Content-Type: " + OFFSET_TYPE);
+        }
+        long offset = headerLong(request, "Upload-Offset");
+        Checksum checksum = Checksum.parse(request.getHeaders().get("Upload-Checksum"));
+        live(userId, id);
+        if (!writing.add(id)) {
+            throw busy(id);
+        }
+        try {
+            FileRow row = live(userId, id); // again, now that no other PATCH can move it
+            if (offset != row.offset()) {
+                throw FileHttpException.of(409, WireCode.CONFLICT, "OFFSET_MISMATCH", "Upload-Offset is " + offset
+                        + " but the upload has " + row.offset() + " bytes; resume from there")
+                        .header("Upload-Offset", Long.toString(row.offset()));
+            }
+            long declared = request.getLength();
+            if (declared > row.size() - offset) {
+                throw beyond(row);
+            }
+            long kept = receive(row, request, checksum);
+            long newOffset = offset + kept;
+            response.getHeaders().put("Upload-Offset", Long.toString(newOffset));
+            if (newOffset == row.size()) {
+                finish(row, response);
+            } else {
+                response.getHeaders().put("Upload-Expires", httpDate(row.expiresAt()));
+            }
+            Answers.empty(response, callback, 204);
+        } finally {
+            writing.remove(id);
+        }
+    }
+
+    /**
+     * Appends the body at the row's offset. A body cut mid-way keeps what arrived (unless a checksum
+     * was given: then nothing of it), records it and rethrows the cut. A checksum mismatch or a body
+     * beyond {@code Upload-Length} keeps nothing of the body.
+     *
+     * @return the bytes kept
+     */
+    private long receive(FileRow row, Request request, Checksum checksum)
+            throws FileHttpException, SQLException, IOException {
+        long offset = row.offset();
+        long room = row.size() - offset;
+        long written = 0;
+        try (FileChannel out = bytes.openAt(row.id(), offset)) {
+            InputStream in = Content.Source.asInputStream(request);
+            byte[] buffer = new byte[BUFFER];
+            try {
+                int n;
+                while ((n = in.read(buffer)) >= 0) {
+                    if (written + n > room) {
+                        out.truncate(offset);
+                        throw beyond(row);
+                    }
+                    ByteBuffer b = ByteBuffer.wrap(buffer, 0, n);
+                    while (b.hasRemaining()) {
+                        out.write(b);
+                    }
+                    if (checksum != null) {
+                        checksum.digest().update(buffer, 0, n);
+                    }
+                    written += n;
+                }
+            } catch (IOException cut) {
+                if (checksum != null) {
+                    out.truncate(offset);
+                } else if (written > 0) {
+                    out.force(false);
+                    store.setOffset(row.id(), offset + written);
+                }
+                LOG.debug("PATCH of {} cut after {} bytes; {} kept", row.id(), written, checksum == null ? written : 0);
+                throw cut;
+            }
+            if (checksum != null && !checksum.matches()) {
+                out.truncate(offset);
+                throw FileHttpException.invalid(CHECKSUM_MISMATCH, "Upload-Checksum", "CHECKSUM_MISMATCH",
+                        "the " + checksum.algorithm() + " of this PATCH's body does not match Upload-Checksum; "
+                                + "nothing of it was kept, send it again from offset " + offset);
+            }
+            if (written > 0) {
+                out.force(false);
+                store.setOffset(row.id(), offset + written);
+            }
+        }
+        return written;
+    }
+
+    /**
+     * Completes an upload whose bytes all arrived: checks the declared whole-file SHA-256 (a mismatch
+     * deletes the upload) and adds {@code M800-File-Id} and {@code M800-File-Sha256} to the answer.
+     */
+    private void finish(FileRow row, Response response) throws FileHttpException, SQLException, IOException {
+        String sha = row.sha256() != null ? row.sha256() : bytes.sha256(row.id(), row.size());
+        if (row.expectedSha256() != null && !row.expectedSha256().equals(sha)) {
+            delete(row.id());
+            String name = row.name().isEmpty() ? row.id() : "\"" + row.name() + "\" (" + row.id() + ")";
+            throw FileHttpException.of(CHECKSUM_MISMATCH, WireCode.INVALID_ARGUMENT, "FILE_HASH_MISMATCH",
+                    "the SHA-256 of file " + name + " is " + sha + ", not the " + row.expectedSha256()
+                            + " its upload declared; the upload was deleted");
+        }
+        if (!row.completed()) {
+            store.complete(row.id(), sha);
+        }
+        response.getHeaders().put("M800-File-Id", row.id());
+        response.getHeaders().put("M800-File-Sha256", sha);
+    }
+
+    /** @return the user's own upload, if not expired; else 404 (an expired one is deleted now) */
+    private FileRow live(String userId, String id) throws FileHttpException, SQLException, IOException {
+        if (!FileBytes.ID.matcher(id).matches()) {
+            throw FileHttpException.notFound("NO_SUCH_UPLOAD", "upload");
+        }
+        FileRow row = store.upload(id, userId).orElseThrow(() -> FileHttpException.notFound("NO_SUCH_UPLOAD", "upload"));
+        if (!row.completed() && row.expiresAt() <= clock.millis()) {
+            if (writing.add(id)) {
+                try {
+                    delete(id);
+                } finally {
+                    writing.remove(id);
+                }
+            }
+            throw FileHttpException.notFound("NO_SUCH_UPLOAD", "upload");
+        }
+        return row;
+    }
+
+    /** Deletes an upload or file: the row first, so nobody is handed bytes that are going away. */
+    void delete(String id) throws SQLException, IOException {
+        store.delete(id);
+        bytes.delete(id);
+    }
+
+    /** Deletes unfinished uploads past their expiry (the sweeper); skips one being written right now. */
+    int sweep() throws SQLException, IOException {
+        int deleted = 0;
+        for (String id : store.expired(clock.millis())) {
+            if (writing.add(id)) {
+                try {
+                    delete(id);
+                    deleted++;
+                } finally {
+                    writing.remove(id);
+                }
+            }
+        }
+        return deleted;
+    }
+
+    private static FileHttpException busy(String id) {
+        return FileHttpException.of(409, WireCode.CONFLICT, "UPLOAD_BUSY",
+                "another request is writing upload " + id + " right now; ask HEAD for the offset and try again");
+    }
+
+    private static FileHttpException beyond(FileRow row) {
+        return FileHttpException.invalid(400, "body", "BEYOND_LENGTH", "the body goes beyond Upload-Length "
+                + row.size() + " (offset " + row.offset() + "); nothing of it was kept");
+    }
+
+    private static long headerLong(Request request, String name) throws FileHttpException {
+        String v = request.getHeaders().get(name);
+        if (v == null) {
+            throw FileHttpException.invalid(400, name, "MISSING_FIELD", name + " is required");
+        }
+        try {
+            long n = Long.parseLong(v.strip());
+            if (n < 0) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw FileHttpException.invalid(400, name, "BAD_FIELD", name + " must be a non-negative integer");
+        }
+    }
+
+    static String httpDate(long epochMs) {
+        return DateTimeFormatter.RFC_1123_DATE_TIME.format(Instant.ofEpochMilli(epochMs).atOffset(ZoneOffset.UTC));
+    }
+
+    /** The {@code Upload-Checksum} of one PATCH: {@code <algorithm> <base64 digest>}. */
+    private record Checksum(String algorithm, MessageDigest digest, byte[] expected) {
+        static Checksum parse(String header) throws FileHttpException {
+            if (header == null) {
+                return null;
+            }
+            String[] parts = header.strip().split(" +", 2);
+            MessageDigest digest = parts.length == 2 ? Digests.forTus(parts[0]) : null;
+            if (digest == null) {
+                throw FileHttpException.invalid(400, "Upload-Checksum", "BAD_FIELD",
+                        "Upload-Checksum must be '<algorithm> <base64>' with an algorithm of " + Digests.ALGORITHMS);
+            }
+            try {
+                return new Checksum(parts[0].toLowerCase(Locale.ROOT), digest, Base64.getDecoder().decode(parts[1]));
+            } catch (IllegalArgumentException e) {
+                throw FileHttpException.invalid(400, "Upload-Checksum", "BAD_FIELD", "the digest is not base64");
+            }
+        }
+
+        boolean matches() {
+            return MessageDigest.isEqual(digest.digest(), expected);
+        }
+    }
+}
