@@ -2,10 +2,11 @@ package org.m800.sdk.file.internal;
 
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import org.m800.sdk.chat.ChatManager;
-import org.m800.sdk.core.AccountManager;
 import org.m800.sdk.core.FeatureBundle;
+import org.m800.sdk.core.FeatureManager;
 import org.m800.sdk.core.ModuleDefinition;
 import org.m800.sdk.core.StorageService;
 import org.m800.sdk.file.FileManager;
@@ -35,7 +36,8 @@ public final class FileFeature implements FeatureBundle {
     private volatile FileSettings settings;
     private ImagePlugins plugins;
     private final List<ModuleDefinition> modules = List.of(ModuleDefinition.of(FileManager.MODULE,
-            List.of(AccountManager.MODULE, StorageService.MODULE, ChatManager.MODULE),
+            Stream.concat(FeatureManager.DEPENDENCIES.stream(), Stream.of(StorageService.MODULE, ChatManager.MODULE))
+                    .toList(),
             ctx -> new FileManagerImpl(ctx, settings)));
 
     /** Outside OSGi: settings from the system properties; the image readers are on the class path. */

@@ -22,8 +22,9 @@ import java.util.regex.Pattern;
 import java.time.Duration;
 
 import org.m800.sdk.chat.ChatManager;
-import org.m800.sdk.core.AccountManager;
 import org.m800.sdk.core.ErrorCode;
+import org.m800.sdk.core.FeatureManager;
+import org.m800.sdk.core.ListenerList;
 import org.m800.sdk.core.M800Exception;
 import org.m800.sdk.core.ModuleContext;
 import org.m800.sdk.core.StorageService;
@@ -42,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * The {@link FileManager} of one client: the transfer engine, the kept transfers (restored when the
  * module is built), media analysis, shares into chat and thumbnails of received media.
  */
-public final class FileManagerImpl implements FileManager, AutoCloseable {
+public final class FileManagerImpl extends FeatureManager implements FileManager {
 
     private static final Logger LOG = LoggerFactory.getLogger(FileManagerImpl.class);
     static final Pattern FILE_ID = Pattern.compile("[A-Za-z0-9_-]{1,128}");
@@ -56,27 +57,30 @@ public final class FileManagerImpl implements FileManager, AutoCloseable {
     private final TransferEngine engine;
     private final ContentTypes types = new ContentTypes();
     private final MediaAnalyzer media = new MediaAnalyzer(types);
-    private final Listeners<FileListener> listeners;
+    private final ListenerList<FileListener> listeners;
     private final Map<String, TransferImpl> transfers = new ConcurrentHashMap<>();
-    private final Set<CompletableFuture<?>> pending = ConcurrentHashMap.newKeySet();
     /** Analysis, streams and info requests: a few threads of their own, idle ones time out. */
     private final ThreadPoolExecutor work;
     private final Duration requestTimeout;
     private final Shares shares;
     private final Thumbnails thumbnails;
     private volatile boolean closed;
+    private volatile boolean restored;
 
-    /** Builds the module; the kept transfers and shares are restored on the disk executor. */
+    /**
+     * Builds the module (declared with {@link FeatureManager#DEPENDENCIES}, {@code service.storage} and
+     * {@code chat}); the kept transfers and shares of the user are restored when the user is known.
+     */
     public FileManagerImpl(ModuleContext ctx, FileSettings settings) {
+        super(ctx);
         this.clientId = ctx.clientId();
         this.events = ctx.eventExecutor();
         this.disk = ctx.diskExecutor();
         this.requestTimeout = ctx.config().requestTimeout();
-        AccountManager account = ctx.dependency(AccountManager.MODULE, AccountManager.class);
         StorageService storage = ctx.dependency(StorageService.MODULE, StorageService.class);
         ChatManager chat = ctx.dependency(ChatManager.MODULE, ChatManager.class);
-        this.listeners = new Listeners<>(events);
-        this.http = new FileHttp(clientId, ctx.config(), new FileSigner(ctx.appMeta()), account);
+        this.listeners = newListenerList("file listener");
+        this.http = new FileHttp(clientId, ctx.config(), new FileSigner(ctx.appMeta()), accountManager());
         this.store = new TransferStore(storage, disk);
         this.engine = new TransferEngine(clientId, settings.maxConcurrent(), store, this::stateChanged);
         this.work = new ThreadPoolExecutor(2, 2, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
@@ -89,13 +93,17 @@ public final class FileManagerImpl implements FileManager, AutoCloseable {
         this.shares = new Shares(this, chat, store, folder.resolve("outgoing"), events);
         this.thumbnails = new Thumbnails(this, chat, folder.resolve("thumbnails"), settings.fetchThumbnails(),
                 listeners);
-        disk.execute(this::restore);
+        start();
     }
 
-    private void restore() {
-        if (closed) {
+    /** The first user's kept transfers and shares go on (on the disk executor). */
+    @Override
+    protected void onLoggedIn(String userId) {
+        store.scope(FeatureManager.userIdHash(userId, 12));
+        if (restored || closed) {
             return;
         }
+        restored = true;
         try {
             thumbnails.prepareFolder();
             shares.prepareFolder();
@@ -166,7 +174,7 @@ public final class FileManagerImpl implements FileManager, AutoCloseable {
         if (name != null && name.isBlank()) {
             return refuse(r, "upload of " + file + ": the name is blank");
         }
-        return start(r, null);
+        return begin(r, null);
     }
 
     @Override
@@ -182,7 +190,7 @@ public final class FileManagerImpl implements FileManager, AutoCloseable {
         if (length < 0) {
             return refuse(r, "upload of '" + name + "': the length must be 0 or more, was " + length);
         }
-        return start(r, ContentTypes.markable(in));
+        return begin(r, ContentTypes.markable(in));
     }
 
     @Override
@@ -196,17 +204,18 @@ public final class FileManagerImpl implements FileManager, AutoCloseable {
         if (target == null || target.getFileName() == null) {
             return refuse(r, "download of " + fileId + ": no target file");
         }
-        return start(r, null);
+        return begin(r, null);
     }
 
     private Transfer refuse(TransferRecord r, String message) {
         return TransferImpl.failed(r, engine, events, M800Exception.invalidArgument(message));
     }
 
-    private Transfer start(TransferRecord r, InputStream stream) {
-        if (closed) {
-            return TransferImpl.failed(r, engine, events, new M800Exception(ErrorCode.FEATURE_UNAVAILABLE,
-                    "the file feature of client " + clientId + " is closed"));
+    private Transfer begin(TransferRecord r, InputStream stream) {
+        try {
+            requireUser();
+        } catch (M800Exception e) {
+            return TransferImpl.failed(r, engine, events, e);
         }
         TransferImpl t = new TransferImpl(r, engine, events, task(r, stream));
         transfers.put(r.id(), t);
@@ -220,7 +229,7 @@ public final class FileManagerImpl implements FileManager, AutoCloseable {
     @Override
     public CompletableFuture<InputStream> openStream(String fileId) {
         if (fileId == null || !FILE_ID.matcher(fileId).matches()) {
-            return failed(M800Exception.invalidArgument("openStream: '" + fileId + "' is not a file id"));
+            return failedLater(M800Exception.invalidArgument("openStream: '" + fileId + "' is not a file id"));
         }
         return async(() -> ResumingStream.open(http, fileId, requestTimeout));
     }
@@ -228,7 +237,7 @@ public final class FileManagerImpl implements FileManager, AutoCloseable {
     @Override
     public CompletableFuture<FileInfo> info(String fileId) {
         if (fileId == null || !FILE_ID.matcher(fileId).matches()) {
-            return failed(M800Exception.invalidArgument("info: '" + fileId + "' is not a file id"));
+            return failedLater(M800Exception.invalidArgument("info: '" + fileId + "' is not a file id"));
         }
         return async(() -> FileInfos.fetch(http, fileId, requestTimeout, null));
     }
@@ -252,7 +261,7 @@ public final class FileManagerImpl implements FileManager, AutoCloseable {
     @Override
     public CompletableFuture<MediaInfo> analyze(Path file) {
         if (file == null) {
-            return failed(M800Exception.invalidArgument("analyze: the file is null"));
+            return failedLater(M800Exception.invalidArgument("analyze: the file is null"));
         }
         return async(() -> media.analyze(file));
     }
@@ -270,7 +279,7 @@ public final class FileManagerImpl implements FileManager, AutoCloseable {
     @Override
     public CompletableFuture<Path> fetchThumbnail(String thumbnailFileId) {
         if (thumbnailFileId == null || !FILE_ID.matcher(thumbnailFileId).matches()) {
-            return failed(M800Exception.invalidArgument("fetchThumbnail: '" + thumbnailFileId + "' is not a file id"));
+            return failedLater(M800Exception.invalidArgument("fetchThumbnail: '" + thumbnailFileId + "' is not a file id"));
         }
         return thumbnails.fetch(thumbnailFileId);
     }
@@ -289,12 +298,11 @@ public final class FileManagerImpl implements FileManager, AutoCloseable {
 
     <T> CompletableFuture<T> async(Blocking<T> body) {
         CompletableFuture<T> f = new CompletableFuture<>();
-        if (closed) {
-            return failed(new M800Exception(ErrorCode.FEATURE_UNAVAILABLE, "the file feature of client " + clientId
+        if (closed || isClosed()) {
+            return failedLater(new M800Exception(ErrorCode.CLOSED, "the file feature of client " + clientId
                     + " is closed"));
         }
-        pending.add(f);
-        f.whenComplete((v, e) -> pending.remove(f));
+        track(f);
         try {
             work.execute(() -> {
                 try {
@@ -311,12 +319,12 @@ public final class FileManagerImpl implements FileManager, AutoCloseable {
                 }
             });
         } catch (RejectedExecutionException e) {
-            return failed(new M800Exception(ErrorCode.FEATURE_UNAVAILABLE, "the file feature is closing"));
+            return failedLater(new M800Exception(ErrorCode.CLOSED, "the file feature is closing"));
         }
         return f;
     }
 
-    <T> CompletableFuture<T> failed(M800Exception e) {
+    <T> CompletableFuture<T> failedLater(M800Exception e) {
         CompletableFuture<T> f = new CompletableFuture<>();
         events.execute(() -> f.completeExceptionally(e));
         return f;
@@ -330,13 +338,13 @@ public final class FileManagerImpl implements FileManager, AutoCloseable {
         return disk;
     }
 
-    boolean isClosed() {
+    boolean closing() {
         return closed;
     }
 
     /** Starts a transfer made by the module itself (a share's thumbnail, a thumbnail fetch). */
     Transfer startInternal(TransferRecord r) {
-        return start(r, null);
+        return begin(r, null);
     }
 
     /** Re-creates a restored transfer in memory if it is not known (shares ask after a restart). */
@@ -345,7 +353,7 @@ public final class FileManagerImpl implements FileManager, AutoCloseable {
     }
 
     @Override
-    public void close() {
+    protected void onClose() {
         closed = true;
         thumbnails.close();
         shares.close();
@@ -357,11 +365,5 @@ public final class FileManagerImpl implements FileManager, AutoCloseable {
             Thread.currentThread().interrupt();
         }
         http.close();
-        M800Exception gone = new M800Exception(ErrorCode.FEATURE_UNAVAILABLE, "the file feature of client "
-                + clientId + " closed");
-        for (CompletableFuture<?> f : new ArrayList<>(pending)) {
-            f.completeExceptionally(gone);
-        }
-        listeners.clear();
     }
 }

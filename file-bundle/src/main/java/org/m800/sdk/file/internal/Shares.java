@@ -67,7 +67,7 @@ final class Shares implements AutoCloseable {
         String id = FileManagerImpl.newId("s");
         if (conversationId == null || conversationId.isBlank()) {
             Transfer refused = files.upload((Path) null, null, null);
-            return new Share(id, refused, files.failed(M800Exception.invalidArgument("share: no conversation id")));
+            return new Share(id, refused, files.failedLater(M800Exception.invalidArgument("share: no conversation id")));
         }
         Transfer upload = files.upload(file, null, null);
         ownedTransfers.add(upload.id());
@@ -156,7 +156,7 @@ final class Shares implements AutoCloseable {
 
     /** On the disk executor (chat's send appends to its outbox file). */
     private void send(ShareRecord r, CompletableFuture<Message> sent, FileInfo file, FileInfo thumb) {
-        if (files.isClosed()) {
+        if (files.closing()) {
             return;
         }
         try {
@@ -194,7 +194,7 @@ final class Shares implements AutoCloseable {
 
     private void fail(ShareRecord r, CompletableFuture<Message> sent, Throwable e) {
         Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
-        if (cause instanceof M800Exception m && m.code() == ErrorCode.FEATURE_UNAVAILABLE) {
+        if (cause instanceof M800Exception m && (m.code() == ErrorCode.FEATURE_UNAVAILABLE || m.code() == ErrorCode.CLOSED)) {
             // closing: the record stays for the next client
             events.execute(() -> sent.completeExceptionally(cause));
             return;
@@ -229,7 +229,7 @@ final class Shares implements AutoCloseable {
 
     @Override
     public void close() {
-        M800Exception gone = new M800Exception(ErrorCode.FEATURE_UNAVAILABLE, "the file feature closed before the"
+        M800Exception gone = new M800Exception(ErrorCode.CLOSED, "the file feature closed before the"
                 + " share was sent; a client opened again on the same data directory sends it");
         pending.values().forEach(f -> f.completeExceptionally(gone));
     }

@@ -12,6 +12,7 @@ import org.m800.sdk.chat.ChatListener;
 import org.m800.sdk.chat.ChatManager;
 import org.m800.sdk.chat.Message;
 import org.m800.sdk.chat.MessageContent;
+import org.m800.sdk.core.ListenerList;
 import org.m800.sdk.core.Subscription;
 import org.m800.sdk.file.FileListener;
 import org.m800.sdk.file.Transfer;
@@ -28,15 +29,13 @@ final class Thumbnails implements AutoCloseable {
 
     private final FileManagerImpl files;
     private final Path folder;
-    private final Listeners<FileListener> listeners;
     private final Map<String, CompletableFuture<Path>> inFlight = new ConcurrentHashMap<>();
     private final Subscription subscription;
 
     Thumbnails(FileManagerImpl files, ChatManager chat, Path folder, boolean automatic,
-            Listeners<FileListener> listeners) {
+            ListenerList<FileListener> listeners) {
         this.files = files;
         this.folder = folder;
-        this.listeners = listeners;
         this.subscription = automatic ? chat.addListener(new ChatListener() {
             @Override
             public void messageReceived(Message message) {

@@ -375,7 +375,7 @@ final class TransferImpl implements Transfer {
             }
             stop = Stop.CLOSE;
         }
-        M800Exception e = new M800Exception(ErrorCode.FEATURE_UNAVAILABLE, "the file feature of this client closed"
+        M800Exception e = new M800Exception(ErrorCode.CLOSED, "the file feature of this client closed"
                 + " while '" + name() + "' was being transferred; a client opened again on the same data directory"
                 + " goes on with it (transfer " + id() + ")");
         // the event threads may already refuse work when the whole SDK stops: complete here then

@@ -23,6 +23,8 @@ final class TransferStore {
     static final String SHARE_PREFIX = "file.share.";
 
     private final StorageService storage;
+    /** The logged-in user's hash: each user's transfers are kept apart. */
+    private volatile String scope = "none";
     private final Executor disk;
 
     TransferStore(StorageService storage, Executor disk) {
@@ -30,29 +32,42 @@ final class TransferStore {
         this.disk = disk;
     }
 
+    /** Keys from now on are the user's with this hash. */
+    void scope(String userHash) {
+        scope = userHash;
+    }
+
+    private String transferPrefix() {
+        return TRANSFER_PREFIX + scope + ".";
+    }
+
+    private String sharePrefix() {
+        return SHARE_PREFIX + scope + ".";
+    }
+
     CompletableFuture<Void> save(TransferRecord r) {
         byte[] bytes = r.toBytes();
-        return CompletableFuture.runAsync(() -> storage.write(TRANSFER_PREFIX + r.id(), bytes), disk);
+        return CompletableFuture.runAsync(() -> storage.write(transferPrefix() + r.id(), bytes), disk);
     }
 
     CompletableFuture<Void> delete(String transferId) {
-        return CompletableFuture.runAsync(() -> storage.delete(TRANSFER_PREFIX + transferId), disk);
+        return CompletableFuture.runAsync(() -> storage.delete(transferPrefix() + transferId), disk);
     }
 
     CompletableFuture<Void> saveShare(ShareRecord r) {
         byte[] bytes = r.toBytes();
-        return CompletableFuture.runAsync(() -> storage.write(SHARE_PREFIX + r.id(), bytes), disk);
+        return CompletableFuture.runAsync(() -> storage.write(sharePrefix() + r.id(), bytes), disk);
     }
 
     CompletableFuture<Void> deleteShare(String shareId) {
-        return CompletableFuture.runAsync(() -> storage.delete(SHARE_PREFIX + shareId), disk);
+        return CompletableFuture.runAsync(() -> storage.delete(sharePrefix() + shareId), disk);
     }
 
     /** Reads every kept transfer; call on a thread that may touch the disk. */
     List<TransferRecord> loadTransfers() {
         List<TransferRecord> out = new ArrayList<>();
         for (String key : storage.keys()) {
-            if (key.startsWith(TRANSFER_PREFIX)) {
+            if (key.startsWith(transferPrefix())) {
                 read(key).ifPresent(bytes -> {
                     try {
                         out.add(TransferRecord.fromBytes(bytes));
@@ -70,7 +85,7 @@ final class TransferStore {
     List<ShareRecord> loadShares() {
         List<ShareRecord> out = new ArrayList<>();
         for (String key : storage.keys()) {
-            if (key.startsWith(SHARE_PREFIX)) {
+            if (key.startsWith(sharePrefix())) {
                 read(key).ifPresent(bytes -> {
                     try {
                         out.add(ShareRecord.fromBytes(bytes));
