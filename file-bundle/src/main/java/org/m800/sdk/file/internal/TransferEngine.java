@@ -94,8 +94,10 @@ final class TransferEngine implements AutoCloseable {
 
     private void run(TransferImpl t) {
         if (!t.start()) {
-            if (t.stopRequested() == TransferImpl.Stop.CLOSE) {
-                t.closed();
+            // asked to stop between leaving the queue and starting
+            TransferImpl.Stop s = t.stopRequested();
+            if (s != null) {
+                stop(t, s);
             }
             return;
         }
