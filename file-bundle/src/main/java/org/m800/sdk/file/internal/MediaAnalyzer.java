@@ -88,8 +88,11 @@ final class MediaAnalyzer {
                 ImageReadParam param = reader.getDefaultReadParam();
                 param.setSourceSubsampling(sub, sub, 0, 0);
                 BufferedImage decoded = reader.read(0, param);
-                BufferedImage small = Thumbnails.of(decoded)
-                        .size(FileManager.THUMBNAIL_SIZE, FileManager.THUMBNAIL_SIZE).asBufferedImage();
+                // never enlarged: a small image is its own thumbnail
+                BufferedImage small = Math.max(decoded.getWidth(), decoded.getHeight()) <= FileManager.THUMBNAIL_SIZE
+                        ? decoded
+                        : Thumbnails.of(decoded).size(FileManager.THUMBNAIL_SIZE, FileManager.THUMBNAIL_SIZE)
+                                .asBufferedImage();
                 BufferedImage thumb = Orientation.apply(opaque(small), orientation);
                 boolean swap = orientation >= 5 && orientation <= 8;
                 return new MediaInfo(mime, (long) (swap ? h : w), (long) (swap ? w : h), null, jpeg(thumb));
