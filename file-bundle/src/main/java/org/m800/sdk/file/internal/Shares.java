@@ -167,7 +167,7 @@ final class Shares implements AutoCloseable {
                     return;
                 }
             }
-            store.saveShare(r.handed()).join();
+            store.saveShareNow(r.handed());
             String name = file.name();
             MessageContent.Media media = new MessageContent.Media(file.fileId(), file.mimeType(), file.size(),
                     r.width(), r.height(), r.durationMs(), thumb == null ? null : thumb.fileId(), name, r.caption());

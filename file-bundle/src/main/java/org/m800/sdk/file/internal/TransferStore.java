@@ -59,6 +59,11 @@ final class TransferStore {
         return CompletableFuture.runAsync(() -> storage.write(sharePrefix() + r.id(), bytes), disk);
     }
 
+    /** Writes a share at once; only on the disk executor (waiting there for a queued write would never end). */
+    void saveShareNow(ShareRecord r) {
+        storage.write(sharePrefix() + r.id(), r.toBytes());
+    }
+
     CompletableFuture<Void> deleteShare(String shareId) {
         return CompletableFuture.runAsync(() -> storage.delete(sharePrefix() + shareId), disk);
     }
