@@ -24,6 +24,9 @@ public final class Main {
               --no-dev-app             do not accept the development application (dev-key)
               --keystore <file>        serve https/wss with this PKCS12/JKS key store
               --keystore-password <pw> its password (or env M800_KEYSTORE_PASSWORD)
+              --files <dir>            folder of uploaded file bytes (default <data>/files)
+              --max-file-size <bytes>  largest file accepted for upload (default 104857600, 100 MiB)
+              --storage-per-user <bytes> bytes of files one user may keep (default 1073741824, 1 GiB)
               --help                   show this text
             """;
 
@@ -48,6 +51,9 @@ public final class Main {
                     case "--no-dev-app" -> b.developmentApplication(false);
                     case "--keystore" -> keyStore = value(args, ++i, a);
                     case "--keystore-password" -> keyStorePassword = value(args, ++i, a);
+                    case "--files" -> b.filesDirectory(Path.of(value(args, ++i, a)));
+                    case "--max-file-size" -> b.maxFileSize(Long.parseLong(value(args, ++i, a)));
+                    case "--storage-per-user" -> b.storagePerUser(Long.parseLong(value(args, ++i, a)));
                     case "--help", "-h" -> {
                         System.out.print(USAGE);
                         return;
@@ -75,6 +81,7 @@ public final class Main {
         System.out.println("  HTTP (signUpServers, verificationServers): " + server.httpUri());
         System.out.println("  IM (imServers):                           " + server.imUri());
         System.out.println("  calls (callServers):                      " + server.callUri());
+        System.out.println("  files (fileServers):                      " + server.httpUri() + "/v1/files/");
         System.out.println("  health:                                   " + server.healthUri());
         stopped.await();
     }

@@ -36,6 +36,14 @@ final class FilesFixture extends ExternalResource {
         TestServer.deleteRecursively(dataDirectory);
     }
 
+    /** Closes the server and starts a new one on the same data folder (and port). */
+    ReferenceServer restart() throws IOException {
+        int port = server.port();
+        server.close();
+        server = configure.apply(ReferenceServer.builder().port(port).dataDirectory(dataDirectory)).build().start();
+        return server;
+    }
+
     ReferenceServer server() {
         return server;
     }

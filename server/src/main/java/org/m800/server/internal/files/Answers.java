@@ -55,9 +55,11 @@ final class Answers {
         try (InputStream in = Content.Source.asInputStream(request)) {
             long left = Limits.MAX_DISCARDED_HTTP_BODY_BYTES;
             byte[] sink = new byte[8192];
+            TransferRate rate = new TransferRate();
             int n;
             while (left > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, left))) >= 0) {
                 left -= n;
+                rate.check(Limits.MAX_DISCARDED_HTTP_BODY_BYTES - left);
             }
         } catch (IOException ignored) {
             // the connection is closed after the answer anyway

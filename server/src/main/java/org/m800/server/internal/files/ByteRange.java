@@ -45,12 +45,12 @@ record ByteRange(long first, long last) {
                 return new ByteRange(Math.max(0, size - suffix), size - 1);
             }
             long first = Long.parseLong(m.group(1));
+            if (first >= size) {
+                throw new Unsatisfiable();
+            }
             long last = m.group(2).isEmpty() ? size - 1 : Long.parseLong(m.group(2));
             if (last < first) {
                 return null;
-            }
-            if (first >= size) {
-                throw new Unsatisfiable();
             }
             return new ByteRange(first, Math.min(last, size - 1));
         } catch (NumberFormatException e) {

@@ -78,8 +78,14 @@ final class Downloads {
             return;
         }
         // blocking writes in 64 KiB pieces: the heap needed does not grow with the file
+        TransferRate rate = new TransferRate();
+        long[] sent = {0};
         try (OutputStream out = Content.Sink.asOutputStream(response)) {
-            bytes.copy(f.id(), first, length, out::write);
+            bytes.copy(f.id(), first, length, (b, off, n) -> {
+                out.write(b, off, n);
+                sent[0] += n;
+                rate.check(sent[0]);
+            });
         }
         callback.succeeded();
     }

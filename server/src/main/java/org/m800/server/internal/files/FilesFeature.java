@@ -30,13 +30,11 @@ public final class FilesFeature implements ServerFeature, AutoCloseable {
     private static final long MIN_SWEEP_PERIOD_MS = 100;
 
     private final FileLimits limits;
-    private final ChatFeature chat;
     private Path temporaryDirectory;
     private ScheduledFuture<?> sweeper;
 
     public FilesFeature(FileLimits limits, ChatFeature chat) {
         this.limits = limits;
-        this.chat = chat;
         // chat is installed first: it must know whom to tell before its first message
         chat.fileReferences((session, conversationId, seq, senderId, fileIds) -> {
             for (String id : new LinkedHashSet<>(fileIds)) {

@@ -95,7 +95,7 @@ final class FilesRoute implements StreamRoute {
         switch (method) {
             case "HEAD" -> uploads.head(userId, id, response, callback);
             case "PATCH" -> uploads.patch(userId, id, request, response, callback);
-            case "DELETE" -> uploads.terminate(userId, id, response, callback);
+            case "DELETE" -> uploads.terminate(userId, id, request, response, callback);
             default -> throw noSuchPath(method, rest);
         }
     }

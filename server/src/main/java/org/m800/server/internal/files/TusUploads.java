@@ -11,9 +11,8 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.Locale;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
@@ -28,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * The tus 1.0.0 side of the file endpoints (core, creation, checksum, termination, expiration), as
  * docs/protocol.md section 12 specifies it. Bodies are streamed to disk in 64 KiB pieces, so an
  * upload of any size needs no more heap than that. Thread-safe: one PATCH at a time per upload
- * (a second one meanwhile is refused with 409 {@code UPLOAD_BUSY}).
+ * (a newer one ends an older one still in flight, see {@link UploadLocks}).
  */
 final class TusUploads {
     private static final Logger LOG = LoggerFactory.getLogger(TusUploads.class);
@@ -45,7 +44,8 @@ final class TusUploads {
     private final FileLimits limits;
     private final Clock clock;
     private final Tokens tokens = new Tokens();
-    private final Set<String> writing = ConcurrentHashMap.newKeySet();
+    private final UploadLocks locks = new UploadLocks();
+    private final RunningHashes hashes = new RunningHashes();
     private final Object creation = new Object();
 
     TusUploads(FileStore store, FileBytes bytes, FileLimits limits, Clock clock) {
@@ -110,16 +110,14 @@ final class TusUploads {
     }
 
     /** {@code DELETE /v1/files/uploads/<id>}: termination; the bytes are deleted. */
-    void terminate(String userId, String id, Response response, Callback callback)
+    void terminate(String userId, String id, Request request, Response response, Callback callback)
             throws FileHttpException, SQLException, IOException {
         live(userId, id);
-        if (!writing.add(id)) {
-            throw busy(id);
-        }
+        UploadLocks.Held lock = takeOver(id, request);
         try {
             delete(id);
         } finally {
-            writing.remove(id);
+            lock.close();
         }
         Answers.empty(response, callback, 204);
     }
@@ -135,9 +133,7 @@ final class TusUploads {
         long offset = headerLong(request, "Upload-Offset");
         Checksum checksum = Checksum.parse(request.getHeaders().get("Upload-Checksum"));
         live(userId, id);
-        if (!writing.add(id)) {
-            throw busy(id);
-        }
+        UploadLocks.Held lock = takeOver(id, request);
         try {
             FileRow row = live(userId, id); // again, now that no other PATCH can move it
             if (offset != row.offset()) {
@@ -159,7 +155,7 @@ final class TusUploads {
             }
             Answers.empty(response, callback, 204);
         } finally {
-            writing.remove(id);
+            lock.close();
         }
     }
 
@@ -175,12 +171,15 @@ final class TusUploads {
         long offset = row.offset();
         long room = row.size() - offset;
         long written = 0;
+        MessageDigest whole = hashes.continueAt(row.id(), offset);
         try (FileChannel out = bytes.openAt(row.id(), offset)) {
             InputStream in = Content.Source.asInputStream(request);
             byte[] buffer = new byte[BUFFER];
+            TransferRate rate = new TransferRate();
             try {
                 int n;
                 while ((n = in.read(buffer)) >= 0) {
+                    rate.check(written + n);
                     if (written + n > room) {
                         out.truncate(offset);
                         throw beyond(row);
@@ -192,6 +191,9 @@ final class TusUploads {
                     if (checksum != null) {
                         checksum.digest().update(buffer, 0, n);
                     }
+                    if (whole != null) {
+                        whole.update(buffer, 0, n);
+                    }
                     written += n;
                 }
             } catch (IOException cut) {
@@ -200,6 +202,7 @@ final class TusUploads {
                 } else if (written > 0) {
                     out.force(false);
                     store.setOffset(row.id(), offset + written);
+                    keep(row.id(), offset + written, whole);
                 }
                 LOG.debug("PATCH of {} cut after {} bytes; {} kept", row.id(), written, checksum == null ? written : 0);
                 throw cut;
@@ -213,9 +216,18 @@ final class TusUploads {
             if (written > 0) {
                 out.force(false);
                 store.setOffset(row.id(), offset + written);
+                keep(row.id(), offset + written, whole);
             }
         }
         return written;
+    }
+
+    private void keep(String id, long offset, MessageDigest whole) {
+        if (whole != null) {
+            hashes.kept(id, offset, whole);
+        } else {
+            hashes.forget(id);
+        }
     }
 
     /**
@@ -223,7 +235,12 @@ final class TusUploads {
      * deletes the upload) and adds {@code M800-File-Id} and {@code M800-File-Sha256} to the answer.
      */
     private void finish(FileRow row, Response response) throws FileHttpException, SQLException, IOException {
-        String sha = row.sha256() != null ? row.sha256() : bytes.sha256(row.id(), row.size());
+        String sha = row.sha256();
+        if (sha == null) {
+            MessageDigest running = hashes.continueAt(row.id(), row.size());
+            sha = running != null ? HexFormat.of().formatHex(running.digest()) : bytes.sha256(row.id(), row.size());
+            hashes.forget(row.id());
+        }
         if (row.expectedSha256() != null && !row.expectedSha256().equals(sha)) {
             delete(row.id());
             String name = row.name().isEmpty() ? row.id() : "\"" + row.name() + "\" (" + row.id() + ")";
@@ -245,11 +262,10 @@ final class TusUploads {
         }
         FileRow row = store.upload(id, userId).orElseThrow(() -> FileHttpException.notFound("NO_SUCH_UPLOAD", "upload"));
         if (!row.completed() && row.expiresAt() <= clock.millis()) {
-            if (writing.add(id)) {
-                try {
+            UploadLocks.Held lock = locks.tryLock(id);
+            if (lock != null) {
+                try (lock) {
                     delete(id);
-                } finally {
-                    writing.remove(id);
                 }
             }
             throw FileHttpException.notFound("NO_SUCH_UPLOAD", "upload");
@@ -261,27 +277,36 @@ final class TusUploads {
     void delete(String id) throws SQLException, IOException {
         store.delete(id);
         bytes.delete(id);
+        hashes.forget(id);
     }
 
     /** Deletes unfinished uploads past their expiry (the sweeper); skips one being written right now. */
     int sweep() throws SQLException, IOException {
         int deleted = 0;
         for (String id : store.expired(clock.millis())) {
-            if (writing.add(id)) {
-                try {
+            UploadLocks.Held lock = locks.tryLock(id);
+            if (lock != null) {
+                try (lock) {
                     delete(id);
                     deleted++;
-                } finally {
-                    writing.remove(id);
                 }
             }
         }
         return deleted;
     }
 
-    private static FileHttpException busy(String id) {
-        return FileHttpException.of(409, WireCode.CONFLICT, "UPLOAD_BUSY",
-                "another request is writing upload " + id + " right now; ask HEAD for the offset and try again");
+    private UploadLocks.Held takeOver(String id, Request request) throws FileHttpException, IOException {
+        try {
+            UploadLocks.Held lock = locks.takeOver(id, request);
+            if (lock == null) {
+                throw FileHttpException.of(409, WireCode.CONFLICT, "UPLOAD_BUSY",
+                        "another request is writing upload " + id + " right now; ask HEAD for the offset and try again");
+            }
+            return lock;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while taking over upload " + id);
+        }
     }
 
     private static FileHttpException beyond(FileRow row) {
