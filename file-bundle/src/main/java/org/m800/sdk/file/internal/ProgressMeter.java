@@ -43,7 +43,7 @@ final class ProgressMeter {
             return new TransferProgress(bytesDone, total, 0, -1);
         }
         long rate = (long) (bytes * 1e9 / nanos);
-        long eta = total < 0 || rate == 0 ? -1 : (long) ((total - bytesDone) * 1000.0 / rate);
-        return new TransferProgress(bytesDone, total, rate, Math.max(0, eta));
+        long eta = total < 0 || rate == 0 ? -1 : Math.max(0, (long) ((total - bytesDone) * 1000.0 / rate));
+        return new TransferProgress(bytesDone, total, rate, eta < 0 ? -1 : eta);
     }
 }
