@@ -86,8 +86,8 @@ final class W8FileTransfer implements Workload {
                         "MiB/s", Stats.of(down), Result.verdict(Stats.of(down).median() >= 0.7 * c),
                         String.format(java.util.Locale.ROOT, "%.2fx the ceiling", Stats.of(down).median() / c)));
                 String[] heap = line(out, "heap").split(" ");
-                double growth = (Long.parseLong(heap[2]) - Long.parseLong(heap[0])) / 1048576.0;
-                double retained = (Long.parseLong(heap[3]) - Long.parseLong(heap[0])) / 1048576.0;
+                double growth = (Long.parseLong(heap[1]) - Long.parseLong(heap[0])) / 1048576.0;
+                double retained = (Long.parseLong(heap[2]) - Long.parseLong(heap[0])) / 1048576.0;
                 rows.add(Result.value("W8.client-heap", "client heap: peak used minus the baseline (-Xmx128m)",
                         "<64 MiB", "MiB", growth, Result.verdict(growth < 64), String.format(java.util.Locale.ROOT,
                                 "baseline %.1f MiB; %.1f MiB retained after GC", Long.parseLong(heap[0]) / 1048576.0,
