@@ -137,12 +137,16 @@ final class TcpProxy implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws IOException {
         closed = true;
         server.close();
         sockets.forEach(TcpProxy::closeQuietly);
-        for (Thread t : threads) {
-            t.join(5_000);
+        try {
+            for (Thread t : threads) {
+                t.join(5_000);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }
