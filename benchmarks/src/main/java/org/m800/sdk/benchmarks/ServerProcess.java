@@ -20,9 +20,11 @@ final class ServerProcess implements AutoCloseable {
         this.http = http;
     }
 
-    static ServerProcess start(Path dataDirectory, String maxHeap) throws Exception {
-        ChildProcess p = ChildProcess.start(List.of(Env.javaBinary(), "-Xmx" + maxHeap, "-cp", Env.classPath(),
-                "org.m800.server.Main", "--port", "0", "--data", dataDirectory.toString()), null);
+    static ServerProcess start(Path dataDirectory, String maxHeap, String... serverArgs) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of(Env.javaBinary(), "-Xmx" + maxHeap, "-cp",
+                Env.classPath(), "org.m800.server.Main", "--port", "0", "--data", dataDirectory.toString()));
+        command.addAll(List.of(serverArgs));
+        ChildProcess p = ChildProcess.start(command, null);
         try {
             p.awaitLine(l -> l.contains("M800 reference server ready"), 60_000, "reference server start");
             String httpLine = p.awaitLine(l -> l.contains("HTTP (signUpServers"), 10_000, "server HTTP URI").text();

@@ -59,6 +59,17 @@ public interface AccountManager {
     /** Rotates the tokens now (it also happens by itself before they expire). */
     CompletableFuture<Void> refresh();
 
+    /**
+     * The logged-in user's current access token, for the {@code Authorization: Bearer} header of HTTP
+     * endpoints outside this module (the file feature's uploads and downloads). A token about to expire
+     * is refreshed first. Never logged; do not keep it: ask again for every request.
+     *
+     * @param refresh {@code true} when a server has just refused the token: it is rotated now
+     * @return the token; fails with ILLEGAL_STATE when no user is logged in, or as {@link #refresh()}
+     * @since 1.2
+     */
+    CompletableFuture<String> accessToken(boolean refresh);
+
     /** @return whether a user is logged in */
     boolean isLoggedIn();
 

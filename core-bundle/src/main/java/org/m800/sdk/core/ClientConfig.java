@@ -37,13 +37,15 @@ import java.util.regex.Pattern;
  * @param trustStorePassword the trust store's password, or {@code null}; never shown by {@link #toString()}
  * @param overrides which provider this client takes chosen modules from, by module name (empty by
  *        default); see {@link #OVERRIDES} for the format and {@link #overrides()} for what it does
- * @since 1.2
+ * @param fileServers HTTP URIs of the file servers (uploads and downloads of the file feature), tried in
+ *        order; empty means the same servers as {@link #signUpServers()} (see {@link #fileServers()})
+ * @since 1.2 ({@code overrides}, {@code fileServers})
  */
 public record ClientConfig(String clientId, List<URI> imServers, List<URI> signUpServers,
         List<URI> verificationServers, List<URI> callServers, Path dataDirectory, Duration requestTimeout,
         Duration connectTimeout, Duration heartbeatInterval, Duration heartbeatTimeout, Duration reconnectMinDelay,
         Duration reconnectMaxDelay, int offlineQueueLimit, Duration featureTimeout, Path trustStore,
-        String trustStorePassword, Map<String, String> overrides) {
+        String trustStorePassword, Map<String, String> overrides, List<URI> fileServers) {
 
     /** Key of {@link #clientId()}. */
     public static final String CLIENT_ID = "clientId";
@@ -90,6 +92,9 @@ public record ClientConfig(String clientId, List<URI> imServers, List<URI> signU
      */
     public static final String OVERRIDES = "overrides";
 
+    /** Key of {@link #fileServers()}. @since 1.2 */
+    public static final String FILE_SERVERS = "fileServers";
+
     /** Default of {@link #requestTimeout()} in milliseconds. */
     public static final long DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
     /** Default of {@link #connectTimeout()} in milliseconds. */
@@ -126,6 +131,7 @@ public record ClientConfig(String clientId, List<URI> imServers, List<URI> signU
         signUpServers = ConfigValues.checkServers(SIGN_UP_SERVERS, signUpServers, HTTP, false);
         verificationServers = ConfigValues.checkServers(VERIFICATION_SERVERS, verificationServers, HTTP, false);
         callServers = ConfigValues.checkServers(CALL_SERVERS, callServers, WEB_SOCKET, false);
+        fileServers = ConfigValues.checkServers(FILE_SERVERS, fileServers, HTTP, false);
         requestTimeout = ConfigValues.positive(REQUEST_TIMEOUT, requestTimeout);
         connectTimeout = ConfigValues.positive(CONNECT_TIMEOUT, connectTimeout);
         heartbeatInterval = ConfigValues.positive(HEARTBEAT_INTERVAL, heartbeatInterval);
@@ -151,7 +157,7 @@ public record ClientConfig(String clientId, List<URI> imServers, List<URI> signU
     }
 
     /**
-     * The configuration of a 1.1 client, without {@link #overrides()}.
+     * The configuration of a 1.1 client, without {@link #overrides()} and {@link #fileServers()}.
      *
      * @deprecated use {@link #builder()}, or the constructor that takes the overrides
      */
@@ -163,7 +169,7 @@ public record ClientConfig(String clientId, List<URI> imServers, List<URI> signU
             String trustStorePassword) {
         this(clientId, imServers, signUpServers, verificationServers, callServers, dataDirectory, requestTimeout,
                 connectTimeout, heartbeatInterval, heartbeatTimeout, reconnectMinDelay, reconnectMaxDelay,
-                offlineQueueLimit, featureTimeout, trustStore, trustStorePassword, Map.of());
+                offlineQueueLimit, featureTimeout, trustStore, trustStorePassword, Map.of(), List.of());
     }
 
     /**
@@ -187,6 +193,18 @@ public record ClientConfig(String clientId, List<URI> imServers, List<URI> signU
     @Override
     public Map<String, String> overrides() {
         return overrides;
+    }
+
+    /**
+     * The servers the file feature uploads to and downloads from: the configured {@code fileServers},
+     * or {@link #signUpServers()} when none are configured (the reference server serves both on one port).
+     *
+     * @return HTTP URIs, tried in order; empty only if neither list is configured
+     * @since 1.2
+     */
+    @Override
+    public List<URI> fileServers() {
+        return fileServers.isEmpty() ? signUpServers : fileServers;
     }
 
     /** @return a builder with the defaults set and no server */
@@ -214,6 +232,7 @@ public record ClientConfig(String clientId, List<URI> imServers, List<URI> signU
         b.trustStore = trustStore;
         b.trustStorePassword = trustStorePassword;
         b.overrides = overrides;
+        b.fileServers = fileServers;
         return b;
     }
 
@@ -254,6 +273,7 @@ public record ClientConfig(String clientId, List<URI> imServers, List<URI> signU
         }
         b.trustStorePassword(ConfigValues.text(map, TRUST_STORE_PASSWORD));
         b.overrides(ConfigValues.overrides(map, OVERRIDES));
+        b.fileServers(ConfigValues.uris(map, FILE_SERVERS));
         return b.build();
     }
 
@@ -266,7 +286,7 @@ public record ClientConfig(String clientId, List<URI> imServers, List<URI> signU
                 + ", reconnectMinDelay=" + reconnectMinDelay + ", reconnectMaxDelay=" + reconnectMaxDelay
                 + ", offlineQueueLimit=" + offlineQueueLimit + ", featureTimeout=" + featureTimeout + ", trustStore="
                 + trustStore + ", trustStorePassword=" + (trustStorePassword == null ? "null" : "***") + ", overrides="
-                + overrides + "]";
+                + overrides + ", fileServers=" + fileServers + "]";
     }
 
     /** @return the configured data directory, if one was set */
@@ -304,6 +324,7 @@ public record ClientConfig(String clientId, List<URI> imServers, List<URI> signU
         private Path trustStore;
         private String trustStorePassword;
         private Map<String, String> overrides = Map.of();
+        private List<URI> fileServers = List.of();
 
         private Builder() {
         }
@@ -341,6 +362,17 @@ public record ClientConfig(String clientId, List<URI> imServers, List<URI> signU
         public Builder trustStorePassword(String value) {
             this.trustStorePassword = value;
             return this;
+        }
+
+        /** @see ClientConfig#fileServers() @since 1.2 */
+        public Builder fileServers(List<URI> value) {
+            this.fileServers = value;
+            return this;
+        }
+
+        /** Parses each string as a URI. @see ClientConfig#fileServers() @since 1.2 */
+        public Builder fileServers(String... uris) {
+            return fileServers(parse(FILE_SERVERS, uris));
         }
 
         /** @see ClientConfig#clientId() */
@@ -454,7 +486,7 @@ public record ClientConfig(String clientId, List<URI> imServers, List<URI> signU
             return new ClientConfig(clientId, imServers, signUpServers, verificationServers, callServers,
                     dataDirectory, requestTimeout, connectTimeout, heartbeatInterval, heartbeatTimeout,
                     reconnectMinDelay, reconnectMaxDelay, offlineQueueLimit, featureTimeout, trustStore,
-                    trustStorePassword, overrides);
+                    trustStorePassword, overrides, fileServers);
         }
 
         private static List<URI> parse(String field, String... uris) {

@@ -56,6 +56,10 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
             + " call-signalling servers, tried in order.")
     String[] callServers();
 
+    @AttributeDefinition(name = "File servers", required = false, description = "HTTP URIs of the file"
+            + " servers (uploads and downloads), tried in order. Default: the sign-up servers.")
+    String[] fileServers();
+
     @AttributeDefinition(name = "Data directory", required = false, description = "Where the client keeps its"
             + " durable state. Default: <user.home>/.m800/<applicationIdentifier>/<clientId>.")
     String dataDirectory();

@@ -202,6 +202,33 @@ public final class AccountService implements AccountManager, AutoCloseable {
     }
 
     @Override
+    public CompletableFuture<String> accessToken(boolean refresh) {
+        return token(refresh, ErrorCode.ILLEGAL_STATE);
+    }
+
+    /** The current access token, refreshed first when asked or about to expire. */
+    private CompletableFuture<String> token(boolean refresh, ErrorCode loggedOut) {
+        StoredSession current;
+        synchronized (lock) {
+            current = session;
+        }
+        if (current == null) {
+            return CompletableFuture.failedFuture(new M800Exception(loggedOut, "logged out"));
+        }
+        if (!refresh && current.accessTokenExpiresAt() > System.currentTimeMillis() + 5_000) {
+            return CompletableFuture.completedFuture(current.accessToken());
+        }
+        return refresh().thenApply(v -> {
+            synchronized (lock) {
+                if (session == null) {
+                    throw new M800Exception(loggedOut, "logged out");
+                }
+                return session.accessToken();
+            }
+        });
+    }
+
+    @Override
     public boolean isLoggedIn() {
         synchronized (lock) {
             return session != null;
@@ -325,24 +352,7 @@ public final class AccountService implements AccountManager, AutoCloseable {
 
             @Override
             public CompletableFuture<String> accessToken(boolean refresh) {
-                StoredSession current;
-                synchronized (lock) {
-                    current = session;
-                }
-                if (current == null) {
-                    return CompletableFuture.failedFuture(new M800Exception(ErrorCode.UNAUTHORIZED, "logged out"));
-                }
-                if (!refresh && current.accessTokenExpiresAt() > System.currentTimeMillis() + 5_000) {
-                    return CompletableFuture.completedFuture(current.accessToken());
-                }
-                return AccountService.this.refresh().thenApply(v -> {
-                    synchronized (lock) {
-                        if (session == null) {
-                            throw new M800Exception(ErrorCode.UNAUTHORIZED, "logged out");
-                        }
-                        return session.accessToken();
-                    }
-                });
+                return token(refresh, ErrorCode.UNAUTHORIZED);
             }
 
             @Override

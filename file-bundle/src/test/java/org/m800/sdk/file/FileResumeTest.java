@@ -1,0 +1,186 @@
+package org.m800.sdk.file;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+import static org.m800.sdk.file.FileFixture.files;
+import static org.m800.sdk.file.FileFixture.get;
+import static org.m800.sdk.file.FileFixture.sha256;
+
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.RuleChain;
+import org.junit.rules.TemporaryFolder;
+import org.m800.sdk.core.Client;
+import org.m800.sdk.core.ErrorCode;
+import org.m800.sdk.testing.ReferenceServerFixture;
+
+/** Transfers across network cuts and client restarts: they finish, verified, without starting over. */
+public class FileResumeTest {
+
+    private static final long MIB = 1024 * 1024;
+
+    private final TemporaryFolder temp = new TemporaryFolder();
+    private final FileFixture fx = new FileFixture(temp);
+
+    @Rule
+    public final RuleChain rules = RuleChain.outerRule(temp).around(fx);
+
+    @Test
+    public void cutsAtRandomPointsAreResumedFromTheServersOffsetAndTheRange() throws Exception {
+        try (TcpProxy proxy = new TcpProxy(fx.server().httpUri(), 42)) {
+            Client ann = fx.newUser("ann", fx.newDataDirectory(), proxy.uri());
+            long size = 40 * MIB;
+            Path source = fx.randomFile("big.bin", size, 7);
+            String sha = sha256(source);
+
+            proxy.cut(6, 2 * MIB, 12 * MIB);
+            long before = proxy.upstream.get();
+            FileInfo info = get(files(ann).upload(source, null, null).result());
+            long sent = proxy.upstream.get() - before;
+            int upCuts = proxy.cuts.getAndSet(0);
+            assertEquals(sha, info.sha256());
+            assertTrue("no connection was cut during the upload", upCuts > 0);
+            // each cut loses at most the chunk in flight; restarting from zero would send several times the file
+            assertTrue("sent " + sent + " bytes for " + size + " with " + upCuts + " cuts",
+                    sent <= size + (upCuts + 1L) * FileManager.CHUNK_SIZE + MIB);
+
+            proxy.cut(6, 2 * MIB, 12 * MIB);
+            long received = proxy.downstream.get();
+            Path target = fx.newFolder().resolve("big.bin");
+            FileInfo got = get(files(ann).download(info.fileId(), target).result());
+            long down = proxy.downstream.get() - received;
+            int downCuts = proxy.cuts.get();
+            assertEquals(sha, got.sha256());
+            assertEquals(sha, sha256(target));
+            assertTrue("no connection was cut during the download", downCuts > 0);
+            assertTrue("received " + down + " bytes for " + size + " with " + downCuts + " cuts",
+                    down <= size + MIB);
+        }
+    }
+
+    @Test
+    public void aClientClosedMidUploadGoesOnWhenOpenedAgainOnItsDataFolder() throws Exception {
+        try (TcpProxy proxy = new TcpProxy(fx.server().httpUri(), 1)) {
+            Path data = fx.newDataDirectory();
+            Client ann = fx.newUser("ann", data, proxy.uri());
+            long size = 24 * MIB;
+            Path source = fx.randomFile("resume.bin", size, 3);
+            String sha = sha256(source);
+            proxy.rate(8 * MIB);
+            Transfer t = files(ann).upload(source, null, null);
+            CountDownLatch third = new CountDownLatch(1);
+            t.onProgress(p -> {
+                if (p.bytesDone() > size / 3) {
+                    third.countDown();
+                }
+            });
+            assertTrue("the upload did not get a third of the way", third.await(60, TimeUnit.SECONDS));
+            ann.close();
+            assertEquals(ErrorCode.CLOSED, ReferenceServerFixture.failure(t.result()).code());
+            long sentBefore = proxy.upstream.get();
+            proxy.rate(0);
+
+            Client again = fx.open("ann", data, proxy.uri());
+            Transfer resumed = waitForTransfer(files(again), t.id());
+            FileInfo info = get(resumed.result());
+            assertEquals(sha, info.sha256());
+            long total = proxy.upstream.get();
+            assertTrue("sent " + total + " in all (" + sentBefore + " before the restart) for " + size,
+                    total <= size + 2L * FileManager.CHUNK_SIZE + MIB);
+            assertEquals(info.fileId(), resumed.fileId().orElseThrow());
+        }
+    }
+
+    @Test
+    public void pauseKeepsTheBytesAndResumeFinishesCancelEnds() throws Exception {
+        try (TcpProxy proxy = new TcpProxy(fx.server().httpUri(), 2)) {
+            Client ann = fx.newUser("ann", fx.newDataDirectory(), proxy.uri());
+            long size = 16 * MIB;
+            Path source = fx.randomFile("p.bin", size, 4);
+            proxy.rate(8 * MIB);
+            Transfer t = files(ann).upload(source, null, null);
+            CountDownLatch some = new CountDownLatch(1);
+            t.onProgress(p -> {
+                if (p.bytesDone() >= FileManager.CHUNK_SIZE) {
+                    some.countDown();
+                }
+            });
+            assertTrue(some.await(60, TimeUnit.SECONDS));
+            t.pause();
+            waitState(t, TransferState.PAUSED);
+            long done = t.progress().bytesDone();
+            assertTrue(done >= FileManager.CHUNK_SIZE);
+            proxy.rate(0);
+            t.resume();
+            assertEquals(sha256(source), get(t.result()).sha256());
+
+            proxy.rate(4 * MIB);
+            Transfer c = files(ann).upload(source, "c.bin", null);
+            c.cancel();
+            assertEquals(ErrorCode.ILLEGAL_STATE, ReferenceServerFixture.failure(c.result()).code());
+            assertEquals(TransferState.CANCELLED, c.state());
+        }
+    }
+
+    @Test
+    public void atMostTheConfiguredNumberRunAtOnceTheOthersWait() throws Exception {
+        try (TcpProxy proxy = new TcpProxy(fx.server().httpUri(), 5)) {
+            Client ann = fx.newUser("ann", fx.newDataDirectory(), proxy.uri());
+            proxy.rate(2 * MIB);
+            Path source = fx.randomFile("q.bin", 3 * MIB, 5);
+            Transfer[] ts = new Transfer[5];
+            for (int i = 0; i < ts.length; i++) {
+                ts[i] = files(ann).upload(source, "q" + i, null);
+            }
+            int maxRunning = 0;
+            while (!allDone(ts)) {
+                int running = 0;
+                for (Transfer t : ts) {
+                    running += t.state() == TransferState.RUNNING ? 1 : 0;
+                }
+                maxRunning = Math.max(maxRunning, running);
+                Thread.sleep(20);
+            }
+            for (Transfer t : ts) {
+                get(t.result());
+            }
+            assertTrue("running at once: " + maxRunning, maxRunning <= FileManager.DEFAULT_MAX_CONCURRENT);
+            assertTrue("running at once: " + maxRunning, maxRunning >= 1);
+        }
+    }
+
+    private static boolean allDone(Transfer[] ts) {
+        for (Transfer t : ts) {
+            if (!t.state().isFinal()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static Transfer waitForTransfer(FileManager files, String id) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < end) {
+            var t = files.transfer(id);
+            if (t.isPresent()) {
+                return t.get();
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("transfer " + id + " was not restored");
+    }
+
+    static void waitState(Transfer t, TransferState s) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (t.state() != s) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError(t + " never became " + s);
+            }
+            Thread.sleep(10);
+        }
+    }
+}

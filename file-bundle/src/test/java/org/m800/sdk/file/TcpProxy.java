@@ -1,0 +1,152 @@
+package org.m800.sdk.file;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A TCP proxy on 127.0.0.1 in front of a server, for network faults: it counts the bytes each way,
+ * cuts connections after a random number of bytes (while cuts are left), and can slow the bytes down.
+ */
+final class TcpProxy implements AutoCloseable {
+
+    private final ServerSocket server;
+    private final InetSocketAddress target;
+    private final Random random;
+    private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    private final List<Thread> threads = new CopyOnWriteArrayList<>();
+    final AtomicLong upstream = new AtomicLong();
+    final AtomicLong downstream = new AtomicLong();
+    final AtomicInteger cuts = new AtomicInteger();
+    private final AtomicInteger cutsLeft = new AtomicInteger();
+    private volatile long minBudget;
+    private volatile long maxBudget;
+    /** Bytes per second each way per connection, 0 for no limit. */
+    private volatile long rate;
+    private volatile boolean closed;
+
+    TcpProxy(URI server, long seed) throws IOException {
+        this.target = new InetSocketAddress(server.getHost(), server.getPort());
+        this.random = new Random(seed);
+        this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        Thread accept = new Thread(this::acceptLoop, "test-proxy-accept");
+        accept.setDaemon(true);
+        threads.add(accept);
+        accept.start();
+    }
+
+    URI uri() {
+        return URI.create("http://127.0.0.1:" + server.getLocalPort());
+    }
+
+    /** From now on, the next {@code count} connections are cut after a random number of bytes in [min, max]. */
+    void cut(int count, long min, long max) {
+        minBudget = min;
+        maxBudget = max;
+        cutsLeft.set(count);
+    }
+
+    void rate(long bytesPerSecond) {
+        rate = bytesPerSecond;
+    }
+
+    private void acceptLoop() {
+        while (!closed) {
+            try {
+                Socket client = server.accept();
+                Socket upstreamSocket = new Socket();
+                upstreamSocket.connect(target, 5_000);
+                sockets.add(client);
+                sockets.add(upstreamSocket);
+                long budget;
+                synchronized (random) {
+                    budget = cutsLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0
+                            ? minBudget + (long) (random.nextDouble() * (maxBudget - minBudget))
+                            : Long.MAX_VALUE;
+                }
+                AtomicLong left = new AtomicLong(budget);
+                pump(client, upstreamSocket, upstream, left);
+                pump(upstreamSocket, client, downstream, left);
+            } catch (IOException e) {
+                if (!closed) {
+                    continue;
+                }
+                return;
+            }
+        }
+    }
+
+    private void pump(Socket from, Socket to, AtomicLong counter, AtomicLong left) {
+        Thread t = new Thread(() -> {
+            byte[] buf = new byte[16 * 1024];
+            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+                long start = System.nanoTime();
+                long sent = 0;
+                int n;
+                while ((n = in.read(buf)) > 0) {
+                    long budget = left.addAndGet(-n);
+                    if (budget < 0) {
+                        int part = (int) (n + budget);
+                        if (part > 0) {
+                            out.write(buf, 0, part);
+                            counter.addAndGet(part);
+                        }
+                        cuts.incrementAndGet();
+                        break;
+                    }
+                    out.write(buf, 0, n);
+                    counter.addAndGet(n);
+                    sent += n;
+                    long r = rate;
+                    if (r > 0) {
+                        long due = start + sent * 1_000_000_000L / r;
+                        long wait = due - System.nanoTime();
+                        if (wait > 0) {
+                            Thread.sleep(wait / 1_000_000L, (int) (wait % 1_000_000L));
+                        }
+                    }
+                }
+            } catch (IOException | InterruptedException e) {
+                // the other side closed, or we did
+            } finally {
+                closeQuietly(from);
+                closeQuietly(to);
+            }
+        }, "test-proxy-pump");
+        t.setDaemon(true);
+        threads.add(t);
+        t.start();
+    }
+
+    private static void closeQuietly(Socket s) {
+        try {
+            s.close();
+        } catch (IOException e) {
+            // closed
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        closed = true;
+        server.close();
+        sockets.forEach(TcpProxy::closeQuietly);
+        try {
+            for (Thread t : threads) {
+                t.join(5_000);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
