@@ -393,6 +393,18 @@ final class RtpMediaSession implements MediaSession {
         }
     }
 
+    /** The engine skipped {@code ticks} steps (it fell behind): the send clock moves on without sending. */
+    void skip(long ticks) {
+        synchronized (lock) {
+            if (closed || media == null) {
+                return;
+            }
+            for (long i = 0; i < ticks; i++) {
+                send.skip();
+            }
+        }
+    }
+
     private long rtcpDelayNanos() {
         long mean = options.rtcpInterval().toNanos();
         return (long) (mean * (0.5 + ThreadLocalRandom.current().nextDouble()));
