@@ -201,14 +201,14 @@ final class RtpMediaSession implements MediaSession {
                 receive.jitter().concealed(), receive.jitter().targetDelayMs());
     }
 
-    /** @return the RMS level of the last 20 ms sent, 0..1 (0 when muted) */
+    @Override
     public float sendLevel() {
         synchronized (lock) {
             return send == null ? 0 : send.level;
         }
     }
 
-    /** @return the RMS level of the last 20 ms played, 0..1 */
+    @Override
     public float receiveLevel() {
         synchronized (lock) {
             return receive == null ? 0 : receive.level;

@@ -189,9 +189,13 @@ public class LoopbackCallTest {
         Pair p = call(engine, PCMU, 8000, 8000);
         settle(p.sinkB);
         assertHears("B", p.sinkB, 440, 1000);
+        // levels for a meter: the tone is 8000 of 32768, an RMS of about 0.17
+        assertEquals(0.17, p.a.sendLevel(), 0.03);
+        assertEquals(0.17, p.b.receiveLevel(), 0.05);
         p.a.setMuted(true);
         settle(p.sinkB);
         assertSilent("B (A muted)", p.sinkB);
+        assertEquals(0, p.a.sendLevel(), 0.001);
         assertHears("A (while muted)", p.sinkA, 1000, 440);
         long sent = p.a.stats().packetsSent();
         settle(p.sinkA);
