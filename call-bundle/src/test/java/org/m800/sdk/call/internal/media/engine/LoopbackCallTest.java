@@ -119,8 +119,17 @@ public class LoopbackCallTest {
 
     @Test
     public void dtmfKeysArriveInOrder() throws Exception {
+        dtmf(PCMU);
+    }
+
+    @Test
+    public void dtmfKeysArriveInOrderWithOpus() throws Exception {
+        dtmf(OPUS);
+    }
+
+    private void dtmf(AudioCodecSpec codec) throws Exception {
         engine = MediaEngine.create();
-        Pair p = call(engine, PCMU, 8000, 8000);
+        Pair p = call(engine, codec, 8000, 8000);
         LinkedBlockingQueue<Character> keys = new LinkedBlockingQueue<>();
         p.b.setListener(new MediaSessionListener() {
             @Override
