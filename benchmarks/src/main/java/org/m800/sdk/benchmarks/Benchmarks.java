@@ -36,7 +36,8 @@ public final class Benchmarks {
             new W5FeatureBundle(),
             new W6RuntimeStart(),
             new W7JettyEcho(),
-            new W8FileTransfer());
+            new W8FileTransfer(),
+            new W9MediaCalls());
 
     private Benchmarks() {
     }
