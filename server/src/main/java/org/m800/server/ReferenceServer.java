@@ -166,6 +166,7 @@ public final class ReferenceServer implements AutoCloseable {
         private String keyStorePassword;
         private java.time.Clock clock;
         private java.time.Duration idleTimeout;
+        private CallSettings callSettings;
 
         private Builder() {
         }
@@ -267,6 +268,15 @@ public final class ReferenceServer implements AutoCloseable {
         }
 
         /**
+         * How calls run (docs/protocol.md section 13): ring and media timeouts, busy or waiting, the relay's
+         * address and UDP port range; default {@link CallSettings#DEFAULTS}. Tests shorten the timeouts.
+         */
+        public Builder callSettings(CallSettings value) {
+            this.callSettings = value;
+            return this;
+        }
+
+        /**
          * @throws IllegalArgumentException if neither a data directory nor a JDBC URL is set, no
          *         application is registered, two differ under one key, or the applications file is bad
          * @throws java.io.UncheckedIOException if the data directory cannot be created or the file read
@@ -309,7 +319,7 @@ public final class ReferenceServer implements AutoCloseable {
                 throw new IllegalArgumentException("no application is registered");
             }
             return new ReferenceServer(new ServerSettings(host, port, url, jdbcUser, jdbcPassword,
-                    List.copyOf(apps.values()), keyStore, keyStorePassword, clock, idleTimeout));
+                    List.copyOf(apps.values()), keyStore, keyStorePassword, clock, idleTimeout, callSettings));
         }
     }
 }

@@ -43,16 +43,18 @@ public final class RunningServer implements AutoCloseable {
     public static final String CALL_PATH = "/v1/call";
 
     /** The features of the server, in installation order. Feature issues add theirs here. */
-    static List<ServerFeature> features() {
+    static List<ServerFeature> features(ServerSettings settings) {
         org.m800.server.internal.chat.ChatFeature chat = new org.m800.server.internal.chat.ChatFeature();
         // contacts after verification (it reads the verified numbers) and with chat (it supplies the block list)
         return List.of(new AccountsFeature(), chat, new org.m800.server.internal.verification.VerificationFeature(),
-                new org.m800.server.internal.contacts.ContactsFeature(chat));
+                new org.m800.server.internal.contacts.ContactsFeature(chat),
+                new org.m800.server.internal.call.CallFeature(settings.call()));
     }
 
     private final AtomicBoolean ready = new AtomicBoolean();
     private final Database database;
     private final ScheduledExecutorService scheduler;
+    private final List<ServerFeature> installed = new java.util.concurrent.CopyOnWriteArrayList<>();
     private Server jetty;
     private ServerConnector connector;
 
@@ -67,6 +69,7 @@ public final class RunningServer implements AutoCloseable {
         try {
             assemble(settings, clock);
         } catch (Exception e) {
+            closeFeatures();
             scheduler.shutdownNow();
             database.close();
             throw e;
@@ -102,16 +105,17 @@ public final class RunningServer implements AutoCloseable {
         HttpRoutes routes = new HttpRoutes();
         FeatureContext featureContext = new FeatureContext(database, events, accounts, im, call, routes, scheduler,
                 clock, connections);
-        for (ServerFeature feature : features()) {
+        for (ServerFeature feature : features(settings)) {
             migrations.apply(feature.name(), feature.migrations());
             feature.install(featureContext);
+            installed.add(0, feature);
         }
 
         long idleMs = settings.idleTimeout().toMillis();
         WsServices imServices = new WsServices(IM_PATH, true, im, appAuth, accounts, events, requests, connections,
                 scheduler, settings.idleTimeout());
-        WsServices callServices = new WsServices(CALL_PATH, false, call, appAuth, accounts, events, requests,
-                connections, scheduler, settings.idleTimeout());
+        WsServices callServices = new WsServices(CALL_PATH, true, call, appAuth, accounts, events, requests,
+                connections, scheduler, settings.idleTimeout(), "call.");
         ContextHandler context = new ContextHandler("/");
         WebSocketUpgradeHandler ws = WebSocketUpgradeHandler.from(jetty, context, container -> {
             container.setMaxTextMessageSize(Limits.MAX_FRAME_BYTES);
@@ -167,6 +171,18 @@ public final class RunningServer implements AutoCloseable {
         }
     }
 
+    /** Closes the installed features, the last installed first. */
+    private void closeFeatures() {
+        for (ServerFeature feature : installed) {
+            try {
+                feature.close();
+            } catch (RuntimeException e) {
+                LOG.warn("Feature {} did not close cleanly", feature.name(), e);
+            }
+        }
+        installed.clear();
+    }
+
     public int port() {
         return connector.getLocalPort();
     }
@@ -183,6 +199,7 @@ public final class RunningServer implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("Jetty did not stop cleanly", e);
         }
+        closeFeatures();
         scheduler.shutdownNow();
         try {
             if (!scheduler.awaitTermination(5, TimeUnit.SECONDS)) {

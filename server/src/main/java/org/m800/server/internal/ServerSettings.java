@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import org.m800.server.ApplicationRegistration;
+import org.m800.server.CallSettings;
 import org.m800.server.internal.wire.Limits;
 
 /**
@@ -21,14 +22,24 @@ import org.m800.server.internal.wire.Limits;
  * @param clock the server's clock (tests move it forward to expire codes); null for the system clock
  * @param idleTimeout a WebSocket that receives no frame for this long is dropped (docs/protocol.md 7.3);
  *        null for {@link Limits#IDLE_TIMEOUT}
+ * @param call how calls run (timeouts, relay); null for {@link CallSettings#DEFAULTS}
  */
 public record ServerSettings(String host, int port, String jdbcUrl, String jdbcUser, String jdbcPassword,
         List<ApplicationRegistration> applications, Path keyStore, String keyStorePassword, Clock clock,
-        Duration idleTimeout) {
+        Duration idleTimeout, CallSettings call) {
 
     public ServerSettings {
         clock = clock == null ? Clock.systemUTC() : clock;
         idleTimeout = idleTimeout == null ? Limits.IDLE_TIMEOUT : idleTimeout;
+        call = call == null ? CallSettings.DEFAULTS : call;
+    }
+
+    /** Settings with the default call settings. */
+    public ServerSettings(String host, int port, String jdbcUrl, String jdbcUser, String jdbcPassword,
+            List<ApplicationRegistration> applications, Path keyStore, String keyStorePassword, Clock clock,
+            Duration idleTimeout) {
+        this(host, port, jdbcUrl, jdbcUser, jdbcPassword, applications, keyStore, keyStorePassword, clock, idleTimeout,
+                null);
     }
 
     /** Settings with the default idle timeout. */
