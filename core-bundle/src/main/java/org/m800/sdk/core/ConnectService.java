@@ -84,8 +84,8 @@ public interface ConnectService {
      * @param type the request type, such as {@code profile.get}
      * @param data the payload as plain Java values (maps, lists, strings, numbers, booleans, null)
      * @return the response {@code data}; fails with the server's error mapped to an {@link M800Exception},
-     *         TIMEOUT, NETWORK (stopped or closed) or RATE_LIMITED (offline queue full)
-     * @throws M800Exception INVALID_ARGUMENT if the type is blank or the data cannot be written as JSON
+     *         TIMEOUT, NETWORK (stopped or closed), RATE_LIMITED (offline queue full), or INVALID_ARGUMENT
+     *         if the type is blank or the data cannot be written as JSON. Never throws (since 1.2).
      */
     CompletableFuture<Map<String, Object>> request(String type, Map<String, ?> data);
 

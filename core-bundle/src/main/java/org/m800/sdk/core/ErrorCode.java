@@ -28,5 +28,12 @@ public enum ErrorCode {
     /** Modules depend on each other in a cycle; the message names the cycle. */
     DEPENDENCY_CYCLE,
     /** The call is not allowed in the current state, for example on a closed client. */
-    ILLEGAL_STATE
+    ILLEGAL_STATE,
+    /**
+     * The client, or the feature manager that handed out the future, was closed before the operation
+     * finished. Whether the operation took effect on the server is not known.
+     *
+     * @since 1.2
+     */
+    CLOSED
 }

@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
  * Runs tasks one at a time in submission order on a shared pool, without owning a thread: this is
  * how each client gets ordered event delivery while all clients share a few threads.
  */
-final class SerialExecutor implements Executor {
+public final class SerialExecutor implements Executor {
 
     private static final Logger LOG = LoggerFactory.getLogger(SerialExecutor.class);
 
@@ -20,7 +20,7 @@ final class SerialExecutor implements Executor {
     private final Queue<Runnable> tasks = new ArrayDeque<>();
     private boolean running;
 
-    SerialExecutor(Executor pool) {
+    public SerialExecutor(Executor pool) {
         this.pool = pool;
     }
 

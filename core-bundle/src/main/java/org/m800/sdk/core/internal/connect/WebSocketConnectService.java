@@ -2,10 +2,7 @@ package org.m800.sdk.core.internal.connect;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +23,7 @@ import org.m800.sdk.core.ConnectService;
 import org.m800.sdk.core.ConnectionState;
 import org.m800.sdk.core.ConnectionStateEvent;
 import org.m800.sdk.core.ErrorCode;
+import org.m800.sdk.core.FeatureManager;
 import org.m800.sdk.core.M800Exception;
 import org.m800.sdk.core.ModuleContext;
 import org.m800.sdk.core.ServerEvent;
@@ -132,7 +130,7 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
                 throw new M800Exception(ErrorCode.ILLEGAL_STATE, "the connection of client " + clientId + " is closed");
             }
             authenticator = auth;
-            String key = "connect.cursor." + hash(auth.userId());
+            String key = "connect.cursor." + FeatureManager.userIdHash(String.valueOf(auth.userId()), 24);
             if (!key.equals(cursorKey)) {
                 cursorKey = key;
                 lastReceived = storage.read(key).map(b -> Long.parseLong(new String(b, StandardCharsets.US_ASCII)))
@@ -185,7 +183,7 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
     @Override
     public CompletableFuture<Map<String, Object>> request(String type, Map<String, ?> data) {
         if (type == null || type.isBlank()) {
-            throw M800Exception.invalidArgument("request type must not be blank");
+            return CompletableFuture.failedFuture(M800Exception.invalidArgument("request type must not be blank"));
         }
         String id = "r-" + idPrefix + "-" + ids.incrementAndGet();
         Map<String, Object> frame = new LinkedHashMap<>();
@@ -193,7 +191,14 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
         frame.put("type", type);
         frame.put("id", id);
         frame.put("data", data == null ? Map.of() : data);
-        PendingRequest request = new PendingRequest(id, type, Json.write(frame));
+        String json;
+        try {
+            json = Json.write(frame);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e instanceof M800Exception m ? m
+                    : M800Exception.invalidArgument(type + ": the data cannot be written as JSON: " + e.getMessage()));
+        }
+        PendingRequest request = new PendingRequest(id, type, json);
         Connection sendOn = null;
         synchronized (lock) {
             if (state == ConnectionState.CLOSED || authenticator == null) {
@@ -597,15 +602,6 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
         return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
     }
 
-    static String hash(String userId) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(
-                    String.valueOf(userId).getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 12);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     /** One WebSocket connection attempt; its callbacks run on Jetty's I/O threads. */
     /** Public because Jetty calls the listener methods through method handles. */

@@ -75,7 +75,7 @@ final class LoopbackConnect implements CountingConnect, AutoCloseable {
     @Override
     public CompletableFuture<Map<String, Object>> request(String type, Map<String, ?> data) {
         if (type == null || type.isBlank()) {
-            throw M800Exception.invalidArgument("request type must not be blank");
+            return CompletableFuture.failedFuture(M800Exception.invalidArgument("request type must not be blank"));
         }
         requestTypes.add(type);
         String user;
