@@ -10,6 +10,19 @@ import java.net.InetAddress;
 public interface MediaEngine extends AutoCloseable {
 
     /**
+     * @return a new engine with its threads started (see {@code engine.UdpMediaEngine})
+     * @throws IOException if it cannot open its selector
+     */
+    static MediaEngine create(MediaEngineOptions options) throws IOException {
+        return new org.m800.sdk.call.internal.media.engine.UdpMediaEngine(options);
+    }
+
+    /** @return a new engine with {@link MediaEngineOptions#DEFAULTS} */
+    static MediaEngine create() throws IOException {
+        return create(MediaEngineOptions.DEFAULTS);
+    }
+
+    /**
      * Opens a leg: binds a UDP socket on a free port of {@code bindAddress} and makes a fresh SRTP key.
      *
      * @throws IOException if no socket can be bound

@@ -1,0 +1,419 @@
+package org.m800.sdk.call.internal.media.engine;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+import org.m800.sdk.call.internal.media.AudioCodecSpec;
+import org.m800.sdk.call.internal.media.MediaEngineOptions;
+import org.m800.sdk.call.internal.media.MediaSession;
+import org.m800.sdk.call.internal.media.MediaSessionListener;
+import org.m800.sdk.call.internal.media.MediaStats;
+import org.m800.sdk.call.internal.media.NegotiatedMedia;
+import org.m800.sdk.call.internal.media.codec.Codecs;
+import org.m800.sdk.call.internal.media.dtmf.TelephoneEvent;
+import org.m800.sdk.call.internal.media.rtp.Rtcp;
+import org.m800.sdk.call.internal.media.rtp.RtpHeader;
+import org.m800.sdk.call.internal.media.srtp.SrtpContext;
+import org.m800.sdk.media.AudioSink;
+import org.m800.sdk.media.AudioSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One leg of {@link UdpMediaEngine}: a UDP socket carrying SRTP and SRTCP multiplexed (RFC 5761), a
+ * {@link SendPath} and a {@link ReceivePath}. Datagrams are accepted only from the negotiated remote
+ * address, and RTP only from the first SSRC that authenticates with the peer's key. The engine's threads
+ * call {@link #receive} and {@link #tick}; the listener is called on them, never under the lock.
+ */
+final class RtpMediaSession implements MediaSession {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RtpMediaSession.class);
+
+    private final UdpMediaEngine engine;
+    private final DatagramChannel channel;
+    private final InetSocketAddress localAddress;
+    private final MediaEngineOptions options;
+    private final byte[] localMaster = SrtpContext.newMaster();
+    private final Object lock = new Object();
+    private final String cname;
+    private final byte[] rtcpBuffer = new byte[1500];
+
+    private volatile MediaSessionListener listener;
+
+    // guarded by lock
+    private NegotiatedMedia media;
+    private AudioSource source;
+    private AudioSink sink;
+    private SendPath send;
+    private ReceivePath receive;
+    private boolean muted;
+    private boolean closed;
+    private boolean timedOut;
+    private long lastReceivedNanos;
+    private long nextRtcpNanos;
+    private long lastSrMiddle;
+    private long lastSrArrivalNanos;
+    private double remoteFractionLost;
+    private double roundTripMs = -1;
+
+    RtpMediaSession(UdpMediaEngine engine, DatagramChannel channel, MediaEngineOptions options) throws IOException {
+        this.engine = engine;
+        this.channel = channel;
+        this.options = options;
+        this.localAddress = (InetSocketAddress) channel.getLocalAddress();
+        this.cname = "m800-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
+    }
+
+    DatagramChannel channel() {
+        return channel;
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        return localAddress;
+    }
+
+    @Override
+    public List<AudioCodecSpec> supportedCodecs() {
+        return Codecs.SUPPORTED;
+    }
+
+    @Override
+    public byte[] localSrtpKey() {
+        return localMaster.clone();
+    }
+
+    @Override
+    public void start(NegotiatedMedia negotiated, AudioSource audioSource, AudioSink audioSink) {
+        check(negotiated);
+        if (audioSource == null || audioSink == null) {
+            throw new IllegalArgumentException("a media session needs a source and a sink");
+        }
+        checkRate("source", audioSource.sampleRate());
+        checkRate("sink", audioSink.sampleRate());
+        synchronized (lock) {
+            if (closed) {
+                throw new IllegalStateException("the media session is closed");
+            }
+            if (media != null) {
+                throw new IllegalStateException("the media session is already started; use update");
+            }
+            source = audioSource;
+            sink = audioSink;
+            send = new SendPath(localMaster);
+            receive = new ReceivePath(options.minPlayoutMs(), options.maxPlayoutMs());
+            apply(negotiated);
+            long now = System.nanoTime();
+            lastReceivedNanos = now;
+            nextRtcpNanos = now + rtcpDelayNanos();
+        }
+    }
+
+    @Override
+    public void update(NegotiatedMedia negotiated) {
+        check(negotiated);
+        synchronized (lock) {
+            if (closed) {
+                throw new IllegalStateException("the media session is closed");
+            }
+            if (media == null) {
+                throw new IllegalStateException("the media session is not started");
+            }
+            apply(negotiated);
+        }
+    }
+
+    private void apply(NegotiatedMedia negotiated) {
+        media = negotiated;
+        send.configure(negotiated.codec(), source.sampleRate());
+        receive.configure(negotiated.remoteSrtpKey(), negotiated.codec(), sink.sampleRate());
+    }
+
+    private static void check(NegotiatedMedia negotiated) {
+        if (negotiated == null) {
+            throw new IllegalArgumentException("no negotiated media given");
+        }
+        if (negotiated.remote() == null || negotiated.remote().isUnresolved()) {
+            throw new IllegalArgumentException("the remote media address is missing or unresolved: " + negotiated.remote());
+        }
+        if (!Codecs.isSupported(negotiated.codec())) {
+            Codecs.encoder(negotiated.codec(), 8000); // throws with the reason
+        }
+        if (negotiated.direction() == null) {
+            throw new IllegalArgumentException("no media direction given");
+        }
+        if (negotiated.remoteSrtpKey() == null || negotiated.remoteSrtpKey().length != SrtpContext.MASTER_LENGTH) {
+            throw new IllegalArgumentException("the peer's SRTP master key and salt must be "
+                    + SrtpContext.MASTER_LENGTH + " bytes");
+        }
+        int pt = negotiated.telephoneEventPayloadType();
+        if (pt < -1 || pt > 127 || pt == negotiated.codec().payloadType()) {
+            throw new IllegalArgumentException("bad telephone-event payload type " + pt);
+        }
+    }
+
+    private static void checkRate(String what, int rate) {
+        if (rate != 8000 && rate != 16000 && rate != 48000 && rate != 12000 && rate != 24000 && rate != 32000) {
+            throw new IllegalArgumentException("the " + what + "'s sample rate " + rate
+                    + " Hz is not one of 8000, 12000, 16000, 24000, 32000, 48000");
+        }
+    }
+
+    @Override
+    public void setMuted(boolean mute) {
+        synchronized (lock) {
+            muted = mute;
+        }
+    }
+
+    @Override
+    public void sendDtmf(char digit) {
+        int code = TelephoneEvent.code(digit);
+        if (code < 0) {
+            throw new IllegalArgumentException("'" + digit + "' is not a DTMF key (0-9, *, #, A-D)");
+        }
+        synchronized (lock) {
+            if (media == null || media.telephoneEventPayloadType() < 0) {
+                throw new IllegalArgumentException("telephone-events were not agreed for this call");
+            }
+            send.queueDtmf(code);
+        }
+    }
+
+    @Override
+    public MediaStats stats() {
+        synchronized (lock) {
+            return statsLocked();
+        }
+    }
+
+    private MediaStats statsLocked() {
+        if (send == null) {
+            return new MediaStats(0, 0, 0, 0, 0, -1);
+        }
+        var reception = receive.reception();
+        return new MediaStats(send.packetsSent, reception.received(), remoteFractionLost,
+                Math.max(0, reception.cumulativeLost()), reception.jitterMs(), roundTripMs, receive.rejected,
+                receive.jitter().concealed(), receive.jitter().targetDelayMs());
+    }
+
+    /** @return the RMS level of the last 20 ms sent, 0..1 (0 when muted) */
+    public float sendLevel() {
+        synchronized (lock) {
+            return send == null ? 0 : send.level;
+        }
+    }
+
+    /** @return the RMS level of the last 20 ms played, 0..1 */
+    public float receiveLevel() {
+        synchronized (lock) {
+            return receive == null ? 0 : receive.level;
+        }
+    }
+
+    @Override
+    public void setListener(MediaSessionListener sessionListener) {
+        this.listener = sessionListener;
+    }
+
+    @Override
+    public void close() {
+        AudioSource oldSource;
+        AudioSink oldSink;
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (media != null && channel.isOpen()) {
+                int len = Rtcp.write(rtcpBuffer, send.ssrc, null, null, cname, true);
+                sendRtcpLocked(len);
+            }
+            oldSource = source;
+            oldSink = sink;
+            source = null;
+            sink = null;
+        }
+        try {
+            channel.close();
+        } catch (IOException e) {
+            LOG.debug("closing the media socket", e);
+        }
+        engine.closed(this);
+        closeQuietly(oldSource);
+        closeQuietly(oldSink);
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        if (closeable == null) {
+            return;
+        }
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            LOG.warn("closing a media source or sink failed", e);
+        }
+    }
+
+    /** The engine's receive thread: one datagram. */
+    void receive(byte[] buf, int len, InetSocketAddress from, long nowNanos) {
+        String keys = null;
+        MediaStats report = null;
+        synchronized (lock) {
+            if (closed || media == null) {
+                return;
+            }
+            if (!from.equals(media.remote())) {
+                receive.rejected++;
+                return;
+            }
+            if (RtpHeader.isRtcp(buf, len)) {
+                report = rtcpLocked(buf, len, nowNanos);
+            } else {
+                keys = receive.rtp(buf, len, nowNanos, media.telephoneEventPayloadType());
+                if (keys != null) {
+                    lastReceivedNanos = nowNanos;
+                    timedOut = false;
+                }
+            }
+        }
+        MediaSessionListener l = listener;
+        if (l == null) {
+            return;
+        }
+        if (keys != null) {
+            for (int i = 0; i < keys.length(); i++) {
+                notify(l, keys.charAt(i));
+            }
+        }
+        if (report != null) {
+            try {
+                l.statistics(report);
+            } catch (RuntimeException e) {
+                LOG.warn("media listener failed on statistics", e);
+            }
+        }
+    }
+
+    private static void notify(MediaSessionListener l, char key) {
+        try {
+            l.dtmfReceived(key);
+        } catch (RuntimeException e) {
+            LOG.warn("media listener failed on DTMF", e);
+        }
+    }
+
+    private MediaStats rtcpLocked(byte[] buf, int len, long nowNanos) {
+        int plain;
+        try {
+            plain = receive.srtp().unprotectRtcp(buf, len);
+        } catch (org.m800.sdk.call.internal.media.srtp.SrtpException e) {
+            receive.rejected++;
+            return null;
+        }
+        Rtcp.Received received = Rtcp.read(buf, plain, send.ssrc);
+        if (received == null) {
+            receive.rejected++;
+            return null;
+        }
+        lastReceivedNanos = nowNanos;
+        timedOut = false;
+        if (received.sender() != null) {
+            lastSrMiddle = Rtcp.middle32(received.sender().ntpTimestamp());
+            lastSrArrivalNanos = nowNanos;
+        }
+        Rtcp.ReportBlock block = received.block();
+        if (block != null) {
+            remoteFractionLost = block.fractionLost() / 256.0;
+            if (block.lastSr() != 0) {
+                long arrival = Rtcp.middle32(Rtcp.ntp(System.currentTimeMillis()));
+                long rtt = (arrival - block.lastSr() - block.delaySinceLastSr()) & 0xFFFFFFFFL;
+                if (rtt < 0x80000000L) {
+                    roundTripMs = rtt * 1000.0 / 65536.0;
+                }
+            }
+        }
+        return statsLocked();
+    }
+
+    /** The engine's tick thread: 20 ms of sending and playout, RTCP when due, the media timeout. */
+    void tick(long nowNanos) {
+        boolean timeout = false;
+        MediaStats report = null;
+        synchronized (lock) {
+            if (closed || media == null) {
+                return;
+            }
+            if (media.direction().sends()) {
+                int len = send.next(source, muted, media.telephoneEventPayloadType());
+                sendLocked(send.packet(), len);
+            } else {
+                send.skip();
+            }
+            receive.play(sink, media.direction().receives());
+            if (nowNanos - nextRtcpNanos >= 0) {
+                nextRtcpNanos = nowNanos + rtcpDelayNanos();
+                sendReportLocked(nowNanos);
+                report = statsLocked();
+            }
+            if (!timedOut && nowNanos - lastReceivedNanos > options.mediaTimeout().toNanos()) {
+                timedOut = true;
+                timeout = true;
+            }
+        }
+        MediaSessionListener l = listener;
+        if (l != null) {
+            try {
+                if (report != null) {
+                    l.statistics(report);
+                }
+                if (timeout) {
+                    l.mediaTimeout();
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("media listener failed", e);
+            }
+        }
+    }
+
+    private long rtcpDelayNanos() {
+        long mean = options.rtcpInterval().toNanos();
+        return (long) (mean * (0.5 + ThreadLocalRandom.current().nextDouble()));
+    }
+
+    private void sendReportLocked(long nowNanos) {
+        Rtcp.SenderInfo sender = null;
+        if (media.direction().sends() && send.packetsSent > 0) {
+            sender = new Rtcp.SenderInfo(Rtcp.ntp(System.currentTimeMillis()), send.timestamp(), send.packetsSent,
+                    send.octetsSent);
+        }
+        Rtcp.ReportBlock block = null;
+        var reception = receive.reception();
+        if (receive.remoteSsrc() >= 0 && reception.started()) {
+            long dlsr = lastSrMiddle == 0 ? 0 : (nowNanos - lastSrArrivalNanos) * 65536 / 1_000_000_000L;
+            block = new Rtcp.ReportBlock(receive.remoteSsrc(), reception.takeFractionLost(),
+                    reception.cumulativeLost(), reception.extendedHighest() & 0xFFFFFFFFL, reception.jitterUnits(),
+                    lastSrMiddle, dlsr);
+        }
+        int len = Rtcp.write(rtcpBuffer, send.ssrc, sender, block, cname, false);
+        sendRtcpLocked(len);
+    }
+
+    private void sendRtcpLocked(int len) {
+        int protectedLen = send.srtp().protectRtcp(rtcpBuffer, len);
+        sendLocked(rtcpBuffer, protectedLen);
+    }
+
+    private void sendLocked(byte[] buf, int len) {
+        try {
+            channel.send(ByteBuffer.wrap(buf, 0, len), media.remote());
+        } catch (IOException e) {
+            // a full socket buffer or an unreachable peer: this packet is lost, as UDP may lose it anyway
+            LOG.debug("sending media to {} failed", media.remote(), e);
+        }
+    }
+}
