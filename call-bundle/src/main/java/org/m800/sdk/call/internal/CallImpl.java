@@ -525,6 +525,22 @@ final class CallImpl implements Call, MediaSessionListener {
         manager.listeners().emit(l -> l.ended(this, reason));
     }
 
+    /** Forgets a call that was never handed out (its invite failed): no listener hears of it. */
+    void discard() {
+        MediaSession leg;
+        synchronized (this) {
+            endReason = CallEndReason.FAILED;
+            state = CallState.ENDED;
+            leg = session;
+            session = null;
+        }
+        if (leg != null) {
+            leg.setListener(null);
+            leg.close();
+        }
+        manager.ended(this);
+    }
+
     /** Caller holds the monitor. */
     private void move(CallState to) {
         CallState from = state;

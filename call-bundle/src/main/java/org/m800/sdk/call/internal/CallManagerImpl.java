@@ -112,7 +112,7 @@ public final class CallManagerImpl extends FeatureManager implements CallManager
             data.put("device", device);
             CompletionStage<Call> placed = request("call.invite", data).handle((ok, failure) -> {
                 if (failure != null) {
-                    call.end(CallEndReason.FAILED);
+                    call.discard();
                     throw Wire.unwrap(failure);
                 }
                 return call;
