@@ -13,12 +13,14 @@ import org.m800.sdk.core.internal.account.AccountService;
 import org.m800.sdk.core.internal.connect.EventRouter;
 import org.m800.sdk.core.internal.connect.JettyHttpService;
 import org.m800.sdk.core.internal.connect.WebSocketConnectService;
+import org.m800.sdk.core.internal.media.MediaService;
 import org.m800.sdk.core.internal.transport.Transports;
+import org.m800.sdk.media.MediaManager;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 
 /**
- * The {@code core} feature: the communication layer and the account. Registered as a service in
+ * The {@code core} feature: the communication layer, the account and the media module. Registered as a service in
  * OSGi and listed for {@link java.util.ServiceLoader} on a plain class path. Its modules share one
  * Jetty transport, started while some client uses it.
  */
@@ -36,7 +38,9 @@ public final class CoreFeature implements FeatureBundle {
             ModuleDefinition.of(NotificationService.MODULE, List.of(ConnectService.MODULE),
                     ctx -> new EventRouter(ctx.dependency(ConnectService.MODULE, ConnectService.class))),
             ModuleDefinition.of(AccountManager.MODULE, List.of(HttpService.MODULE, StorageService.MODULE,
-                    ConnectService.MODULE, NotificationService.MODULE), ctx -> new AccountService(ctx)));
+                    ConnectService.MODULE, NotificationService.MODULE), ctx -> new AccountService(ctx)),
+            // the seed's media module: deps service.notification (device and call events reach it from there)
+            ModuleDefinition.of(MediaManager.MODULE, List.of(NotificationService.MODULE), MediaService::new));
 
     @Override
     public String name() {

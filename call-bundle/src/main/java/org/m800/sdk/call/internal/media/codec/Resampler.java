@@ -2,14 +2,15 @@ package org.m800.sdk.call.internal.media.codec;
 
 /**
  * Converts a stream of 20 ms frames from one sample rate to another (8, 12, 16, 24, 32 or 48 kHz) with a
- * windowed-sinc interpolator: each output sample is a weighted sum of the 16 input samples around its
- * position, the sinc's cutoff at the lower of the two Nyquist frequencies so that down-sampling does not
- * alias. The filter's phases are computed once; the last input samples are kept between frames. Not
+ * windowed-sinc interpolator: each output sample is a weighted sum of the input samples around its
+ * position (16 when up-sampling, 16 times the ratio when down-sampling, so that the filter's transition band
+ * is as narrow at the lower rate), the sinc's cutoff just below the lower of the two Nyquist frequencies so
+ * that down-sampling does not alias. The filter's phases are computed once; the last input samples are kept between frames. Not
  * thread-safe: one per stream.
  */
 public final class Resampler {
 
-    private static final int HALF = 8;
+    private static final int HALF_TAPS = 8;
 
     private final int inRate;
     private final int outRate;
@@ -19,6 +20,7 @@ public final class Resampler {
     private final short[] history;
     private final int inFrame;
     private final int outFrame;
+    private final int half;
 
     /** @throws IllegalArgumentException if a rate is not a multiple of 50 Hz */
     public Resampler(int inRate, int outRate) {
@@ -32,23 +34,25 @@ public final class Resampler {
         phases = outRate / gcd;
         inFrame = inRate / 50;
         outFrame = outRate / 50;
-        double cutoff = Math.min(1.0, (double) outRate / inRate) * 0.95;
-        taps = new float[phases][2 * HALF];
+        double ratio = Math.min(1.0, (double) outRate / inRate);
+        double cutoff = ratio * 0.9;
+        half = (int) Math.ceil(HALF_TAPS / ratio);
+        taps = new float[phases][2 * half];
         for (int p = 0; p < phases; p++) {
             double frac = (double) p / phases;
             double sum = 0;
-            for (int k = 0; k < 2 * HALF; k++) {
-                double x = (k - HALF + 1) - frac;
-                double window = 0.5 + 0.5 * Math.cos(Math.PI * x / HALF);
-                double v = cutoff * sinc(cutoff * x) * (Math.abs(x) < HALF ? window : 0);
+            for (int k = 0; k < 2 * half; k++) {
+                double x = (k - half + 1) - frac;
+                double window = 0.5 + 0.5 * Math.cos(Math.PI * x / half);
+                double v = cutoff * sinc(cutoff * x) * (Math.abs(x) < half ? window : 0);
                 taps[p][k] = (float) v;
                 sum += v;
             }
-            for (int k = 0; k < 2 * HALF; k++) {
+            for (int k = 0; k < 2 * half; k++) {
                 taps[p][k] /= (float) sum;
             }
         }
-        history = new short[inFrame + 2 * HALF];
+        history = new short[inFrame + 2 * half];
     }
 
     public int inRate() {
@@ -68,9 +72,9 @@ public final class Resampler {
             System.arraycopy(in, 0, out, 0, inFrame);
             return;
         }
-        // history: the 2*HALF samples before this frame, then this frame; output lags the input by HALF samples
-        System.arraycopy(history, inFrame, history, 0, 2 * HALF);
-        System.arraycopy(in, 0, history, 2 * HALF, inFrame);
+        // history: the 2*half samples before this frame, then this frame; output lags the input by half samples
+        System.arraycopy(history, inFrame, history, 0, 2 * half);
+        System.arraycopy(in, 0, history, 2 * half, inFrame);
         for (int n = 0; n < outFrame; n++) {
             long pos = (long) n * step;
             int base = (int) (pos / phases);
@@ -78,7 +82,7 @@ public final class Resampler {
             float[] t = taps[phase];
             float acc = 0;
             int start = base + 1;
-            for (int k = 0; k < 2 * HALF; k++) {
+            for (int k = 0; k < t.length; k++) {
                 acc += t[k] * history[start + k];
             }
             int v = Math.round(acc);

@@ -13,6 +13,8 @@ import org.m800.sdk.call.internal.media.rtp.RtpHeader;
 import org.m800.sdk.call.internal.media.srtp.SrtpContext;
 import org.m800.sdk.call.internal.media.srtp.SrtpException;
 import org.m800.sdk.media.AudioSink;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The receiving half of a session: SRTP check → the one SSRC of the peer → reception statistics →
@@ -20,6 +22,8 @@ import org.m800.sdk.media.AudioSink;
  * sink. Guarded by the session's lock.
  */
 final class ReceivePath {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReceivePath.class);
 
     private SrtpContext srtp;
     private byte[] remoteMaster;
@@ -77,6 +81,7 @@ final class ReceivePath {
         long ssrc = RtpHeader.ssrc(buf);
         if (remoteSsrc >= 0 && ssrc != remoteSsrc) {
             rejected++;
+            LOG.debug("RTP from SSRC {} dropped: the call's is {}", ssrc, remoteSsrc);
             return null;
         }
         int plain;
@@ -84,6 +89,7 @@ final class ReceivePath {
             plain = srtp.unprotectRtp(buf, len);
         } catch (SrtpException e) {
             rejected++;
+            LOG.debug("SRTP packet of {} bytes dropped: {}", len, e.getMessage());
             return null;
         }
         remoteSsrc = ssrc;
@@ -120,6 +126,7 @@ final class ReceivePath {
                 try {
                     decoder.decode(next, 0, next.length, codecFrame);
                 } catch (IllegalArgumentException e) {
+                    LOG.debug("payload dropped: {}", e.getMessage());
                     rejected++;
                     decoder.conceal(codecFrame);
                 }

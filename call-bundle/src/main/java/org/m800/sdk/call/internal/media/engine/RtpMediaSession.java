@@ -267,11 +267,13 @@ final class RtpMediaSession implements MediaSession {
             if (closed || media == null) {
                 return;
             }
-            if (!from.equals(media.remote())) {
+            boolean rtcp = RtpHeader.isRtcp(buf, len);
+            if (!from.equals(media.remote()) && !(rtcp && isRtcpPortOfRemote(from))) {
                 receive.rejected++;
+                LOG.debug("datagram from {} dropped: the call's media comes from {}", from, media.remote());
                 return;
             }
-            if (RtpHeader.isRtcp(buf, len)) {
+            if (rtcp) {
                 report = rtcpLocked(buf, len, nowNanos);
             } else {
                 keys = receive.rtp(buf, len, nowNanos, media.telephoneEventPayloadType());
@@ -299,6 +301,15 @@ final class RtpMediaSession implements MediaSession {
         }
     }
 
+    /**
+     * A peer without rtcp-mux sends RTCP from the port after its RTP port (RFC 3550 11); it is accepted
+     * from there too, and SRTCP authenticates it like any other.
+     */
+    private boolean isRtcpPortOfRemote(InetSocketAddress from) {
+        InetSocketAddress remote = media.remote();
+        return from.getPort() == remote.getPort() + 1 && from.getAddress().equals(remote.getAddress());
+    }
+
     private static void notify(MediaSessionListener l, char key) {
         try {
             l.dtmfReceived(key);
@@ -313,11 +324,13 @@ final class RtpMediaSession implements MediaSession {
             plain = receive.srtp().unprotectRtcp(buf, len);
         } catch (org.m800.sdk.call.internal.media.srtp.SrtpException e) {
             receive.rejected++;
+            LOG.debug("SRTCP packet of {} bytes dropped: {}", len, e.getMessage());
             return null;
         }
         Rtcp.Received received = Rtcp.read(buf, plain, send.ssrc);
         if (received == null) {
             receive.rejected++;
+            LOG.debug("RTCP packet of {} bytes dropped: not a valid compound packet", plain);
             return null;
         }
         lastReceivedNanos = nowNanos;

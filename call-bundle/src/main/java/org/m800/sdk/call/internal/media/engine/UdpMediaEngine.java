@@ -42,6 +42,7 @@ public final class UdpMediaEngine implements MediaEngine {
     private final Selector selector;
     private final Thread receiver;
     private final ScheduledThreadPoolExecutor ticker;
+    private final List<Thread> tickThreads = new CopyOnWriteArrayList<>();
     private final List<RtpMediaSession> sessions = new CopyOnWriteArrayList<>();
     private final ConcurrentLinkedQueue<RtpMediaSession> toRegister = new ConcurrentLinkedQueue<>();
     private volatile boolean closed;
@@ -61,6 +62,7 @@ public final class UdpMediaEngine implements MediaEngine {
             Thread t = new Thread(r, "m800-media-tick-" + id);
             t.setDaemon(true);
             t.setPriority(Thread.MAX_PRIORITY);
+            tickThreads.add(t);
             return t;
         });
         ticker.setRemoveOnCancelPolicy(true);
@@ -119,6 +121,11 @@ public final class UdpMediaEngine implements MediaEngine {
             }
             if (!ticker.awaitTermination(5, TimeUnit.SECONDS)) {
                 LOG.warn("the media tick thread did not stop within 5 s");
+            }
+            for (Thread t : tickThreads) {
+                if (t != Thread.currentThread()) {
+                    t.join(5000);
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
