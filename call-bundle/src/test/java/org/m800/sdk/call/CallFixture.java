@@ -119,7 +119,7 @@ final class CallFixture extends ExternalResource {
     Client client(String clientId) throws Exception {
         URI im = URI.create("ws://127.0.0.1:" + proxy.port() + ReferenceServer.IM_PATH);
         ClientConfig config = ClientConfig.builder().clientId(clientId).imServers(List.of(im))
-                .signUpServers(List.of(server.httpUri())).callServers(List.of(server.callUri()))
+                .signUpServers(List.of(server.httpUri())).callServers(List.of(URI.create("ws://127.0.0.1:" + proxy.port() + ReferenceServer.CALL_PATH)))
                 .dataDirectory(temp.newFolder().toPath()).reconnectMinDelay(Duration.ofMillis(20))
                 .reconnectMaxDelay(Duration.ofMillis(200)).build();
         EngineFactory engineFactory = engines;

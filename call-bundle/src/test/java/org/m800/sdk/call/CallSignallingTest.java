@@ -20,6 +20,8 @@ import org.junit.rules.TemporaryFolder;
 import org.m800.sdk.call.testing.RecordingSink;
 import org.m800.sdk.call.testing.ToneSource;
 import org.m800.sdk.core.Client;
+import org.m800.sdk.core.ConnectService;
+import org.m800.sdk.core.ConnectionState;
 import org.m800.sdk.core.ErrorCode;
 import org.m800.sdk.core.M800Exception;
 import org.m800.server.CallSettings;
@@ -53,6 +55,11 @@ public class CallSignallingTest {
         Call ring2 = onB2.nextIncoming();
         assertEquals(atA.id(), ring1.id());
         assertEquals(atA.id(), ring2.id());
+        // the signalling runs on the call servers' own connection
+        for (Client c : List.of(a, b1, b2)) {
+            assertEquals(ConnectionState.CONNECTED, c.module("service.connect.call", ConnectService.class)
+                    .orElseThrow().state());
+        }
         get(ring1.answer(tone(1000)));
         onB2.expectEnded(CallEndReason.ANSWERED_ELSEWHERE);
         assertEquals(CallState.ENDED, ring2.state());

@@ -201,7 +201,7 @@ public class KarafFeaturesIT extends ServerTestSupport {
         // the whole SDK: every feature bundle resolves in Karaf and comes up in a running client
         aliceMark = aliceEvents.mark();
         featuresService.installFeature("m800-sdk");
-        for (String feature : List.of(CHAT, "contacts", "verification")) {
+        for (String feature : List.of(CHAT, "contacts", "verification", "call")) {
             aliceEvents.await(aliceMark, ClientEvent.FEATURE_READY, feature, TIMEOUT_S);
         }
         assertEquals(ConnectionState.CONNECTED, alice.require(ConnectService.class).state());
@@ -209,7 +209,8 @@ public class KarafFeaturesIT extends ServerTestSupport {
         // the features uninstalled and the core stopped (Karaf refuses to uninstall m800-sdk-core while the
         // tests' own API bundle imports its package): the clients close and no thread of the SDK is left
         featuresService.uninstallFeature("m800-sdk", EnumSet.of(FeaturesService.Option.NoAutoRefreshBundles));
-        for (String bsn : List.of("org.m800.sdk.chat", "org.m800.sdk.contacts", "org.m800.sdk.verification")) {
+        for (String bsn : List.of("org.m800.sdk.chat", "org.m800.sdk.contacts", "org.m800.sdk.verification",
+                "org.m800.sdk.call")) {
             assertFalse(bsn + " is uninstalled", installed(bsn));
         }
         core.stop();

@@ -23,6 +23,8 @@ import org.m800.sdk.call.CallState;
 import org.m800.sdk.call.internal.media.MediaEngine;
 import org.m800.sdk.call.internal.media.MediaSession;
 import org.m800.sdk.call.internal.sdp.OfferAnswer;
+import org.m800.sdk.core.ConnectService;
+import org.m800.sdk.core.ConnectionState;
 import org.m800.sdk.core.ErrorCode;
 import org.m800.sdk.core.FeatureManager;
 import org.m800.sdk.core.ListenerList;
@@ -38,8 +40,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link CallManager} on the core's {@link FeatureManager}: call signalling over the client's
- * connection (docs/protocol.md section 13), the calls of this device, their media legs from one
+ * {@link CallManager} on the core's {@link FeatureManager}: call signalling (docs/protocol.md section 13)
+ * over the core's connection to the call servers ({@code service.connect.call}, {@code /v1/call}) when
+ * {@code callServers} are configured, else, or while only the IM connection is up, over the IM connection;
+ * call events are taken from both, each once (by seq). The calls of this device, their media legs from one
  * {@link MediaEngine} made at the first call, and the call log ({@link CallLogStore}).
  *
  * <p>Server events run on the client's event threads, in order. Closing the manager (the bundle stops,
@@ -47,12 +51,20 @@ import org.slf4j.LoggerFactory;
  */
 public final class CallManagerImpl extends FeatureManager implements CallManager {
     private static final Logger LOG = LoggerFactory.getLogger(CallManagerImpl.class);
+    /** The core's connection to the call servers ({@code /v1/call}); see CoreFeature.CALL_CONNECT. */
+    static final String CALL_CONNECT = "service.connect.call";
     /** The module's dependencies. */
     public static final List<String> DEPENDENCIES = List.of(MediaManager.MODULE, "service.connect",
-            "service.notification", "account", StorageService.MODULE);
+            "service.notification", "account", StorageService.MODULE, CALL_CONNECT);
+    private static final int SEEN_EVENTS = 4_096;
 
     private final MediaManager media;
     private final EngineFactory engines;
+    /** the call servers' connection, or null when no call server is configured (then all goes over IM) */
+    private final ConnectService callConnect;
+    private final Subscription callEvents;
+    /** seqs of the call events handled lately: they arrive on both connections (event threads only) */
+    private final java.util.LinkedHashSet<Long> seen = new java.util.LinkedHashSet<>();
     private final String device = "d-" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
     private final ListenerList<CallListener> listeners = newListenerList("call listener");
     private final CallLogStore log;
@@ -68,6 +80,13 @@ public final class CallManagerImpl extends FeatureManager implements CallManager
         this.engines = engines;
         this.log = new CallLogStore(ctx.dependency(StorageService.MODULE, StorageService.class), this, listeners);
         subscribe("call.*", this::onServerEvent);
+        if (ctx.config().callServers().isEmpty()) {
+            callConnect = null;
+            callEvents = null;
+        } else {
+            callConnect = ctx.dependency(CALL_CONNECT, ConnectService.class);
+            callEvents = callConnect.onEvent(this::onServerEvent);
+        }
         start();
     }
 
@@ -110,7 +129,7 @@ public final class CallManagerImpl extends FeatureManager implements CallManager
             data.put("to", userId);
             data.put("sdp", call.offerText());
             data.put("device", device);
-            CompletionStage<Call> placed = request("call.invite", data).handle((ok, failure) -> {
+            CompletionStage<Call> placed = ask("call.invite", data).handle((ok, failure) -> {
                 if (failure != null) {
                     call.discard();
                     throw Wire.unwrap(failure);
@@ -192,6 +211,9 @@ public final class CallManagerImpl extends FeatureManager implements CallManager
         if (e != null) {
             e.close();
         }
+        if (callEvents != null) {
+            callEvents.close();
+        }
         log.close();
     }
 
@@ -208,9 +230,11 @@ public final class CallManagerImpl extends FeatureManager implements CallManager
                 Map<String, Object> data = new LinkedHashMap<>();
                 data.put("callId", call.id());
                 data.put("device", device);
-                // straight to the connection: the manager's own requests fail once it closes
+                // straight to a connection: the manager's own requests fail once it closes
                 try {
-                    connectService().request("call.hangup", data);
+                    ConnectService via = callConnect != null && callConnect.state() == ConnectionState.CONNECTED
+                            ? callConnect : connectService();
+                    via.request("call.hangup", data);
                 } catch (RuntimeException e) {
                     LOG.debug("Could not tell the server that call {} ended", call.id(), e);
                 }
@@ -221,6 +245,17 @@ public final class CallManagerImpl extends FeatureManager implements CallManager
     // ----------------------------------------------------------------------- server events
 
     private void onServerEvent(ServerEvent event) {
+        if (!event.type().startsWith("call.")) {
+            return;
+        }
+        synchronized (lock) {
+            if (!seen.add(event.seq())) {
+                return;
+            }
+            if (seen.size() > SEEN_EVENTS) {
+                seen.remove(seen.iterator().next());
+            }
+        }
         Map<String, Object> data = event.data();
         String callId = Wire.text(data, "callId");
         if (callId == null) {
@@ -325,9 +360,23 @@ public final class CallManagerImpl extends FeatureManager implements CallManager
         }
     }
 
-    /** A tracked request, for the calls and the log ({@link FeatureManager#request}). */
+    /**
+     * A tracked request of the calls and the log: over the call servers' connection, unless it is down while
+     * the IM connection is up (the server serves the call requests on both, docs/protocol.md 13.1).
+     */
     CompletableFuture<Map<String, Object>> ask(String type, Map<String, Object> data) {
-        return request(type, data);
+        ConnectService call = callConnect;
+        if (call == null || isClosed() || call.state() != ConnectionState.CONNECTED
+                && connectService().state() == ConnectionState.CONNECTED) {
+            return request(type, data);
+        }
+        CompletableFuture<Map<String, Object>> answer;
+        try {
+            answer = call.request(type, data);
+        } catch (RuntimeException e) {
+            answer = CompletableFuture.failedFuture(e);
+        }
+        return track(answer);
     }
 
     /** For the log's disk work. */
@@ -337,7 +386,7 @@ public final class CallManagerImpl extends FeatureManager implements CallManager
 
     /** Sends a request nobody waits for; a failure is logged. */
     void send(String type, Map<String, Object> data) {
-        request(type, data).whenComplete((ok, failure) -> {
+        ask(type, data).whenComplete((ok, failure) -> {
             if (failure != null) {
                 LOG.debug("{} of call {} failed: {}", type, data.get("callId"), failure.toString());
             }
