@@ -172,6 +172,7 @@ public final class ReferenceServer implements AutoCloseable {
         private long maxFileSize = FileLimits.DEFAULT_MAX_FILE_BYTES;
         private long storagePerUser = FileLimits.DEFAULT_STORAGE_PER_USER_BYTES;
         private java.time.Duration uploadExpiry = FileLimits.DEFAULT_UPLOAD_EXPIRY;
+        private CallSettings callSettings;
 
         private Builder() {
         }
@@ -362,6 +363,15 @@ public final class ReferenceServer implements AutoCloseable {
         }
 
         /**
+         * How calls run (docs/protocol.md section 13): ring and media timeouts, busy or waiting, the relay's
+         * address and UDP port range; default {@link CallSettings#DEFAULTS}. Tests shorten the timeouts.
+         */
+        public Builder callSettings(CallSettings value) {
+            this.callSettings = value;
+            return this;
+        }
+
+        /**
          * @throws IllegalArgumentException if neither a data directory nor a JDBC URL is set, no
          *         application is registered, two differ under one key, or the applications file is bad
          * @throws java.io.UncheckedIOException if the data directory cannot be created or the file read
@@ -407,7 +417,7 @@ public final class ReferenceServer implements AutoCloseable {
                     : dataDirectory != null ? dataDirectory.resolve("files") : null;
             return new ReferenceServer(new ServerSettings(host, port, url, jdbcUser, jdbcPassword,
                     List.copyOf(apps.values()), keyStore, keyStorePassword, clock, idleTimeout, limits,
-                    dataDirectory, new FileLimits(files, maxFileSize, storagePerUser, uploadExpiry)));
+                    dataDirectory, new FileLimits(files, maxFileSize, storagePerUser, uploadExpiry), callSettings));
         }
     }
 }

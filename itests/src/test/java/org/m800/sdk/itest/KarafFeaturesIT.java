@@ -120,7 +120,7 @@ public class KarafFeaturesIT extends ServerTestSupport {
         // the whole SDK: every feature bundle resolves in Karaf and comes up in a running client
         aliceMark = aliceEvents.mark();
         featuresService.installFeature("m800-sdk");
-        for (String feature : List.of(CHAT, "contacts", "verification", "file")) {
+        for (String feature : List.of(CHAT, "contacts", "verification", "file", "call")) {
             aliceEvents.await(aliceMark, ClientEvent.FEATURE_READY, feature, TIMEOUT_S);
         }
         assertEquals(ConnectionState.CONNECTED, alice.require(ConnectService.class).state());
@@ -129,7 +129,7 @@ public class KarafFeaturesIT extends ServerTestSupport {
         // tests' own API bundle imports its package): the clients close and no thread of the SDK is left
         featuresService.uninstallFeature("m800-sdk", EnumSet.of(FeaturesService.Option.NoAutoRefreshBundles));
         for (String bsn : List.of("org.m800.sdk.chat", "org.m800.sdk.contacts", "org.m800.sdk.verification",
-                "org.m800.sdk.file")) {
+                "org.m800.sdk.file", "org.m800.sdk.call")) {
             assertFalse(bsn + " is uninstalled", installed(bsn));
         }
         core.stop();

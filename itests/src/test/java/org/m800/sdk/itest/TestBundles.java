@@ -43,6 +43,8 @@ public final class TestBundles {
     public static final String BROKEN = "broken";
     /** A jar that is not a bundle: a manifest without any OSGi header. */
     public static final String NOT_A_BUNDLE = "not-a-bundle";
+    /** Overrides the module {@code media} (ranked 10) with a 700 Hz tone and a sink that keeps the last second. */
+    public static final String MEDIA_ALT = "media-alt";
     /** A file named .jar that is no zip at all. */
     public static final String NOT_A_JAR = "not-a-jar";
 
@@ -95,6 +97,7 @@ public final class TestBundles {
             build(LOOPBACK, null, "org.m800.sdk.itest.bundles.loopback");
             build(CARRIER_CONNECT, null, "org.m800.sdk.itest.bundles.carrier,org.m800.sdk.itest.bundles.loopback",
                     "org.m800.sdk.itest.bundles.carrier.*");
+            build(MEDIA_ALT, null, "org.m800.sdk.itest.bundles.mediaalt");
             writeNotABundle(file(NOT_A_BUNDLE));
             Files.writeString(file(NOT_A_JAR), "this is not a zip file\n");
             built = true;

@@ -50,13 +50,14 @@ public final class RunningServer implements AutoCloseable {
         // contacts after verification (it reads the verified numbers) and with chat (it supplies the block list)
         return List.of(new AccountsFeature(), chat, new org.m800.server.internal.verification.VerificationFeature(),
                 new org.m800.server.internal.contacts.ContactsFeature(chat),
-                new org.m800.server.internal.files.FilesFeature(settings.files(), chat));
+                new org.m800.server.internal.files.FilesFeature(settings.files(), chat),
+                new org.m800.server.internal.call.CallFeature(settings.call()));
     }
 
     private final AtomicBoolean ready = new AtomicBoolean();
     private final Database database;
     private final ScheduledExecutorService scheduler;
-    private List<ServerFeature> features = List.of();
+    private final List<ServerFeature> installed = new java.util.concurrent.CopyOnWriteArrayList<>();
     private Server jetty;
     private ServerConnector connector;
 
@@ -71,8 +72,8 @@ public final class RunningServer implements AutoCloseable {
         try {
             assemble(settings, clock);
         } catch (Exception e) {
-            scheduler.shutdownNow();
             closeFeatures();
+            scheduler.shutdownNow();
             database.close();
             throw e;
         }
@@ -110,17 +111,17 @@ public final class RunningServer implements AutoCloseable {
         HttpRoutes routes = new HttpRoutes();
         FeatureContext featureContext = new FeatureContext(database, events, accounts, im, call, routes, scheduler,
                 clock, connections, settings.limits());
-        features = features(settings);
-        for (ServerFeature feature : features) {
+        for (ServerFeature feature : features(settings)) {
             migrations.apply(feature.name(), feature.migrations());
             feature.install(featureContext);
+            installed.add(0, feature);
         }
 
         long idleMs = settings.idleTimeout().toMillis();
         WsServices imServices = new WsServices(IM_PATH, true, im, appAuth, accounts, events, requests, connections,
                 scheduler, settings.idleTimeout());
-        WsServices callServices = new WsServices(CALL_PATH, false, call, appAuth, accounts, events, requests,
-                connections, scheduler, settings.idleTimeout());
+        WsServices callServices = new WsServices(CALL_PATH, true, call, appAuth, accounts, events, requests,
+                connections, scheduler, settings.idleTimeout(), "call.");
         ContextHandler context = new ContextHandler("/");
         WebSocketUpgradeHandler ws = WebSocketUpgradeHandler.from(jetty, context, container -> {
             container.setMaxTextMessageSize(Limits.MAX_FRAME_BYTES);
@@ -177,6 +178,18 @@ public final class RunningServer implements AutoCloseable {
         }
     }
 
+    /** Closes the installed features, the last installed first. */
+    private void closeFeatures() {
+        for (ServerFeature feature : installed) {
+            try {
+                feature.close();
+            } catch (RuntimeException e) {
+                LOG.warn("Feature {} did not close cleanly", feature.name(), e);
+            }
+        }
+        installed.clear();
+    }
+
     public int port() {
         return connector.getLocalPort();
     }
@@ -193,6 +206,7 @@ public final class RunningServer implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("Jetty did not stop cleanly", e);
         }
+        closeFeatures();
         scheduler.shutdownNow();
         try {
             if (!scheduler.awaitTermination(5, TimeUnit.SECONDS)) {
@@ -201,21 +215,7 @@ public final class RunningServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        closeFeatures();
         database.close();
         LOG.info("M800 reference server stopped");
-    }
-
-    /** Features that hold resources of their own (files: a temporary folder) release them. */
-    private void closeFeatures() {
-        for (ServerFeature feature : features) {
-            if (feature instanceof AutoCloseable closeable) {
-                try {
-                    closeable.close();
-                } catch (Exception e) {
-                    LOG.warn("Feature {} did not close cleanly", feature.name(), e);
-                }
-            }
-        }
     }
 }

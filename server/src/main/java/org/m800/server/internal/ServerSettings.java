@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import org.m800.server.ApplicationRegistration;
 import org.m800.server.internal.files.FileLimits;
+import org.m800.server.CallSettings;
 import org.m800.server.internal.wire.Limits;
 
 /**
@@ -26,24 +27,26 @@ import org.m800.server.internal.wire.Limits;
  * @param dataDirectory the data directory (where the server keeps its secret beside the embedded
  *        database), or null when the database is given by a JDBC URL alone
  * @param files where file bytes live and the file limits; null for the defaults in a temporary folder
+ * @param call how calls run (timeouts, relay); null for {@link CallSettings#DEFAULTS}
  */
 public record ServerSettings(String host, int port, String jdbcUrl, String jdbcUser, String jdbcPassword,
         List<ApplicationRegistration> applications, Path keyStore, String keyStorePassword, Clock clock,
-        Duration idleTimeout, ServerLimits limits, Path dataDirectory, FileLimits files) {
+        Duration idleTimeout, ServerLimits limits, Path dataDirectory, FileLimits files, CallSettings call) {
 
     public ServerSettings {
         clock = clock == null ? Clock.systemUTC() : clock;
         idleTimeout = idleTimeout == null ? Limits.IDLE_TIMEOUT : idleTimeout;
         limits = limits == null ? ServerLimits.DEFAULTS : limits;
         files = files == null ? FileLimits.defaults(null) : files;
+        call = call == null ? CallSettings.DEFAULTS : call;
     }
 
-    /** Settings with the default limits and file limits (files in a temporary folder). */
+    /** Settings with the default limits, file limits (files in a temporary folder) and call settings. */
     public ServerSettings(String host, int port, String jdbcUrl, String jdbcUser, String jdbcPassword,
             List<ApplicationRegistration> applications, Path keyStore, String keyStorePassword, Clock clock,
             Duration idleTimeout) {
         this(host, port, jdbcUrl, jdbcUser, jdbcPassword, applications, keyStore, keyStorePassword, clock,
-                idleTimeout, null, null, null);
+                idleTimeout, null, null, null, null);
     }
 
     /** Settings with the default idle timeout. */

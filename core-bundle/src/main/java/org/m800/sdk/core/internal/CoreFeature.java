@@ -3,6 +3,7 @@ package org.m800.sdk.core.internal;
 import java.util.List;
 
 import org.m800.sdk.core.AccountManager;
+import org.m800.sdk.core.ClientConfig;
 import org.m800.sdk.core.ConnectService;
 import org.m800.sdk.core.FeatureBundle;
 import org.m800.sdk.core.HttpService;
@@ -29,12 +30,28 @@ import org.osgi.service.component.annotations.Deactivate;
         "service.ranking:Integer=0" })
 public final class CoreFeature implements FeatureBundle {
 
+    /**
+     * The module of the call servers' connection ({@code /v1/call}, {@link ClientConfig#callServers()}):
+     * a second {@link ConnectService} that follows the IM connection's log-in (deps {@code service.storage},
+     * {@code service.connect}); with no call server, or a {@code service.connect} of another provider, it
+     * never connects. Its events are the user's call events ({@code call.*}).
+     */
+    public static final String CALL_CONNECT = "service.connect.call";
+
     private final Transports transports = new Transports();
     private final List<ModuleDefinition> modules = List.of(
             ModuleDefinition.of(StorageService.MODULE, ctx -> new FileStorage(ctx.dataDirectory())),
             ModuleDefinition.of(HttpService.MODULE, ctx -> new JettyHttpService(ctx, transports.forConfig(ctx.config()))),
             ModuleDefinition.of(ConnectService.MODULE, List.of(StorageService.MODULE),
                     ctx -> new WebSocketConnectService(ctx, transports.forConfig(ctx.config()))),
+            ModuleDefinition.of(CALL_CONNECT, List.of(StorageService.MODULE, ConnectService.MODULE), ctx -> {
+                WebSocketConnectService call = new WebSocketConnectService(ctx, transports.forConfig(ctx.config()),
+                        ctx.config().callServers(), "call.cursor.");
+                if (ctx.dependency(ConnectService.MODULE, ConnectService.class) instanceof WebSocketConnectService im) {
+                    im.addFollower(call);
+                }
+                return call;
+            }),
             ModuleDefinition.of(NotificationService.MODULE, List.of(ConnectService.MODULE),
                     ctx -> new EventRouter(ctx.dependency(ConnectService.MODULE, ConnectService.class))),
             ModuleDefinition.of(AccountManager.MODULE, List.of(HttpService.MODULE, StorageService.MODULE,

@@ -17,4 +17,8 @@ public interface ServerFeature {
 
     /** Registers the feature's WebSocket request types and HTTP routes. */
     void install(FeatureContext context);
+
+    /** Releases what {@link #install} opened (threads, sockets) as the server stops. */
+    default void close() {
+    }
 }

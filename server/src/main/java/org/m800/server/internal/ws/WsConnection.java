@@ -155,6 +155,10 @@ public final class WsConnection implements Session.Listener.AutoDemanding, Event
 
     @Override
     public void deliver(Event event, boolean replay) {
+        String prefix = services.eventTypePrefix();
+        if (prefix != null && !event.type().startsWith(prefix)) {
+            return;
+        }
         outbox.send(event.toFrame(), !replay);
     }
 
@@ -277,6 +281,10 @@ public final class WsConnection implements Session.Listener.AutoDemanding, Event
                         if (lastSeq != null) {
                             return Math.min(lastSeq, head);
                         }
+                        if (services.eventTypePrefix() != null) {
+                            // a filtered endpoint has no ack of its own: without a cursor it starts now
+                            return head;
+                        }
                         return s.ackedSeq() >= 0 ? Math.min(s.ackedSeq(), head) : head;
                     }
 
@@ -365,7 +373,10 @@ public final class WsConnection implements Session.Listener.AutoDemanding, Event
         if (seq.asLong() > services.events().head(ctx.userId())) {
             throw WireException.protocol("BAD_ACK", "ack of seq " + seq.asLong() + " which does not exist yet");
         }
-        services.accounts().recordAck(ctx.sessionId(), seq.asLong());
+        if (services.eventTypePrefix() == null) {
+            // the recorded ack is the IM session's resume point; a filtered endpoint's acks do not move it
+            services.accounts().recordAck(ctx.sessionId(), seq.asLong());
+        }
     }
 
     private RequestContext requireContext() throws WireException {

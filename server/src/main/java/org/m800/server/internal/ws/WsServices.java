@@ -13,8 +13,18 @@ import org.m800.server.internal.requests.RequestLog;
  * @param deliversEvents whether connections of this endpoint attach to the user's event log
  * @param handlers the endpoint's request handlers
  * @param idleTimeout a connection that receives no frame for this long is closed (docs/protocol.md 7.3)
+ * @param eventTypePrefix null: every event of the log; otherwise only events whose type starts with it (the
+ *        call endpoint: {@code call.}), and then the endpoint keeps no ack of its own (section 13.1)
  */
 public record WsServices(String path, boolean deliversEvents, HandlerRegistry handlers, AppAuthenticator appAuth,
         AccountService accounts, EventLog events, RequestLog requests, ConnectionRegistry connections,
-        ScheduledExecutorService scheduler, java.time.Duration idleTimeout) {
+        ScheduledExecutorService scheduler, java.time.Duration idleTimeout, String eventTypePrefix) {
+
+    /** Services of an endpoint that delivers every event (or none). */
+    public WsServices(String path, boolean deliversEvents, HandlerRegistry handlers, AppAuthenticator appAuth,
+            AccountService accounts, EventLog events, RequestLog requests, ConnectionRegistry connections,
+            ScheduledExecutorService scheduler, java.time.Duration idleTimeout) {
+        this(path, deliversEvents, handlers, appAuth, accounts, events, requests, connections, scheduler, idleTimeout,
+                null);
+    }
 }

@@ -69,6 +69,12 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
     private final List<Consumer<ConnectionStateEvent>> stateListeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<ServerEvent>> eventListeners = new CopyOnWriteArrayList<>();
 
+    private final List<URI> servers;
+    private final String cursorPrefix;
+    /** connections to other endpoints that follow this one's authenticator (the call connection) */
+    private final List<WebSocketConnectService> followers = new CopyOnWriteArrayList<>();
+    /** the connection this one follows, or null */
+    private volatile WebSocketConnectService leader;
     private final Object lock = new Object();
     private final LinkedHashMap<String, PendingRequest> pending = new LinkedHashMap<>();
     private ConnectionState state = ConnectionState.DISCONNECTED;
@@ -86,6 +92,21 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
 
     /** Builds the module from its context: deps are {@code service.storage}. */
     public WebSocketConnectService(ModuleContext ctx, SharedTransport shared) {
+        this(ctx, shared, ctx.config().imServers(), "connect.cursor.");
+    }
+
+    /**
+     * A connection to other endpoints than the IM servers: the call servers' {@code /v1/call}
+     * ({@link CoreFeature#CALL_CONNECT}), which {@link #addFollower} starts and stops with the IM
+     * connection.
+     *
+     * @param endpoints the servers, tried in order; empty: the service never connects
+     * @param cursorPrefix the storage key prefix of its event cursor (each endpoint keeps its own)
+     */
+    public WebSocketConnectService(ModuleContext ctx, SharedTransport shared, List<URI> endpoints,
+            String cursorPrefix) {
+        this.servers = List.copyOf(endpoints);
+        this.cursorPrefix = cursorPrefix;
         this.disk = ctx.diskExecutor();
         this.clientId = ctx.clientId();
         this.applicationVersion = ctx.appMeta().applicationVersion();
@@ -130,7 +151,7 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
                 throw new M800Exception(ErrorCode.ILLEGAL_STATE, "the connection of client " + clientId + " is closed");
             }
             authenticator = auth;
-            String key = "connect.cursor." + FeatureManager.userIdHash(String.valueOf(auth.userId()), 24);
+            String key = cursorPrefix + FeatureManager.userIdHash(String.valueOf(auth.userId()), 24);
             if (!key.equals(cursorKey)) {
                 cursorKey = key;
                 lastReceived = storage.read(key).map(b -> Long.parseLong(new String(b, StandardCharsets.US_ASCII)))
@@ -140,8 +161,34 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
             dropConnection("restarting with new credentials");
             failuresInRow = 0;
             serverIndex = 0;
-            connect(false, "connecting");
+            if (!servers.isEmpty()) {
+                connect(false, "connecting");
+            }
         }
+        for (WebSocketConnectService f : followers) {
+            f.start(auth);
+        }
+    }
+
+    /**
+     * Makes another connection follow this one: started with this one's authenticator now (if started)
+     * and whenever this one starts, stopped when it stops. Closing either does not close the other.
+     */
+    public void addFollower(WebSocketConnectService follower) {
+        follower.leader = this;
+        followers.add(follower);
+        Authenticator auth;
+        synchronized (lock) {
+            auth = authenticator;
+        }
+        if (auth != null) {
+            follower.start(auth);
+        }
+    }
+
+    /** Stops following; the follower itself is not stopped. */
+    public void removeFollower(WebSocketConnectService follower) {
+        followers.remove(follower);
     }
 
     @Override
@@ -155,10 +202,17 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
             failAll(new M800Exception(ErrorCode.NETWORK, "the connection was stopped: " + reason));
             setState(ConnectionState.DISCONNECTED, reason, null);
         }
+        for (WebSocketConnectService f : followers) {
+            f.stop(reason);
+        }
     }
 
     @Override
     public void close() {
+        WebSocketConnectService following = leader;
+        if (following != null) {
+            following.removeFollower(this);
+        }
         synchronized (lock) {
             if (state == ConnectionState.CLOSED) {
                 return;
@@ -256,7 +310,6 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
     private void connect(boolean refreshToken, String why) {
         cancel(retryTask);
         retryTask = null;
-        List<URI> servers = config.imServers();
         URI server = servers.get(serverIndex % servers.size());
         long gen = ++generation;
         Connection conn = new Connection(gen, server, refreshToken);
@@ -295,12 +348,12 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
                 return;
             }
             failuresInRow++;
-            serverIndex = (serverIndex + 1) % config.imServers().size();
-            if (failuresInRow % config.imServers().size() != 0) {
+            serverIndex = (serverIndex + 1) % servers.size();
+            if (failuresInRow % servers.size() != 0) {
                 connect(false, "previous server failed (" + reason + ")");
                 return;
             }
-            int round = failuresInRow / config.imServers().size();
+            int round = failuresInRow / servers.size();
             long delay = backoff.delayMillis(round);
             setState(ConnectionState.WAITING, reason + "; next attempt in " + delay + " ms", conn.server);
             retryTask = scheduler.schedule(() -> {

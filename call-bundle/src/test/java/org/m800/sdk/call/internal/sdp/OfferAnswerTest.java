@@ -1,0 +1,130 @@
+package org.m800.sdk.call.internal.sdp;
+
+import static org.junit.Assert.assertArrayEquals;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertThrows;
+import static org.junit.Assert.assertTrue;
+
+import java.net.InetSocketAddress;
+import java.util.Arrays;
+import java.util.List;
+
+import org.junit.Test;
+import org.m800.sdk.call.internal.media.AudioCodecSpec;
+import org.m800.sdk.call.internal.media.MediaDirection;
+import org.m800.sdk.call.internal.media.NegotiatedMedia;
+import org.m800.sdk.core.ErrorCode;
+import org.m800.sdk.core.M800Exception;
+
+/** SDP writing and parsing (RFC 4566) and the offer/answer (RFC 3264) of calls' one audio stream. */
+public class OfferAnswerTest {
+    private static final List<AudioCodecSpec> ENGINE = List.of(new AudioCodecSpec("opus", 111, 48000, 2),
+            new AudioCodecSpec("PCMU", 0, 8000, 1), new AudioCodecSpec("PCMA", 8, 8000, 1),
+            new AudioCodecSpec("telephone-event", 110, 48000, 1), new AudioCodecSpec("telephone-event", 101, 8000, 1));
+
+    private static OfferAnswer.Local local(int port, byte fill, String... preference) {
+        byte[] key = new byte[30];
+        Arrays.fill(key, fill);
+        return new OfferAnswer.Local("42", new InetSocketAddress("127.0.0.1", port), ENGINE, List.of(preference), key);
+    }
+
+    private static SessionDescription roundTrip(SessionDescription d) {
+        return SdpParser.parse(SdpWriter.write(d));
+    }
+
+    @Test
+    public void anOfferSurvivesWritingAndParsing() {
+        SessionDescription offer = OfferAnswer.offer(local(5004, (byte) 1), 1, MediaDirection.SENDRECV);
+        String text = SdpWriter.write(offer);
+        assertTrue(text, text.contains("m=audio 5004 RTP/SAVP 111 0 8 110 101\r\n"));
+        assertTrue(text, text.contains("a=rtcp-mux\r\n"));
+        assertTrue(text, text.contains("a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:"));
+        SessionDescription parsed = SdpParser.parse(text);
+        assertEquals(offer.codecs(), parsed.codecs());
+        assertEquals("127.0.0.1", parsed.address());
+        assertEquals(5004, parsed.port());
+        assertArrayEquals(offer.crypto().key(), parsed.crypto().key());
+        assertEquals(MediaDirection.SENDRECV, parsed.direction());
+    }
+
+    @Test
+    public void theAnswererTakesTheOfferersFirstCodecItAcceptsWithEventsAtItsRate() {
+        SessionDescription offer = roundTrip(OfferAnswer.offer(local(5004, (byte) 1), 1, MediaDirection.SENDRECV));
+        OfferAnswer.Answer opus = OfferAnswer.answer(offer, local(6004, (byte) 2), 1, MediaDirection.SENDRECV);
+        assertEquals("opus", opus.media().codec().name());
+        assertEquals(110, opus.media().telephoneEventPayloadType());
+        assertEquals(new InetSocketAddress("127.0.0.1", 5004), opus.media().remote());
+        assertEquals(1, opus.media().remoteSrtpKey()[0]);
+
+        // A offers both, B accepts only PCMU
+        OfferAnswer.Answer pcmu = OfferAnswer.answer(offer, local(6004, (byte) 2, "PCMU"), 1, MediaDirection.SENDRECV);
+        assertEquals("PCMU", pcmu.media().codec().name());
+        assertEquals(101, pcmu.media().telephoneEventPayloadType());
+        NegotiatedMedia atCaller = OfferAnswer.accept(offer, roundTrip(pcmu.sdp()));
+        assertEquals("PCMU", atCaller.codec().name());
+        assertEquals(0, atCaller.codec().payloadType());
+        assertEquals(101, atCaller.telephoneEventPayloadType());
+        assertEquals(2, atCaller.remoteSrtpKey()[0]);
+        assertEquals(new InetSocketAddress("127.0.0.1", 6004), atCaller.remote());
+        assertEquals(MediaDirection.SENDRECV, atCaller.direction());
+    }
+
+    @Test
+    public void noCommonCodecIsAClearError() {
+        SessionDescription offer = roundTrip(OfferAnswer.offer(local(5004, (byte) 1, "opus"), 1, MediaDirection.SENDRECV));
+        OfferAnswer.IncompatibleException e = assertThrows(OfferAnswer.IncompatibleException.class,
+                () -> OfferAnswer.answer(offer, local(6004, (byte) 2, "PCMA"), 1, MediaDirection.SENDRECV));
+        assertEquals(ErrorCode.PROTOCOL, e.code());
+        assertTrue(e.getMessage(), e.getMessage().contains("no common codec"));
+        M800Exception unknown = assertThrows(M800Exception.class,
+                () -> OfferAnswer.offer(local(5004, (byte) 1, "G729"), 1, MediaDirection.SENDRECV));
+        assertEquals(ErrorCode.INVALID_ARGUMENT, unknown.code());
+    }
+
+    @Test
+    public void anOfferWithoutAKeyIsRefused() {
+        String plain = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+                + "m=audio 5004 RTP/AVP 0\r\n";
+        SessionDescription offer = SdpParser.parse(plain);
+        assertEquals("PCMU", offer.codecs().get(0).name());
+        OfferAnswer.IncompatibleException e = assertThrows(OfferAnswer.IncompatibleException.class,
+                () -> OfferAnswer.answer(offer, local(6004, (byte) 2), 1, MediaDirection.SENDRECV));
+        assertTrue(e.getMessage(), e.getMessage().contains("encrypted"));
+    }
+
+    @Test
+    public void holdIsSendonlyAnsweredRecvonlyAndResumeSendrecv() {
+        OfferAnswer.Local a = local(5004, (byte) 1);
+        SessionDescription hold = roundTrip(OfferAnswer.offer(a, 2, MediaDirection.SENDONLY));
+        OfferAnswer.Answer held = OfferAnswer.answer(hold, local(6004, (byte) 2), 2, MediaDirection.SENDRECV);
+        assertEquals(MediaDirection.RECVONLY, held.media().direction());
+        assertEquals(MediaDirection.SENDONLY, OfferAnswer.accept(hold, roundTrip(held.sdp())).direction());
+        // both hold: inactive
+        OfferAnswer.Answer both = OfferAnswer.answer(hold, local(6004, (byte) 2), 3, MediaDirection.SENDONLY);
+        assertEquals(MediaDirection.INACTIVE, both.media().direction());
+        SessionDescription resume = roundTrip(OfferAnswer.offer(a, 4, MediaDirection.SENDRECV));
+        assertEquals(MediaDirection.SENDRECV,
+                OfferAnswer.answer(resume, local(6004, (byte) 2), 4, MediaDirection.SENDRECV).media().direction());
+    }
+
+    @Test
+    public void malformedSdpIsAProtocolErrorThatSaysWhatIsWrong() {
+        String[][] cases = {
+            {"", "empty"},
+            {"hello", "not a <letter>=<value> line"},
+            {"o=- 1 1 IN IP4 1.2.3.4\r\n", "starts with v=0"},
+            {"v=0\r\ns=-\r\nc=IN IP4 1.2.3.4\r\nm=audio 1 RTP/SAVP 0\r\n", "o= line is missing"},
+            {"v=0\r\no=- 1 1 IN IP4 1.2.3.4\r\ns=-\r\nc=IN IP4 1.2.3.4\r\n", "no m=audio line"},
+            {"v=0\r\no=- 1 1 IN IP4 1.2.3.4\r\ns=-\r\nm=audio 1 RTP/SAVP 0\r\n", "no c= line"},
+            {"v=0\r\no=- 1 1 IN IP4 1.2.3.4\r\ns=-\r\nc=IN IP4 1.2.3.4\r\nm=audio x RTP/SAVP 0\r\n", "'x' is not a number"},
+            {"v=0\r\no=- 1 1 IN IP4 1.2.3.4\r\ns=-\r\nc=IN IP4 1.2.3.4\r\nm=audio 99999 RTP/SAVP 0\r\n", "port out of range"},
+            {"v=0\r\no=- 1 1 IN IP4 1.2.3.4\r\ns=-\r\nc=IN IP4 1.2.3.4\r\nm=audio 1 RTP/SAVP 0\r\n"
+                + "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:%%%\r\n", "not base64"},
+        };
+        for (String[] c : cases) {
+            M800Exception e = assertThrows(c[0], M800Exception.class, () -> SdpParser.parse(c[0]));
+            assertEquals(ErrorCode.PROTOCOL, e.code());
+            assertTrue(e.getMessage(), e.getMessage().contains(c[1]));
+        }
+    }
+}
