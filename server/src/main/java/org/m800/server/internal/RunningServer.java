@@ -24,6 +24,7 @@ import org.m800.server.internal.feature.FeatureContext;
 import org.m800.server.internal.feature.ServerFeature;
 import org.m800.server.internal.http.HttpApi;
 import org.m800.server.internal.http.HttpRoutes;
+import org.m800.server.internal.http.StreamRoutes;
 import org.m800.server.internal.requests.RequestLog;
 import org.m800.server.internal.wire.Limits;
 import org.m800.server.internal.ws.ConnectionRegistry;
@@ -124,7 +125,7 @@ public final class RunningServer implements AutoCloseable {
             container.addMapping(IM_PATH, (request, response, callback) -> new WsConnection(imServices));
             container.addMapping(CALL_PATH, (request, response, callback) -> new WsConnection(callServices));
         });
-        ws.setHandler(new HttpApi(routes, appAuth, requests, ready::get));
+        ws.setHandler(new StreamRoutes(routes, appAuth, new HttpApi(routes, appAuth, requests, ready::get)));
         context.setHandler(ws);
         jetty.setHandler(context);
         jetty.setStopTimeout(2_000);

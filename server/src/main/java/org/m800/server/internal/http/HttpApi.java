@@ -36,7 +36,6 @@ import org.slf4j.LoggerFactory;
 public final class HttpApi extends Handler.Abstract {
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
     private static final Pattern VERSIONED = Pattern.compile("/v(\\d+)(/.*)?");
-    private static final String EMPTY_BODY_HASH = Signatures.sha256Hex(new byte[0]);
 
     private final HttpRoutes routes;
     private final AppAuthenticator appAuth;
@@ -58,11 +57,6 @@ public final class HttpApi extends Handler.Abstract {
             boolean up = ready.getAsBoolean();
             ObjectNode body = Json.object().put("status", up ? "UP" : "STARTING_OR_STOPPING");
             write(response, callback, up ? 200 : 503, body);
-            return true;
-        }
-        Optional<StreamRoute> stream = routes.findStream(path);
-        if (stream.isPresent()) {
-            handleStream(stream.get(), request, response, callback);
             return true;
         }
         try {
@@ -94,29 +88,6 @@ public final class HttpApi extends Handler.Abstract {
             write(response, callback, 500, Json.object().set("error", WireException.serverError("server error").toJson()));
         }
         return true;
-    }
-
-    /** A streamed body is not signed: bodyHash is the hash of the empty string (docs/protocol.md 12). */
-    private void handleStream(StreamRoute route, Request request, Response response, Callback callback) {
-        HttpCall call = null;
-        if (!route.isPublic(request)) {
-            try {
-                ApplicationRegistration app = appAuth.authenticate(new SignedRequest(
-                        request.getHeaders().get("X-M800-Application-Key"), request.getHeaders().get("X-M800-Timestamp"),
-                        request.getHeaders().get("X-M800-Nonce"), request.getHeaders().get("X-M800-Signature"),
-                        request.getMethod(), request.getHttpURI().getPathQuery(), EMPTY_BODY_HASH));
-                call = new HttpCall(app, Json.object(), bearer(request), Request.getRemoteAddr(request));
-            } catch (WireException e) {
-                try (InputStream in = Content.Source.asInputStream(request)) {
-                    discard(in);
-                } catch (IOException ignored) {
-                    // the connection is closed after the answer anyway
-                }
-                write(response, callback, e.httpStatus(), Json.object().set("error", e.toJson()));
-                return;
-            }
-        }
-        route.handle(request, response, callback, call);
     }
 
     private void answerOnce(HttpRouteHandler route, HttpCall call, String type, String requestId, Response response,
@@ -180,18 +151,13 @@ public final class HttpApi extends Handler.Abstract {
 
     /** Reads and drops the rest of the body (up to a bound), so that the 413 reaches the client. */
     private static WireException tooLarge(InputStream in) throws IOException {
-        discard(in);
-        return tooLarge();
-    }
-
-    /** Reads and drops up to {@link Limits#MAX_DISCARDED_HTTP_BODY_BYTES} of a body nobody will use. */
-    private static void discard(InputStream in) throws IOException {
         long left = Limits.MAX_DISCARDED_HTTP_BODY_BYTES;
         byte[] sink = new byte[8192];
         int n;
         while (left > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, left))) >= 0) {
             left -= n;
         }
+        return tooLarge();
     }
 
     private static WireException tooLarge() {
