@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
@@ -31,19 +32,35 @@ public final class StreamRoutes extends Handler.Wrapper {
 
     private final HttpRoutes routes;
     private final AppAuthenticator appAuth;
+    private final Consumer<Request> handling;
+    private final Consumer<Request> done;
 
     public StreamRoutes(HttpRoutes routes, AppAuthenticator appAuth, Handler next) {
+        this(routes, appAuth, r -> { }, r -> { }, next);
+    }
+
+    /**
+     * @param handling told when a streamed request is handed to its route (whose body may take long:
+     *        a watchdog of request phases must not time it as a slow request body)
+     * @param done told when that request is answered
+     */
+    public StreamRoutes(HttpRoutes routes, AppAuthenticator appAuth, Consumer<Request> handling,
+            Consumer<Request> done, Handler next) {
         super(next);
         this.routes = routes;
         this.appAuth = appAuth;
+        this.handling = handling;
+        this.done = done;
     }
 
     @Override
-    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+    public boolean handle(Request request, Response response, Callback answered) throws Exception {
         Optional<StreamRoute> route = routes.findStream(Request.getPathInContext(request));
         if (route.isEmpty()) {
-            return super.handle(request, response, callback);
+            return super.handle(request, response, answered);
         }
+        handling.accept(request);
+        Callback callback = Callback.from(answered, () -> done.accept(request));
         HttpCall call = null;
         if (!route.get().isPublic(request)) {
             try {
