@@ -38,6 +38,8 @@ public class FileDownloadTest {
         assertEquals("bytes", r.headers().firstValue("Accept-Ranges").orElseThrow());
         assertEquals("application/octet-stream", r.headers().firstValue("Content-Type").orElseThrow());
         assertEquals("10000", r.headers().firstValue("Content-Length").orElseThrow());
+        assertEquals("attachment; filename*=UTF-8''data.bin", r.headers().firstValue("Content-Disposition").orElseThrow());
+        assertEquals("nosniff", r.headers().firstValue("X-Content-Type-Options").orElseThrow());
         assertArrayEquals(content, r.body());
     }
 

@@ -25,6 +25,7 @@ import org.m800.server.internal.feature.ServerFeature;
 import org.m800.server.internal.http.HttpApi;
 import org.m800.server.internal.http.HttpRoutes;
 import org.m800.server.internal.http.SlowClientGuard;
+import org.m800.server.internal.http.StreamRoutes;
 import org.m800.server.internal.requests.RequestLog;
 import org.m800.server.internal.requests.ServerSecret;
 import org.m800.server.internal.wire.Limits;
@@ -130,7 +131,8 @@ public final class RunningServer implements AutoCloseable {
             container.addMapping(IM_PATH, (request, response, callback) -> new WsConnection(imServices));
             container.addMapping(CALL_PATH, (request, response, callback) -> new WsConnection(callServices));
         });
-        ws.setHandler(new HttpApi(routes, appAuth, requests, ready::get, slowClients));
+        ws.setHandler(new StreamRoutes(routes, appAuth, slowClients::handling, slowClients::done,
+                new HttpApi(routes, appAuth, requests, ready::get, slowClients)));
         context.setHandler(ws);
         jetty.setHandler(context);
         jetty.setStopTimeout(2_000);

@@ -56,8 +56,8 @@ public final class ChatFeature implements ServerFeature {
     public void install(FeatureContext context) {
         ChatService chat = new ChatService(context.database(), context.events(), context.clock(), blockPolicy,
                 context.limits().groupsPerUserPerHour());
-        chat.fileReferences(fileReferences);
         service = chat;
+        chat.fileReferences(fileReferences);
         HandlerRegistry im = context.imHandlers();
         im.register("chat.direct", (ctx, data) -> chat.direct(ctx.userId(), data));
         im.register("chat.send", (ctx, data) -> chat.send(ctx.userId(), data), false);

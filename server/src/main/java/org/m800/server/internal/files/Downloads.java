@@ -3,6 +3,8 @@ package org.m800.server.internal.files;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
@@ -62,6 +64,9 @@ final class Downloads {
         response.getHeaders().put(HttpHeader.ACCEPT_RANGES, "bytes");
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, f.mimeType());
         response.getHeaders().put("X-Content-Type-Options", "nosniff");
+        // a browser pointed at the file endpoint saves the bytes instead of rendering a declared text/html
+        response.getHeaders().put("Content-Disposition", f.name().isEmpty() ? "attachment"
+                : "attachment; filename*=UTF-8''" + URLEncoder.encode(f.name(), StandardCharsets.UTF_8).replace("+", "%20"));
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "private, no-cache");
         long first = range == null ? 0 : range.first();
         long length = range == null ? f.size() : range.length();

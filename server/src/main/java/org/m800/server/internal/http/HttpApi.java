@@ -2,8 +2,6 @@ package org.m800.server.internal.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
@@ -13,7 +11,6 @@ import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -38,7 +35,6 @@ import org.slf4j.LoggerFactory;
 public final class HttpApi extends Handler.Abstract {
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
     private static final Pattern VERSIONED = Pattern.compile("/v(\\d+)(/.*)?");
-    private static final String EMPTY_BODY_HASH = Signatures.sha256Hex(new byte[0]);
 
     private final HttpRoutes routes;
     private final AppAuthenticator appAuth;
@@ -69,15 +65,6 @@ public final class HttpApi extends Handler.Abstract {
             boolean up = ready.getAsBoolean();
             ObjectNode body = Json.object().put("status", up ? "UP" : "STARTING_OR_STOPPING");
             write(response, finished, up ? 200 : 503, body);
-            return true;
-        }
-        Optional<StreamRoute> stream = routes.findStream(path);
-        if (stream.isPresent()) {
-            if (guard != null) {
-                // file transfers are bounded by their own rate rule (docs/protocol.md 12.5), not the body deadline
-                guard.handling(request);
-            }
-            handleStream(stream.get(), request, response, finished);
             return true;
         }
         HttpRouteHandler route;
@@ -156,29 +143,6 @@ public final class HttpApi extends Handler.Abstract {
         }
     }
 
-    /** A streamed body is not signed: bodyHash is the hash of the empty string (docs/protocol.md 12). */
-    private void handleStream(StreamRoute route, Request request, Response response, Callback callback) {
-        HttpCall call = null;
-        if (!route.isPublic(request)) {
-            try {
-                ApplicationRegistration app = appAuth.authenticate(new SignedRequest(
-                        request.getHeaders().get("X-M800-Application-Key"), request.getHeaders().get("X-M800-Timestamp"),
-                        request.getHeaders().get("X-M800-Nonce"), request.getHeaders().get("X-M800-Signature"),
-                        request.getMethod(), request.getHttpURI().getPathQuery(), EMPTY_BODY_HASH));
-                call = new HttpCall(app, Json.object(), bearer(request), Request.getRemoteAddr(request));
-            } catch (WireException e) {
-                try (InputStream in = Content.Source.asInputStream(request)) {
-                    discard(in);
-                } catch (IOException ignored) {
-                    // the connection is closed after the answer anyway
-                }
-                write(response, callback, e.httpStatus(), Json.object().set("error", e.toJson()));
-                return;
-            }
-        }
-        route.handle(request, response, callback, call);
-    }
-
     private void answerOnce(HttpRouteHandler route, HttpCall call, String type, String requestId, Response response,
             Callback callback) throws WireException, SQLException {
         if (!Limits.REQUEST_ID.matcher(requestId).matches()) {
@@ -221,16 +185,6 @@ public final class HttpApi extends Handler.Abstract {
             return auth.substring(7).strip();
         }
         return null;
-    }
-
-    /** Reads and drops up to {@link Limits#MAX_DISCARDED_HTTP_BODY_BYTES} of a body nobody will use. */
-    private static void discard(InputStream in) throws IOException {
-        long left = Limits.MAX_DISCARDED_HTTP_BODY_BYTES;
-        byte[] sink = new byte[8192];
-        int n;
-        while (left > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, left))) >= 0) {
-            left -= n;
-        }
     }
 
     private static WireException tooLarge() {

@@ -14,8 +14,9 @@ public interface StreamRoute {
     boolean isPublic(Request request);
 
     /**
-     * Handles a request whose application signature checked out (or a public one). Runs on a server
-     * thread and may block; must complete the callback, also when it fails.
+     * Handles a request whose application signature checked out (or a public one), from
+     * {@link StreamRoutes}. Runs on a server thread and may block; must complete the callback, also
+     * when it fails.
      *
      * @param call the application and the bearer token ({@code null} for a public request); its body is empty
      */
