@@ -140,9 +140,7 @@ final class RtpMediaSession implements MediaSession {
         if (negotiated.remote() == null || negotiated.remote().isUnresolved()) {
             throw new IllegalArgumentException("the remote media address is missing or unresolved: " + negotiated.remote());
         }
-        if (!Codecs.isSupported(negotiated.codec())) {
-            Codecs.encoder(negotiated.codec(), 8000); // throws with the reason
-        }
+        Codecs.requireSupported(negotiated.codec());
         if (negotiated.direction() == null) {
             throw new IllegalArgumentException("no media direction given");
         }
