@@ -111,6 +111,7 @@ public class BundleCacheTest {
                     Files.exists(kept));
             assertFalse(Files.exists(kept.getParent()));
             assertFalse(Files.exists(system));
+            assertEquals("", runtime.inactiveBundles());
         }
     }
 
