@@ -79,10 +79,20 @@ public class BundleCacheTest {
             // as FileInstall does for deploy/ and m800:add for a feature bundle: installed and started persistently
             runtime.context().installBundle(other.toExternalForm(), other.openStream()).start();
         }
-        try (M800Runtime runtime = M800Runtime.start(properties, List.of(a))) {
-            List<String> names = Arrays.stream(runtime.context().getBundles()).map(Bundle::getSymbolicName).toList();
-            assertEquals(List.of("org.apache.felix.framework", "a"), names);
-            assertEquals(Bundle.ACTIVE, runtime.bundles().get(0).getState());
+        for (int restart = 0; restart < 3; restart++) {
+            try (M800Runtime runtime = M800Runtime.start(properties, List.of(a))) {
+                List<String> names = Arrays.stream(runtime.context().getBundles()).map(Bundle::getSymbolicName)
+                        .toList();
+                assertEquals(List.of("org.apache.felix.framework", "a"), names);
+                assertEquals(Bundle.ACTIVE, runtime.bundles().get(0).getState());
+                runtime.context().installBundle(other.toExternalForm(), other.openStream()).start();
+            }
+        }
+        // what was uninstalled leaves the cache: it does not grow with every start
+        try (var dirs = Files.list(Path.of(properties.get(Constants.FRAMEWORK_STORAGE)))) {
+            List<String> bundleDirs = dirs.map(d -> d.getFileName().toString()).filter(n -> n.startsWith("bundle"))
+                    .sorted().toList();
+            assertEquals(bundleDirs.toString(), 3, bundleDirs.size()); // the system bundle, a, the last one installed
         }
     }
 
@@ -101,6 +111,7 @@ public class BundleCacheTest {
                     Files.exists(kept));
             assertFalse(Files.exists(kept.getParent()));
             assertFalse(Files.exists(system));
+            assertEquals("", runtime.inactiveBundles());
         }
     }
 
