@@ -36,7 +36,9 @@ public final class W8Child {
         int runs = Integer.parseInt(args[5]);
         String user = args[6];
         ClientConfig config = ClientConfig.builder().clientId(user).imServers(List.of(im)).signUpServers(List.of(http))
-                .fileServers(List.of(files)).dataDirectory(data).build();
+                .fileServers(List.of(files)).dataDirectory(data)
+                // the sign-up hashes a password on a server that may share the machine with other work
+                .requestTimeout(java.time.Duration.ofSeconds(60)).build();
         Client c = ClientFactory.standalone().create(Env.APP, config);
         try {
             Env.await(Sdk.featureReady(c, FileManager.MODULE), 60_000, "the file feature");

@@ -227,6 +227,21 @@ public class RuntimeIT {
     }
 
     @Test
+    public void theFileDemoSharesAnImageBetweenTwoUsersOfTheEmbeddedServer() throws Exception {
+        Path script = script("m800:filedemo");
+        try (RuntimeProcess runtime = RuntimeProcess.start(tmp, options("--script", script.toString()))) {
+            int status = runtime.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            String out = runtime.output();
+            assertEquals(out, Main.EXIT_OK, status);
+            assertTrue(out, Pattern.compile("(?m)^bob received: sunset\\.png \\(image/png, \\d+ bytes, 1280x720\\) file \\S+"
+                    + " thumbnail \\S+ \"the view from here\"$").matcher(out).find());
+            assertTrue(out, out.contains("bob's thumbnail, fetched by itself: "));
+            assertTrue(out, Pattern.compile("(?m)^bob downloaded \\d+ bytes to .*, SHA-256 [0-9a-f]{64} verified$")
+                    .matcher(out).find());
+        }
+    }
+
+    @Test
     public void anEtcConfigurationRefersToTheDefaults() throws Exception {
         Files.createDirectories(etc);
         List<String> lines = new ArrayList<>(List.of("clientId=cfgdefaults",

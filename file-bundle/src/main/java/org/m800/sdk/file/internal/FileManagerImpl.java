@@ -117,6 +117,9 @@ public final class FileManagerImpl extends FeatureManager implements FileManager
                 }
             });
             for (TransferRecord r : records) {
+                if (transfers.containsKey(r.id())) {
+                    continue; // started in this run before the session hook ran
+                }
                 if (r.direction() == Transfer.Direction.UPLOAD && r.fileId() != null) {
                     if (owned.contains(r.id())) {
                         TransferImpl t = new TransferImpl(r, engine, events, task(r, null));
@@ -215,7 +218,13 @@ public final class FileManagerImpl extends FeatureManager implements FileManager
         try {
             requireUser();
         } catch (M800Exception e) {
-            return TransferImpl.failed(r, engine, events, e);
+            // just logged in: the session hook has not run yet, but the account knows the user
+            var profile = isClosed() || !accountManager().isLoggedIn() ? Optional.<org.m800.sdk.core.Profile>empty()
+                    : accountManager().profile();
+            if (profile.isEmpty()) {
+                return TransferImpl.failed(r, engine, events, e);
+            }
+            store.scope(FeatureManager.userIdHash(profile.get().userId(), 12));
         }
         TransferImpl t = new TransferImpl(r, engine, events, task(r, stream));
         transfers.put(r.id(), t);

@@ -81,12 +81,17 @@ final class TransferImpl implements Transfer {
         }
     }
 
-    /** Replaces the kept record and writes it; the future completes when it is on the disk. */
+    /**
+     * Replaces the kept record (with the paused flag it has now: the task's copy may predate a pause)
+     * and writes it; the future completes when it is on the disk.
+     */
     CompletableFuture<Void> update(TransferRecord next) {
+        TransferRecord kept;
         synchronized (lock) {
-            record = next;
+            kept = next.paused() == record.paused() ? next : next.withPaused(record.paused());
+            record = kept;
         }
-        return engine.store().save(next);
+        return engine.store().save(kept);
     }
 
     TransferTask task() {
