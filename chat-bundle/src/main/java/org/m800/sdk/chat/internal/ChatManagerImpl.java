@@ -493,7 +493,7 @@ public final class ChatManagerImpl implements ChatManager, AutoCloseable {
                 m.sender = sender;
                 m.seq = seq;
                 m.ts = ts;
-                m.content = d.get("deleted") == Boolean.TRUE ? null : Codec.map(d.get("content"));
+                m.content = Boolean.TRUE.equals(d.get("deleted")) ? null : Codec.map(d.get("content"));
                 m.editedAt = Codec.num(d.get("editedAt"));
                 m.reactions = reactions(d.get("reactions"));
                 s.save(m);

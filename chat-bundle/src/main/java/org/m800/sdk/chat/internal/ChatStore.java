@@ -42,6 +42,11 @@ import org.slf4j.LoggerFactory;
  * <p>Not thread-safe by itself: callers hold the store's monitor around reads and changes.
  */
 final class ChatStore implements AutoCloseable {
+
+    /** One record of the log, as JSON. */
+    private static final com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>> RECORD =
+            new com.fasterxml.jackson.core.type.TypeReference<>() {
+            };
     private static final Logger LOG = LoggerFactory.getLogger(ChatStore.class);
     private static final String FILE = "chat.log";
 
@@ -178,7 +183,7 @@ final class ChatStore implements AutoCloseable {
                 if ((int) crc.getValue() != sum) {
                     break;
                 }
-                apply(Codec.JSON.readValue(payload, Map.class));
+                apply(Codec.JSON.readValue(payload, RECORD));
                 good += 8 + length;
                 records++;
             }

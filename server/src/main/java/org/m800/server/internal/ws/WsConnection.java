@@ -213,7 +213,7 @@ public final class WsConnection implements Session.Listener.AutoDemanding, Event
         }
         if (v.asInt() != VERSION) {
             throw WireException.unsupportedVersion("frame version " + v.asText() + " is not the negotiated version "
-                    + VERSION, Limits.SUPPORTED_VERSIONS);
+                    + VERSION, Limits.supportedVersions());
         }
     }
 
@@ -303,7 +303,7 @@ public final class WsConnection implements Session.Listener.AutoDemanding, Event
             if (!v.isIntegralNumber()) {
                 throw WireException.invalid("versions", "BAD_FIELD", "versions must be integers");
             }
-            for (int supported : Limits.SUPPORTED_VERSIONS) {
+            for (int supported : Limits.supportedVersions()) {
                 if (supported == v.asInt() && supported > best) {
                     best = supported;
                 }
@@ -311,7 +311,7 @@ public final class WsConnection implements Session.Listener.AutoDemanding, Event
         }
         if (best < 0) {
             throw WireException.unsupportedVersion("none of the offered versions is supported; this server speaks "
-                    + java.util.Arrays.toString(Limits.SUPPORTED_VERSIONS), Limits.SUPPORTED_VERSIONS);
+                    + java.util.Arrays.toString(Limits.supportedVersions()), Limits.supportedVersions());
         }
         return best;
     }
