@@ -101,7 +101,10 @@ public final class Benchmarks {
             results.addAll(ratios);
         }
         System.out.println(Table.render(results));
-        Files.createDirectories(options.out().getParent());
+        java.nio.file.Path outFolder = options.out().toAbsolutePath().getParent();
+        if (outFolder != null) {
+            Files.createDirectories(outFolder);
+        }
         Files.writeString(options.out(), Json.document(machine, results, failures));
         System.out.println("JSON: " + options.out());
         if (!failures.isEmpty()) {

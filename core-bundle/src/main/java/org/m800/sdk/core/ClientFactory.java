@@ -13,8 +13,12 @@ import java.util.ServiceLoader;
 public interface ClientFactory {
 
     /**
-     * Creates a client and starts building its modules. The call does not wait: listen for
-     * {@link ClientEvent#READY}.
+     * Creates a client and builds its modules. Modules whose providers are present are built before
+     * this returns, on the calling thread (on a plain class path that is every module found there, so
+     * the client is usually ready at once); the others are built when their providers arrive. No
+     * network wait happens here: logging in and connecting are the account's and the connection's.
+     * Wait for readiness with {@link Client#ready()} or {@link ClientEvent#READY} (a listener added
+     * after it fired is told at once).
      *
      * @param appMeta the application's metadata
      * @param config the client's configuration; its {@link ClientConfig#clientId()} must be unique among
@@ -35,8 +39,12 @@ public interface ClientFactory {
 
     /**
      * A factory for use outside OSGi, a plain jar on the class path. Each call returns a new factory
-     * with its own threads (daemons that end when idle). {@link Client#addFeature(String)} is not
-     * available there.
+     * with its own shared threads (daemons that end when idle). Its clients take the feature bundles
+     * that {@link ServiceLoader} finds (through the thread context class loader at the time of this
+     * call, else the core's), all ranked 0. {@link Client#addFeature(String)} fails there with {@link ErrorCode#ILLEGAL_STATE}; use
+     * {@link Client#addFeature(FeatureBundle)}. Overrides in the configuration
+     * ({@link ClientConfig#overrides()}) may name features; a filter needs the OSGi framework API on
+     * the class path.
      *
      * @throws IllegalStateException if the core implementation is missing from the class path
      */

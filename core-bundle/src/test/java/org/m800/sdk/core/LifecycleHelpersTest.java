@@ -58,6 +58,13 @@ public class LifecycleHelpersTest {
     }
 
     @Test
+    public void onAPlainClassPathTheClientIsReadyWhenCreateReturns() throws Exception {
+        Client c = client("at-once", Duration.ofSeconds(20));
+        assertTrue("ClientFactory.create says present providers are built before it returns", c.isReady());
+        assertTrue(c.ready().isDone());
+    }
+
+    @Test
     public void featureReadyCompletesWhenTheFeatureIsAddedLater() throws Exception {
         Client c = client("later", Duration.ofSeconds(20));
         c.ready().get(20, TimeUnit.SECONDS);

@@ -160,6 +160,9 @@ public final class Main {
                 Script.Line line = next.get();
                 out.println(PROMPT + line.command());
                 out.flush();
+                if (RuntimeCommands.isExit(line.command())) {
+                    break;
+                }
                 long begin = System.currentTimeMillis();
                 try {
                     String result = session.execute(line.command());
@@ -191,7 +194,12 @@ public final class Main {
     /** @return the exception and its causes, one line */
     static String describe(Throwable e) {
         StringBuilder text = new StringBuilder();
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        Throwable previous = null;
+        for (Throwable t = e; t != null; previous = t, t = t.getCause() == t ? null : t.getCause()) {
+            if (previous != null && previous.getClass() == t.getClass()
+                    && java.util.Objects.equals(previous.getMessage(), t.getMessage())) {
+                continue; // a command that rethrows what it caught, to keep its own stack: said once
+            }
             if (text.length() > 0) {
                 text.append("; caused by ");
             }

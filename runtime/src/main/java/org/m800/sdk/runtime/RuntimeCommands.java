@@ -18,7 +18,9 @@ import org.osgi.util.tracker.ServiceTracker;
  * <li>{@code runtime:waitfor "<ldap filter>" [timeoutSeconds]}: waits until a service matching the
  * filter is registered (such as {@code "(m800.client.id=demo)"}, a client created from an
  * {@code etc/} configuration, which happens asynchronously); fails the command on timeout;</li>
- * <li>{@code runtime:uptime}: the milliseconds since the JVM started, for cold-start measurements.</li>
+ * <li>{@code runtime:uptime}: the milliseconds since the JVM started, for cold-start measurements;</li>
+ * <li>{@code exit} and {@code quit} (no other scope has them): stop the runtime, as the end of the
+ * console's input does; in a {@code --script} they end the script.</li>
  * </ul>
  * Registered from the system bundle; Gogo calls the public methods reflectively, so no Gogo type is needed.
  */
@@ -37,7 +39,7 @@ public final class RuntimeCommands {
     static ServiceRegistration<?> register(BundleContext context) {
         Dictionary<String, Object> properties = new Hashtable<>();
         properties.put("osgi.command.scope", "runtime");
-        properties.put("osgi.command.function", new String[] {"waitfor", "uptime"});
+        properties.put("osgi.command.function", new String[] {"waitfor", "uptime", "exit", "quit"});
         return context.registerService(Object.class.getName(), new RuntimeCommands(context), properties);
     }
 
@@ -70,6 +72,23 @@ public final class RuntimeCommands {
         } finally {
             tracker.close();
         }
+    }
+
+    /** {@code exit}: stops the framework (asynchronously: the console's own bundle stops with it). */
+    public String exit() throws org.osgi.framework.BundleException {
+        context.getBundle(org.osgi.framework.Constants.SYSTEM_BUNDLE_ID).stop();
+        return "stopping the runtime";
+    }
+
+    /** {@code quit}: as {@link #exit()}. */
+    public String quit() throws org.osgi.framework.BundleException {
+        return exit();
+    }
+
+    /** @return whether a command line is {@code exit} or {@code quit} (with or without its scope) */
+    static boolean isExit(String commandLine) {
+        String c = commandLine.strip();
+        return c.equals("exit") || c.equals("quit") || c.equals("runtime:exit") || c.equals("runtime:quit");
     }
 
     /** {@code runtime:uptime}: milliseconds since the JVM started. */

@@ -72,6 +72,21 @@ public class MainTest {
                 Main.describe(new IllegalStateException("outer", new IllegalArgumentException("inner"))));
     }
 
+    @Test
+    public void anExceptionRethrownWithTheSameMessageIsSaidOnce() {
+        IllegalStateException inner = new IllegalStateException("no client bob", new IllegalArgumentException("why"));
+        assertEquals("IllegalStateException: no client bob; caused by IllegalArgumentException: why",
+                Main.describe(new IllegalStateException("no client bob", inner)));
+    }
+
+    @Test
+    public void exitAndQuitAreRecognised() {
+        for (String line : new String[] {"exit", " quit ", "runtime:exit", "runtime:quit"}) {
+            assertTrue(line, RuntimeCommands.isExit(line));
+        }
+        assertTrue(!RuntimeCommands.isExit("exit 0") && !RuntimeCommands.isExit("echo exit"));
+    }
+
     private static String text(ByteArrayOutputStream bytes) {
         return bytes.toString(StandardCharsets.UTF_8);
     }

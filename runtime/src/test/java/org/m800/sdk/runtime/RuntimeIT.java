@@ -249,6 +249,7 @@ public class RuntimeIT {
         for (String key : ClientDefaults.KEYS) {
             lines.add(key + "=${m800.defaults." + key + "}");
         }
+        lines.remove("dataDirectory=" + tmp.resolve("clients/cfgdefaults"));
         Files.write(etc.resolve("org.m800.sdk.client-cfgdefaults.cfg"), lines, StandardCharsets.UTF_8);
         Path script = script("runtime:waitfor \"(m800.client.id=cfgdefaults)\" 30", "m800:await cfgdefaults core 30",
                 "m800:signup cfgdefaults carol secret-password", "m800:connection cfgdefaults CONNECTED 20");
@@ -259,6 +260,8 @@ public class RuntimeIT {
             assertEquals(out, Main.EXIT_OK, status);
             assertTrue(out, out.contains("signed up and logged in as carol ("));
         }
+        assertTrue("a configured client without dataDirectory keeps its data under --home",
+                Files.isDirectory(home().resolve("clients/cfgdefaults")));
     }
 
     @Test
@@ -369,6 +372,34 @@ public class RuntimeIT {
     }
 
     @Test
+    public void exitInTheConsoleStopsTheRuntimeWhileItsInputStaysOpen() throws Exception {
+        try (RuntimeProcess runtime = RuntimeProcess.start(tmp, options())) {
+            OutputStream in = runtime.stdin();
+            runtime.awaitOutput("  storage: ", TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            in.write("echo before-exit\nexit\n".getBytes(StandardCharsets.UTF_8));
+            in.flush();
+            int status = runtime.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            String out = runtime.output();
+            assertEquals(out, Main.EXIT_OK, status);
+            assertTrue(out, out.contains("before-exit"));
+            assertFalse(out, out.contains("InterruptedException") || out.contains("CommandNotFoundException"));
+            in.close();
+        }
+    }
+
+    @Test
+    public void quitEndsAScript() throws Exception {
+        Path script = script("echo one", "quit", "echo never");
+        try (RuntimeProcess runtime = RuntimeProcess.start(tmp, options("--script", script.toString()))) {
+            int status = runtime.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            String out = runtime.output();
+            assertEquals(out, Main.EXIT_OK, status);
+            assertFalse(out, out.contains(Main.PROMPT + "echo never"));
+            assertTrue(out, out.contains("m800-runtime: script done, 1 command"));
+        }
+    }
+
+    @Test
     public void aTerminatedRuntimeStopsTheFrameworkAndThenTheServer() throws Exception {
         try (RuntimeProcess runtime = RuntimeProcess.start(tmp, options())) {
             runtime.awaitOutput("  storage: ", TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -390,6 +421,11 @@ public class RuntimeIT {
             assertEquals(runtime.output(), Main.EXIT_USAGE, status);
             assertTrue(runtime.output(), runtime.output().contains("unknown option --no-such-option"));
         }
+    }
+
+    /** The runtime's --home: its default, ./m800-runtime in the folder it runs in. */
+    private Path home() {
+        return tmp.resolve("m800-runtime");
     }
 
     private String[] options(String... more) {

@@ -24,7 +24,9 @@ import org.slf4j.LoggerFactory;
  * One client per factory configuration of PID {@value #FACTORY_PID} (for example a Karaf
  * {@code etc/org.m800.sdk.client-demo.cfg} file), registered as a {@link Client} service. The
  * configuration's properties are the {@link AppMeta} and {@link ClientConfig} keys; without a
- * {@code clientId} the configuration's name is used. Changing the configuration re-creates the client;
+ * {@code clientId} the configuration's name is used; without a {@code dataDirectory}, if the framework
+ * property {@value #DATA_ROOT} is set (the runtime sets it to {@code <home>/clients}), the client keeps
+ * its data in {@code <dataRoot>/<clientId>}. Changing the configuration re-creates the client;
  * deleting it closes the client. A configuration with a bad value creates no client and logs which
  * key is wrong.
  */
@@ -35,6 +37,9 @@ public final class ManagedClientComponent {
 
     /** The factory PID. */
     public static final String FACTORY_PID = "org.m800.sdk.client";
+
+    /** Framework property: the folder under which clients without a dataDirectory keep their data. */
+    public static final String DATA_ROOT = "m800.defaults.dataRoot";
 
     private static final Logger LOG = LoggerFactory.getLogger(ManagedClientComponent.class);
 
@@ -50,6 +55,11 @@ public final class ManagedClientComponent {
         try {
             Map<String, Object> withId = new java.util.HashMap<>(properties);
             withId.putIfAbsent(ClientConfig.CLIENT_ID, clientIdFrom(pid));
+            String dataRoot = context.getProperty(DATA_ROOT);
+            if (dataRoot != null && !dataRoot.isBlank() && withId.get(ClientConfig.DATA_DIRECTORY) == null) {
+                withId.put(ClientConfig.DATA_DIRECTORY, java.nio.file.Path.of(dataRoot.strip(),
+                        String.valueOf(withId.get(ClientConfig.CLIENT_ID)).strip()).toString());
+            }
             created = factory.create(AppMeta.fromMap(withId), ClientConfig.fromMap(withId));
         } catch (M800Exception e) {
             // a bad configuration makes no client; the component stays idle until the configuration changes

@@ -580,7 +580,7 @@ final class ChatService {
                 throw WireException.of(WireCode.NOT_FOUND, "NO_SUCH_MESSAGE", "message " + messageId + " was deleted");
             }
             TreeMap<String, TreeSet<String>> reactions = new TreeMap<>();
-            m.path("reactions").fields().forEachRemaining(e -> {
+            m.path("reactions").properties().forEach(e -> {
                 TreeSet<String> users = new TreeSet<>();
                 e.getValue().forEach(u -> users.add(u.asText()));
                 reactions.put(e.getKey(), users);

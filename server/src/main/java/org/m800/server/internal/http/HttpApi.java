@@ -104,7 +104,7 @@ public final class HttpApi extends Handler.Abstract {
             Matcher m = VERSIONED.matcher(path);
             if (m.matches() && !"1".equals(m.group(1))) {
                 throw WireException.unsupportedVersion("HTTP API version " + m.group(1) + " is not supported",
-                        Limits.SUPPORTED_VERSIONS);
+                        Limits.supportedVersions());
             }
             throw WireException.of(WireCode.NOT_FOUND, "NO_SUCH_PATH", "no such path: " + method + " " + path);
         }

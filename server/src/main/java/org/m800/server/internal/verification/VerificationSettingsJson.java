@@ -100,7 +100,7 @@ public final class VerificationSettingsJson {
             if (!h.isObject()) {
                 throw new IllegalArgumentException("verification.gateway.headers must be an object of strings");
             }
-            h.fields().forEachRemaining(e -> headers.put(e.getKey(), text("gateway.headers." + e.getKey(), e.getValue())));
+            h.properties().forEach(e -> headers.put(e.getKey(), text("gateway.headers." + e.getKey(), e.getValue())));
         }
         String url = optionalText("gateway.url", g.get("url"));
         if (url == null) {

@@ -5,8 +5,12 @@ import java.util.regex.Pattern;
 
 /** The limits of docs/protocol.md section 10, in one place. */
 public final class Limits {
-    /** The protocol versions this server speaks, ascending. */
-    public static final int[] SUPPORTED_VERSIONS = {1};
+    /** @return the protocol versions this server speaks, ascending (a copy) */
+    public static int[] supportedVersions() {
+        return SUPPORTED_VERSIONS.clone();
+    }
+
+    private static final int[] SUPPORTED_VERSIONS = {1};
     public static final int MAX_FRAME_BYTES = 65_536;
     public static final int MAX_HTTP_BODY_BYTES = 65_536;
     /**

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * to the client, so it must never contain a secret.
  */
 public final class WireException extends Exception {
+    private static final long serialVersionUID = 1L;
     private final WireCode code;
     private final String reason;
     private final Long retryAfterMs;

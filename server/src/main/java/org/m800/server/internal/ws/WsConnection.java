@@ -230,7 +230,7 @@ public final class WsConnection implements Session.Listener.AutoDemanding, Event
         // canConvertToInt: 2^32+1 must not be read as 1
         if (!v.canConvertToInt() || v.asInt() != VERSION) {
             throw WireException.unsupportedVersion("frame version " + v.asText() + " is not the negotiated version "
-                    + VERSION, Limits.SUPPORTED_VERSIONS);
+                    + VERSION, Limits.supportedVersions());
         }
     }
 
@@ -333,7 +333,7 @@ public final class WsConnection implements Session.Listener.AutoDemanding, Event
             if (!v.isIntegralNumber()) {
                 throw WireException.invalid("versions", "BAD_FIELD", "versions must be integers");
             }
-            for (int supported : Limits.SUPPORTED_VERSIONS) {
+            for (int supported : Limits.supportedVersions()) {
                 if (v.canConvertToInt() && supported == v.asInt() && supported > best) {
                     best = supported;
                 }
@@ -341,7 +341,7 @@ public final class WsConnection implements Session.Listener.AutoDemanding, Event
         }
         if (best < 0) {
             throw WireException.unsupportedVersion("none of the offered versions is supported; this server speaks "
-                    + java.util.Arrays.toString(Limits.SUPPORTED_VERSIONS), Limits.SUPPORTED_VERSIONS);
+                    + java.util.Arrays.toString(Limits.supportedVersions()), Limits.supportedVersions());
         }
         return best;
     }

@@ -764,6 +764,7 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
         }
 
         @Override
+        @SuppressWarnings("removal") // Jetty 12.1 still calls it (its replacement with a Callback calls this one)
         public void onWebSocketClose(int statusCode, String reason) {
             closedByServer(this, statusCode, reason);
         }
