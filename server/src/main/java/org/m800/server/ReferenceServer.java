@@ -294,6 +294,19 @@ public final class ReferenceServer implements AutoCloseable {
         }
 
         /**
+         * The event log's retention (docs/protocol.md 8.1): events older than {@code retention} and
+         * beyond a user's newest {@code perUser} are deleted (checked every minute); a user's newest
+         * event is always kept. A client resuming from before the oldest kept event gets {@code "gap":
+         * true} and re-synchronises. Defaults 30 days and 10,000.
+         *
+         * @throws IllegalArgumentException if retention is not positive or perUser below 1
+         */
+        public Builder eventRetention(java.time.Duration retention, int perUser) {
+            this.limits = limits.withEventRetention(retention, perUser);
+            return this;
+        }
+
+        /**
          * How many groups one user may create in an hour (default 100); beyond it {@code group.create}
          * is answered {@code RATE_LIMITED/GROUP_RATE} with the time to wait.
          *
