@@ -187,8 +187,9 @@ public final class ReferenceServer implements AutoCloseable {
         }
 
         /**
-         * The folder of the embedded H2 database ({@code <dir>/m800.mv.db}); created if missing.
-         * Required unless {@link #jdbcUrl(String)} is set.
+         * The folder of the embedded H2 database ({@code <dir>/m800.mv.db}) and of the server's secret
+         * ({@code <dir>/request-log.key}); created if missing. Required unless {@link #jdbcUrl(String)} is
+         * set; with a JDBC URL it still holds the secret (kept in memory only without it).
          */
         public Builder dataDirectory(Path value) {
             this.dataDirectory = value;
