@@ -193,8 +193,9 @@ public final class ReferenceServer implements AutoCloseable {
         }
 
         /**
-         * The folder of the embedded H2 database ({@code <dir>/m800.mv.db}); created if missing.
-         * Required unless {@link #jdbcUrl(String)} is set.
+         * The folder of the embedded H2 database ({@code <dir>/m800.mv.db}) and of the server's secret
+         * ({@code <dir>/request-log.key}); created if missing. Required unless {@link #jdbcUrl(String)} is
+         * set; with a JDBC URL it still holds the secret (kept in memory only without it).
          */
         public Builder dataDirectory(Path value) {
             this.dataDirectory = value;
@@ -320,6 +321,19 @@ public final class ReferenceServer implements AutoCloseable {
                 throw new IllegalArgumentException("maxFileSize must not be negative, was " + bytes);
             }
             this.maxFileSize = bytes;
+            return this;
+        }
+
+        /**
+         * The event log's retention (docs/protocol.md 8.1): events older than {@code retention} and
+         * beyond a user's newest {@code perUser} are deleted (checked every minute); a user's newest
+         * event is always kept. A client resuming from before the oldest kept event gets {@code "gap":
+         * true} and re-synchronises. Defaults 30 days and 10,000.
+         *
+         * @throws IllegalArgumentException if retention is not positive or perUser below 1
+         */
+        public Builder eventRetention(java.time.Duration retention, int perUser) {
+            this.limits = limits.withEventRetention(retention, perUser);
             return this;
         }
 

@@ -137,6 +137,29 @@ public class AccountsTest {
     }
 
     @Test
+    public void logOutEverywhereRevokesEverySessionOfTheUserAndClosesItsConnections() throws Exception {
+        HttpTestClient http = http();
+        JsonNode first = http.signUp("dora", "dora's password");
+        JsonNode second = http.logIn("dora", "dora's password").body();
+        JsonNode other = http.signUp("eddie", "eddie's password");
+        try (WsTestClient ws = WsTestClient.loggedIn(server.server(), second.path("accessToken").asText(), null)) {
+            HttpTestClient.Answer all = http.post("/v1/accounts/logout-all", null,
+                    first.path("accessToken").asText(), null);
+            assertEquals(200, all.status());
+            assertEquals(2, all.body().path("sessions").asInt());
+            assertEquals(4001, ws.awaitClose().code());
+        }
+        for (JsonNode s : new JsonNode[] {first, second}) {
+            assertEquals(401, http.get("/v1/accounts/profile", s.path("accessToken").asText()).status());
+            assertEquals(401, http.post("/v1/accounts/refresh", HttpTestClient.JSON.createObjectNode()
+                    .put("refreshToken", s.path("refreshToken").asText())).status());
+        }
+        // another user is not affected; without a token nothing happens
+        assertEquals(200, http.get("/v1/accounts/profile", other.path("accessToken").asText()).status());
+        assertEquals(401, http.post("/v1/accounts/logout-all", null, null, null).status());
+    }
+
+    @Test
     public void wrongPasswordIsUnauthorizedThenRateLimited() throws Exception {
         HttpTestClient http = http();
         http.signUp("bob", "the password");

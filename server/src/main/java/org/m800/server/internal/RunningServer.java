@@ -146,6 +146,15 @@ public final class RunningServer implements AutoCloseable {
                 LOG.warn("Housekeeping failed", e);
             }
         }, 1, 1, TimeUnit.MINUTES);
+        // the event log's retention: a scan of the whole log, so hourly
+        scheduler.scheduleWithFixedDelay(() -> {
+            try {
+                events.trim(clock.millis() - settings.limits().eventRetention().toMillis(),
+                        settings.limits().eventsPerUser());
+            } catch (SQLException | RuntimeException e) {
+                LOG.warn("Trimming the event log failed", e);
+            }
+        }, 1, 60, TimeUnit.MINUTES);
         // liveness (docs/protocol.md 7.3): a connection silent for idleTimeout is dropped without a close
         // handshake, so presence sees a dead device go offline within idleTimeout + the sweep period
         long sweepMs = Math.max(50, Math.min(1_000, idleMs / 4));

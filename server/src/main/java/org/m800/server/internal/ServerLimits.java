@@ -14,12 +14,14 @@ import java.time.Duration;
  * @param connectionsPerUser authenticated WebSocket connections one user may hold at once (every
  *        endpoint, every device); a hello beyond it is refused
  * @param groupsPerUserPerHour groups one user may create in an hour
+ * @param eventRetention how long the event log keeps an event (a user's newest is always kept)
+ * @param eventsPerUser how many of a user's newest events the log keeps at most
  */
 public record ServerLimits(Duration requestHeaderTimeout, Duration requestBodyTimeout, int connectionsPerUser,
-        int groupsPerUserPerHour) {
+        int groupsPerUserPerHour, Duration eventRetention, int eventsPerUser) {
     /** The defaults, documented in the server README. */
     public static final ServerLimits DEFAULTS = new ServerLimits(Duration.ofSeconds(10), Duration.ofSeconds(30), 32,
-            100);
+            100, Duration.ofDays(30), 10_000);
 
     public ServerLimits {
         positive("requestHeaderTimeout", requestHeaderTimeout);
@@ -30,18 +32,30 @@ public record ServerLimits(Duration requestHeaderTimeout, Duration requestBodyTi
         if (groupsPerUserPerHour < 1) {
             throw new IllegalArgumentException("groupsPerUserPerHour must be at least 1, was " + groupsPerUserPerHour);
         }
+        positive("eventRetention", eventRetention);
+        if (eventsPerUser < 1) {
+            throw new IllegalArgumentException("eventsPerUser must be at least 1, was " + eventsPerUser);
+        }
     }
 
     public ServerLimits withRequestTimeouts(Duration headers, Duration body) {
-        return new ServerLimits(headers, body, connectionsPerUser, groupsPerUserPerHour);
+        return new ServerLimits(headers, body, connectionsPerUser, groupsPerUserPerHour, eventRetention,
+                eventsPerUser);
     }
 
     public ServerLimits withConnectionsPerUser(int value) {
-        return new ServerLimits(requestHeaderTimeout, requestBodyTimeout, value, groupsPerUserPerHour);
+        return new ServerLimits(requestHeaderTimeout, requestBodyTimeout, value, groupsPerUserPerHour, eventRetention,
+                eventsPerUser);
     }
 
     public ServerLimits withGroupsPerUserPerHour(int value) {
-        return new ServerLimits(requestHeaderTimeout, requestBodyTimeout, connectionsPerUser, value);
+        return new ServerLimits(requestHeaderTimeout, requestBodyTimeout, connectionsPerUser, value, eventRetention,
+                eventsPerUser);
+    }
+
+    public ServerLimits withEventRetention(Duration retention, int perUser) {
+        return new ServerLimits(requestHeaderTimeout, requestBodyTimeout, connectionsPerUser, groupsPerUserPerHour,
+                retention, perUser);
     }
 
     private static void positive(String name, Duration d) {

@@ -245,6 +245,38 @@ public final class AccountService {
     }
 
     /**
+     * Logs out every device of the access token's user (issue 17 item 15): every login session of the
+     * account is revoked, with any application of the carrier, and their connections are closed (4001).
+     *
+     * @return how many sessions were revoked
+     */
+    public int logOutEverywhere(ApplicationRegistration app, String accessToken) throws WireException, SQLException {
+        if (accessToken == null) {
+            throw WireException.unauthorized("TOKEN_INVALID", "Authorization: Bearer <accessToken> is required");
+        }
+        String userId = authenticate(app, accessToken).userId();
+        java.util.List<String> ids = database.inTransaction(c -> {
+            java.util.List<String> found = new java.util.ArrayList<>();
+            try (PreparedStatement p = c.prepareStatement("SELECT id FROM login_sessions WHERE account_id = ?")) {
+                p.setString(1, userId);
+                try (ResultSet r = p.executeQuery()) {
+                    while (r.next()) {
+                        found.add(r.getString(1));
+                    }
+                }
+            }
+            try (PreparedStatement p = c.prepareStatement("DELETE FROM login_sessions WHERE account_id = ?")) {
+                p.setString(1, userId);
+                p.executeUpdate();
+            }
+            return found;
+        });
+        LOG.info("Logged out every session ({}) of user {}", ids.size(), userId);
+        ids.forEach(sessionRevoked);
+        return ids.size();
+    }
+
+    /**
      * @return the session the access token proves
      * @throws WireException UNAUTHORIZED/TOKEN_INVALID or TOKEN_EXPIRED
      */

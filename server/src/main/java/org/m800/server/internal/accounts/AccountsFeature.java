@@ -50,6 +50,8 @@ public final class AccountsFeature implements ServerFeature {
                     Fields.optionalText(call.body(), "refreshToken", 1, 256, null));
             return Json.object().put("loggedOut", true);
         });
+        context.httpRoutes().add("POST", "/v1/accounts/logout-all", call -> Json.object().put("loggedOut", true)
+                .put("sessions", accounts.logOutEverywhere(call.application(), call.bearerToken())));
         context.httpRoutes().add("GET", "/v1/accounts/profile", call -> accounts
                 .profile(accounts.authenticate(call.application(), requireBearer(call)).userId()).toJson());
 

@@ -20,8 +20,8 @@ import org.m800.server.internal.wire.Json;
  * replaying and attaching for one user happen under one lock per user stripe (an event for several
  * users takes their stripes in ascending order), so a connection that attaches gets every event
  * exactly once: the replay and then the live ones, in order. A user's head (newest seq) is the largest
- * seq in {@code events}; events are never deleted, so it only grows, and it is kept in memory after the
- * first use. This server must be the only writer of its database. Thread-safe.
+ * seq in {@code events}; {@link #trim} never deletes a user's newest event, so it only grows, and it is
+ * kept in memory after the first use. This server must be the only writer of its database. Thread-safe.
  */
 public final class EventLog {
     private static final int STRIPES = 64;
@@ -167,7 +167,9 @@ public final class EventLog {
             try (Connection c = database.connection()) {
                 replay = readAfter(c, userId, from);
             }
-            plan.started(head, from);
+            // the newest event is never trimmed, so a gap shows as a first replayed seq beyond from + 1
+            boolean gap = !replay.isEmpty() && replay.get(0).seq() > from + 1;
+            plan.started(head, from, gap);
             for (Event e : replay) {
                 sink.deliver(e, true);
             }
@@ -191,6 +193,27 @@ public final class EventLog {
             }
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Applies the retention (docs/protocol.md 8.1): deletes the events older than {@code olderThanMs}
+     * (epoch ms) and those beyond the newest {@code keepPerUser} of their user, but never a user's newest
+     * event, which holds the head (a seq is never given twice). A client resuming from before the oldest
+     * kept event is told {@code gap}.
+     *
+     * @return how many events were deleted
+     */
+    public int trim(long olderThanMs, int keepPerUser) throws SQLException {
+        try (Connection c = database.connection();
+                PreparedStatement byTime = c.prepareStatement("DELETE FROM events WHERE created_at < ? AND seq < "
+                        + "(SELECT MAX(x.seq) FROM events x WHERE x.user_id = events.user_id)");
+                PreparedStatement byCount = c.prepareStatement("DELETE FROM events WHERE seq <= "
+                        + "(SELECT MAX(x.seq) FROM events x WHERE x.user_id = events.user_id) - ?")) {
+            byTime.setLong(1, olderThanMs);
+            int n = byTime.executeUpdate();
+            byCount.setLong(1, Math.max(1, keepPerUser));
+            return n + byCount.executeUpdate();
         }
     }
 

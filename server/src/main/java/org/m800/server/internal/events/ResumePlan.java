@@ -5,6 +5,11 @@ public interface ResumePlan {
     /** @return the seq after which to replay, given the user's newest seq */
     long resumeFrom(long head);
 
-    /** Called under the log's lock before any replayed event, so an answer can precede the replay. */
-    void started(long head, long resumeFrom);
+    /**
+     * Called under the log's lock before any replayed event, so an answer can precede the replay.
+     *
+     * @param gap whether events after {@code resumeFrom} are gone (the log's retention removed them):
+     *        the client must re-synchronise its state (docs/protocol.md 8.3)
+     */
+    void started(long head, long resumeFrom, boolean gap);
 }

@@ -31,4 +31,11 @@ public record FeatureContext(Database database, EventLog events, AccountService 
     public FeatureContext {
         limits = limits == null ? ServerLimits.DEFAULTS : limits;
     }
+
+    /** A context with the default limits (tests of a feature). */
+    public FeatureContext(Database database, EventLog events, AccountService accounts, HandlerRegistry imHandlers,
+            HandlerRegistry callHandlers, HttpRoutes httpRoutes, ScheduledExecutorService scheduler, Clock clock,
+            ConnectionRegistry connections) {
+        this(database, events, accounts, imHandlers, callHandlers, httpRoutes, scheduler, clock, connections, null);
+    }
 }

@@ -95,9 +95,9 @@ final class FileBytes {
         List<String> ids = new ArrayList<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(directory)) {
             for (Path p : files) {
-                String name = p.getFileName().toString();
-                if (ID.matcher(name).matches()) {
-                    ids.add(name);
+                Path name = p.getFileName();
+                if (name != null && ID.matcher(name.toString()).matches()) {
+                    ids.add(name.toString());
                 }
             }
         }

@@ -289,8 +289,8 @@ public final class WsConnection implements Session.Listener.AutoDemanding, Event
                     }
 
                     @Override
-                    public void started(long head, long resumeFrom) {
-                        respond(id, welcome(version, s, head, resumeFrom));
+                    public void started(long head, long resumeFrom, boolean gap) {
+                        respond(id, welcome(version, s, head, resumeFrom).put("gap", gap));
                     }
                 });
             } else {

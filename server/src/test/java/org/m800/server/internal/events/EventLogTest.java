@@ -93,6 +93,52 @@ public class EventLogTest {
         }
     }
 
+    @Test
+    public void retentionKeepsTheNewestEventsAndReportsTheGapToAClientBehindIt() throws SQLException {
+        for (int i = 0; i < 10; i++) {
+            log.append("alice", "x", "{\"n\":" + i + "}");
+        }
+        log.append("bob", "x", "{}");
+        // alice's newest 3 are kept (seqs 1..7 go); then, by time, everything is old: all go but the newest
+        assertEquals(7, log.trim(0, 3));
+        assertEquals(2, log.trim(Long.MAX_VALUE, 3));
+        assertEquals(1, rows("events WHERE user_id = 'alice'"));
+        assertEquals(1, rows("events WHERE user_id = 'bob'"));
+        // the head holds: the next event is 11, never a seq given before
+        assertEquals(11, log.append("alice", "x", "{}").seq());
+
+        boolean[] gap = new boolean[1];
+        List<Long> replayed = new ArrayList<>();
+        log.attach("alice", (e, replay) -> replayed.add(e.seq()), new ResumePlan() {
+            @Override
+            public long resumeFrom(long head) {
+                return 4; // a client that saw 4, while 5..9 are gone
+            }
+
+            @Override
+            public void started(long head, long resumeFrom, boolean g) {
+                gap[0] = g;
+            }
+        });
+        assertEquals(List.of(10L, 11L), replayed);
+        assertEquals(true, gap[0]);
+        boolean[] none = new boolean[] {true};
+        log.attach("bob", (e, replay) -> {
+            // no replay expected to matter here
+        }, new ResumePlan() {
+            @Override
+            public long resumeFrom(long head) {
+                return 0; // bob's only event is seq 1: nothing is missing
+            }
+
+            @Override
+            public void started(long head, long resumeFrom, boolean g) {
+                none[0] = g;
+            }
+        });
+        assertEquals(false, none[0]);
+    }
+
     private static ResumePlan plan(long from) {
         return new ResumePlan() {
             @Override
@@ -101,7 +147,7 @@ public class EventLogTest {
             }
 
             @Override
-            public void started(long head, long resumeFrom) {
+            public void started(long head, long resumeFrom, boolean gap) {
                 // nothing to answer in a unit test
             }
         };
