@@ -28,7 +28,8 @@ public final class Benchmarks {
             new W4ManyClients(),
             new W5FeatureBundle(),
             new W6RuntimeStart(),
-            new W7JettyEcho());
+            new W7JettyEcho(),
+            new W10Calls());
 
     private Benchmarks() {
     }
