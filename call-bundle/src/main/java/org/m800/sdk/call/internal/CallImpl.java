@@ -174,35 +174,31 @@ final class CallImpl implements Call, MediaSessionListener {
                 options = opts;
             }
             OfferAnswer.Answer answer;
+            MediaSession leg;
             try {
-                SessionDescription offer = SdpParser.parse(incomingOffer);
-                MediaSession leg = manager.openLeg();
-                OfferAnswer.Local me = manager.local(leg, opts);
-                try {
-                    answer = OfferAnswer.answer(offer, me, 1, MediaDirection.SENDRECV);
-                } catch (RuntimeException e) {
-                    leg.close();
-                    throw e;
-                }
-                synchronized (this) {
-                    session = leg;
-                    local = me;
-                    pendingMedia = answer.media();
-                }
-                leg.setListener(this);
-            } catch (OfferAnswer.IncompatibleException e) {
-                manager.send("call.reject", payload("reason", "INCOMPATIBLE"));
-                end(CallEndReason.INCOMPATIBLE_MEDIA);
-                throw e;
-            } catch (M800Exception e) {
-                manager.send("call.reject", payload("reason", "INCOMPATIBLE"));
-                end(CallEndReason.INCOMPATIBLE_MEDIA);
-                throw e;
+                leg = manager.openLeg();
             } catch (IOException e) {
                 manager.send("call.reject", payload("reason", "BUSY"));
                 end(CallEndReason.FAILED);
                 throw new M800Exception(ErrorCode.NETWORK, "no UDP port for the call's audio: " + e.getMessage(), e);
             }
+            try {
+                // a malformed offer (PROTOCOL) or one without a common codec or key: the call cannot be made
+                SessionDescription offer = SdpParser.parse(incomingOffer);
+                OfferAnswer.Local me = manager.local(leg, opts);
+                answer = OfferAnswer.answer(offer, me, 1, MediaDirection.SENDRECV);
+                synchronized (this) {
+                    session = leg;
+                    local = me;
+                    pendingMedia = answer.media();
+                }
+            } catch (M800Exception e) {
+                leg.close();
+                manager.send("call.reject", payload("reason", "INCOMPATIBLE"));
+                end(CallEndReason.INCOMPATIBLE_MEDIA);
+                throw e;
+            }
+            leg.setListener(this);
             Map<String, Object> data = payload("sdp", SdpWriter.write(answer.sdp()));
             return manager.ask("call.answer", data).handle((ok, failure) -> {
                 if (failure == null) {
