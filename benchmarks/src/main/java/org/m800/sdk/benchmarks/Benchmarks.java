@@ -29,6 +29,7 @@ public final class Benchmarks {
             new W5FeatureBundle(),
             new W6RuntimeStart(),
             new W7JettyEcho(),
+            new W9MediaCalls(),
             new W10Calls());
 
     private Benchmarks() {

@@ -15,13 +15,24 @@ import org.m800.sdk.media.AudioSource;
  * {@link #supportedCodecs()} and {@link #localSrtpKey()} into its SDP → {@link #start} once the answer is
  * known → {@link #update} for each re-offer (hold/resume) → {@link #close()}. Thread-safe; nothing
  * blocks.
+ *
+ * <p>What the engine ({@link MediaEngine#create()}) expects of the SDP: 20 ms packets ({@code a=ptime:20});
+ * telephone-events at the clock rate of the agreed codec; a source and sink at 8, 12, 16, 24, 32 or
+ * 48 kHz. {@link #start} and {@link #update} throw {@link IllegalArgumentException} saying what is wrong
+ * with a {@link NegotiatedMedia} (a codec the engine lacks, a key that is not 30 bytes, a missing address)
+ * and {@link IllegalStateException} when called out of order (update before start, start twice, after
+ * close).
  */
 public interface MediaSession extends AutoCloseable {
 
     /** @return the local UDP address RTP and RTCP are received on */
     InetSocketAddress localAddress();
 
-    /** @return the codecs this side can use, most preferred first, payload types as they go in an offer */
+    /**
+     * @return the codecs this side can use, most preferred first, payload types as they go in an offer:
+     *         {@code opus/48000/2} (111), {@code PCMU/8000} (0), {@code PCMA/8000} (8), and
+     *         {@code telephone-event} at 48000 (110) and at 8000 (101)
+     */
     List<AudioCodecSpec> supportedCodecs();
 
     /** @return this side's SRTP master key and salt (30 bytes) for its {@code a=crypto} line */
@@ -46,6 +57,16 @@ public interface MediaSession extends AutoCloseable {
 
     /** @return the statistics so far */
     MediaStats stats();
+
+    /** @return the RMS level of the last 20 ms sent, 0..1 of full scale (0 when muted or not sending) */
+    default float sendLevel() {
+        return 0;
+    }
+
+    /** @return the RMS level of the last 20 ms played to the sink, 0..1 of full scale */
+    default float receiveLevel() {
+        return 0;
+    }
 
     /** Sets the one listener of this session; {@code null} removes it. */
     void setListener(MediaSessionListener listener);

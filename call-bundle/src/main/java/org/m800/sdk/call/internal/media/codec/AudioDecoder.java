@@ -14,4 +14,14 @@ public interface AudioDecoder {
 
     /** Fills {@code out} with a stand-in for one lost frame (packet loss concealment). */
     void conceal(short[] out);
+
+    /**
+     * Rebuilds a lost frame from the packet that follows it, when the codec carries a copy of the previous
+     * frame in each packet (Opus in-band FEC, RFC 6716 2.1.7); the default conceals.
+     *
+     * @param next the payload of the packet right after the lost one (it is decoded normally afterwards)
+     */
+    default void recover(byte[] next, short[] out) {
+        conceal(out);
+    }
 }

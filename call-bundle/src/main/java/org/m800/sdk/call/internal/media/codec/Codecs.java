@@ -58,6 +58,13 @@ public final class Codecs {
         };
     }
 
+    /**
+     * @throws IllegalArgumentException naming the codec and the ones the engine has, if it has not this one
+     */
+    public static void requireSupported(AudioCodecSpec spec) {
+        kind(spec);
+    }
+
     /** @return whether the engine can send and receive this codec */
     public static boolean isSupported(AudioCodecSpec spec) {
         try {

@@ -74,6 +74,18 @@ final class OpusCodec {
                 }
 
                 @Override
+                public void recover(byte[] next, short[] out) {
+                    try {
+                        int n = decoder.decode(next, 0, next.length, out, 0, frame, true);
+                        if (n < frame) {
+                            java.util.Arrays.fill(out, Math.max(n, 0), frame, (short) 0);
+                        }
+                    } catch (OpusException | RuntimeException e) {
+                        conceal(out);
+                    }
+                }
+
+                @Override
                 public void conceal(short[] out) {
                     try {
                         decoder.decode(null, 0, 0, out, 0, frame, false);

@@ -121,7 +121,12 @@ final class ReceivePath {
             if (next == JitterBuffer.SILENCE) {
                 Arrays.fill(codecFrame, (short) 0);
             } else if (next == JitterBuffer.LOST) {
-                decoder.conceal(codecFrame);
+                byte[] following = jitter.recoverFrom();
+                if (following != null) {
+                    decoder.recover(following, codecFrame);
+                } else {
+                    decoder.conceal(codecFrame);
+                }
             } else {
                 try {
                     decoder.decode(next, 0, next.length, codecFrame);

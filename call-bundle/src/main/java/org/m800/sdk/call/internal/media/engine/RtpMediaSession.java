@@ -140,9 +140,7 @@ final class RtpMediaSession implements MediaSession {
         if (negotiated.remote() == null || negotiated.remote().isUnresolved()) {
             throw new IllegalArgumentException("the remote media address is missing or unresolved: " + negotiated.remote());
         }
-        if (!Codecs.isSupported(negotiated.codec())) {
-            Codecs.encoder(negotiated.codec(), 8000); // throws with the reason
-        }
+        Codecs.requireSupported(negotiated.codec());
         if (negotiated.direction() == null) {
             throw new IllegalArgumentException("no media direction given");
         }
@@ -201,14 +199,14 @@ final class RtpMediaSession implements MediaSession {
                 receive.jitter().concealed(), receive.jitter().targetDelayMs());
     }
 
-    /** @return the RMS level of the last 20 ms sent, 0..1 (0 when muted) */
+    @Override
     public float sendLevel() {
         synchronized (lock) {
             return send == null ? 0 : send.level;
         }
     }
 
-    /** @return the RMS level of the last 20 ms played, 0..1 */
+    @Override
     public float receiveLevel() {
         synchronized (lock) {
             return receive == null ? 0 : receive.level;
@@ -389,6 +387,18 @@ final class RtpMediaSession implements MediaSession {
                 }
             } catch (RuntimeException e) {
                 LOG.warn("media listener failed", e);
+            }
+        }
+    }
+
+    /** The engine skipped {@code ticks} steps (it fell behind): the send clock moves on without sending. */
+    void skip(long ticks) {
+        synchronized (lock) {
+            if (closed || media == null) {
+                return;
+            }
+            for (long i = 0; i < ticks; i++) {
+                send.skip();
             }
         }
     }

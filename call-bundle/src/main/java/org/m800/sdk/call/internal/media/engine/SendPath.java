@@ -72,6 +72,7 @@ final class SendPath {
     void skip() {
         timestamp = (timestamp + codec.clockRate() / 50) & 0xFFFFFFFFL;
         talkspurt = true;
+        level = 0;
     }
 
     /**

@@ -37,6 +37,9 @@ public final class UdpMediaEngine implements MediaEngine {
     private static final Logger LOG = LoggerFactory.getLogger(UdpMediaEngine.class);
     private static final AtomicInteger ENGINES = new AtomicInteger();
     private static final int MAX_DATAGRAM = 2048;
+    private static final long PERIOD_NANOS = 20_000_000L;
+    /** How far the tick thread may fall behind (a starved or paused JVM) before it skips instead of catching up. */
+    private static final long MAX_BEHIND_TICKS = 5;
 
     private final MediaEngineOptions options;
     private final Selector selector;
@@ -46,6 +49,8 @@ public final class UdpMediaEngine implements MediaEngine {
     private final List<RtpMediaSession> sessions = new CopyOnWriteArrayList<>();
     private final ConcurrentLinkedQueue<RtpMediaSession> toRegister = new ConcurrentLinkedQueue<>();
     private volatile boolean closed;
+    private final long startNanos = System.nanoTime();
+    private long ticksDone; // tick thread only
 
     /**
      * Starts the engine's two threads.
@@ -137,8 +142,26 @@ public final class UdpMediaEngine implements MediaEngine {
         }
     }
 
+    /**
+     * One 20 ms step of every session. A fixed-rate schedule runs missed steps back to back after a stall;
+     * up to 100 ms of them are caught up (a short burst the far jitter buffer absorbs), beyond that they are
+     * skipped: the streams' clocks jump ahead instead of flooding the network and the sinks.
+     */
     private void tick() {
         long now = System.nanoTime();
+        long due = (now - startNanos) / PERIOD_NANOS;
+        if (ticksDone >= due) {
+            return; // a backlog run after a skip
+        }
+        long behind = due - ticksDone;
+        if (behind > MAX_BEHIND_TICKS) {
+            long skipped = behind - 1;
+            ticksDone += skipped;
+            for (RtpMediaSession session : sessions) {
+                session.skip(skipped);
+            }
+        }
+        ticksDone++;
         for (RtpMediaSession session : sessions) {
             try {
                 session.tick(now);

@@ -43,6 +43,7 @@ public final class JitterBuffer {
     private int sinceShrink;
     private long late;
     private long concealed;
+    private byte[] recoverFrom;
 
     /**
      * @param minDelayMs the least target delay
@@ -82,6 +83,7 @@ public final class JitterBuffer {
      * @return a payload to decode; {@link #LOST} to conceal a lost or late frame; {@link #SILENCE}
      */
     public byte[] poll() {
+        recoverFrom = null;
         if (!playing) {
             if (packets.isEmpty() || packets.lastKey() - packets.firstKey() + 1 < targetFrames) {
                 return SILENCE;
@@ -101,6 +103,9 @@ public final class JitterBuffer {
         }
         underrun = 0;
         if (first.getKey() > nextSeq) {
+            if (first.getKey() == nextSeq + 1 && first.getValue().length > 0) {
+                recoverFrom = first.getValue();
+            }
             nextSeq++;
             concealed++;
             return LOST;
@@ -114,6 +119,14 @@ public final class JitterBuffer {
             nextSeq = dropped.getKey() + 1;
         }
         return first.getValue();
+    }
+
+    /**
+     * @return after {@link #poll()} returned {@link #LOST}: the payload of the packet right after the lost
+     *         one, if it is here (for in-band FEC), otherwise {@code null}
+     */
+    public byte[] recoverFrom() {
+        return recoverFrom;
     }
 
     private void adapt() {

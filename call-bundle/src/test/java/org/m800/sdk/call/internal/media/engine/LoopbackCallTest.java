@@ -119,8 +119,17 @@ public class LoopbackCallTest {
 
     @Test
     public void dtmfKeysArriveInOrder() throws Exception {
+        dtmf(PCMU);
+    }
+
+    @Test
+    public void dtmfKeysArriveInOrderWithOpus() throws Exception {
+        dtmf(OPUS);
+    }
+
+    private void dtmf(AudioCodecSpec codec) throws Exception {
         engine = MediaEngine.create();
-        Pair p = call(engine, PCMU, 8000, 8000);
+        Pair p = call(engine, codec, 8000, 8000);
         LinkedBlockingQueue<Character> keys = new LinkedBlockingQueue<>();
         p.b.setListener(new MediaSessionListener() {
             @Override
@@ -189,9 +198,13 @@ public class LoopbackCallTest {
         Pair p = call(engine, PCMU, 8000, 8000);
         settle(p.sinkB);
         assertHears("B", p.sinkB, 440, 1000);
+        // levels for a meter: the tone is 8000 of 32768, an RMS of about 0.17
+        assertEquals(0.17, p.a.sendLevel(), 0.03);
+        assertTrue("B's meter shows the tone", meterShows(p.b, p.sinkB));
         p.a.setMuted(true);
         settle(p.sinkB);
         assertSilent("B (A muted)", p.sinkB);
+        assertEquals(0, p.a.sendLevel(), 0.001);
         assertHears("A (while muted)", p.sinkA, 1000, 440);
         long sent = p.a.stats().packetsSent();
         settle(p.sinkA);
@@ -199,6 +212,17 @@ public class LoopbackCallTest {
         p.a.setMuted(false);
         settle(p.sinkB);
         assertHears("B (A unmuted)", p.sinkB, 440, 1000);
+    }
+
+    /** Whether the receive meter reads the tone's level (RMS 0.17) in one of the next 50 frames played. */
+    private static boolean meterShows(MediaSession session, RecordingSink sink) throws Exception {
+        for (int i = 0; i < 50; i++) {
+            sink.next(20, 30); // the next frame played, so the meter has moved on
+            if (Math.abs(session.receiveLevel() - 0.17) < 0.05) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Test

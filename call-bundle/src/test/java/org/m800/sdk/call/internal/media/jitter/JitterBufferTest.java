@@ -25,7 +25,9 @@ public class JitterBufferTest {
         assertArrayEquals(p(0), buffer.poll());
         assertArrayEquals(p(1), buffer.poll());
         assertSame(JitterBuffer.LOST, buffer.poll());
+        assertArrayEquals("the next packet, for in-band FEC", p(3), buffer.recoverFrom());
         assertArrayEquals(p(3), buffer.poll());
+        assertSame(null, buffer.recoverFrom());
         assertArrayEquals(p(4), buffer.poll());
         assertEquals(1, buffer.concealed());
         buffer.put(102, 200, p(2)); // far too late
