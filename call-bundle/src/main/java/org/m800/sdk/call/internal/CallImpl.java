@@ -369,25 +369,48 @@ final class CallImpl implements Call, MediaSessionListener {
             manager.send("call.hangup", payload(null, null));
             return;
         }
+        RuntimeException refused = null;
         synchronized (this) {
             if (state != CallState.DIALING && state != CallState.RINGING) {
                 return;
             }
             answeredAt = at;
-            startMedia(media);
-            move(CallState.ACTIVE);
+            try {
+                startMedia(media);
+                move(CallState.ACTIVE);
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                refused = e;
+            }
         }
+        if (refused != null) {
+            mediaRefused(refused);
+        }
+    }
+
+    /** The engine refused what the offer/answer agreed: the call cannot go on. */
+    private void mediaRefused(RuntimeException e) {
+        LOG.warn("Call {}: the media engine refused the agreed media ({}); hanging up", id, e.getMessage());
+        end(CallEndReason.INCOMPATIBLE_MEDIA);
+        manager.send("call.hangup", payload(null, null));
     }
 
     /** The callee's answer was confirmed (by the answer's response or its event, whichever comes first). */
     private void answered(Instant at) {
+        RuntimeException refused = null;
         synchronized (this) {
             if (state != CallState.ANSWERING) {
                 return;
             }
             answeredAt = at;
-            startMedia(pendingMedia);
-            move(CallState.ACTIVE);
+            try {
+                startMedia(pendingMedia);
+                move(CallState.ACTIVE);
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                refused = e;
+            }
+        }
+        if (refused != null) {
+            mediaRefused(refused);
         }
     }
 
@@ -415,11 +438,11 @@ final class CallImpl implements Call, MediaSessionListener {
                 answer = OfferAnswer.answer(offer, local, ++sdpVersion, wish);
                 // sendonly or inactive: the other side no longer listens to this one
                 nowHeld = !offer.direction().receives();
-            } catch (M800Exception e) {
+                session.update(answer.media());
+            } catch (M800Exception | IllegalArgumentException | IllegalStateException e) {
                 LOG.warn("Call {}: a re-offer cannot be used: {}", id, e.getMessage());
                 return;
             }
-            session.update(answer.media());
             holdChanged = nowHeld != remoteHold;
             remoteHold = nowHeld;
         }
@@ -439,7 +462,11 @@ final class CallImpl implements Call, MediaSessionListener {
             reoffer = null;
             try {
                 NegotiatedMedia media = OfferAnswer.accept(lastOffer, SdpParser.parse(Wire.requiredText(data, "sdp")));
-                session.update(media);
+                try {
+                    session.update(media);
+                } catch (IllegalArgumentException | IllegalStateException e) {
+                    throw new M800Exception(ErrorCode.PROTOCOL, "the engine refused the re-answer: " + e.getMessage(), e);
+                }
                 // on hold this side sends silence (no music on hold): the stream, and so the relay's and the
                 // peer's view that the call is alive, goes on
                 session.setMuted(muted || reofferDirection != MediaDirection.SENDRECV);
