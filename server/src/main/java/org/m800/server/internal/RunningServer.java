@@ -48,7 +48,7 @@ public final class RunningServer implements AutoCloseable {
         // contacts after verification (it reads the verified numbers) and with chat (it supplies the block list)
         return List.of(new AccountsFeature(), chat, new org.m800.server.internal.verification.VerificationFeature(),
                 new org.m800.server.internal.contacts.ContactsFeature(chat),
-                new org.m800.server.internal.call.CallFeature(settings.call()));
+                new org.m800.server.internal.call.CallFeature(settings.call(), chat::blockPolicy));
     }
 
     private final AtomicBoolean ready = new AtomicBoolean();
