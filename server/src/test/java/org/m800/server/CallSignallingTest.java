@@ -392,6 +392,9 @@ public class CallSignallingTest {
         assertEquals("NO_ANSWER", ended.path("reason").asText());
         assertTrue("bob's devices never heard of it: " + b.events, b.events.isEmpty());
         assertEquals(0, ok(b.request("call.active", rid(), obj())).path("calls").size());
+        assertEquals("not in bob's log", 0, ok(b.request("call.log", rid(), obj())).path("records").size());
+        assertEquals("in mallory's", "NO_ANSWER", ok(m.request("call.log", rid(), obj())).path("records").get(0)
+                .path("endReason").asText());
     }
 
     @Test

@@ -39,7 +39,9 @@ public final class CallFeature implements ServerFeature {
 
     @Override
     public List<Migration> migrations() {
-        return List.of(new Migration(1, "call records", "/org/m800/server/internal/db/call/V1__calls.sql"));
+        return List.of(new Migration(1, "call records", "/org/m800/server/internal/db/call/V1__calls.sql"),
+                new Migration(2, "calls hidden from a callee who blocked the caller",
+                        "/org/m800/server/internal/db/call/V2__hidden_calls.sql"));
     }
 
     @Override

@@ -91,7 +91,7 @@ final class CallService implements AutoCloseable {
         long now = clock.millis();
         if (inCall && settings.busyWhenInCall()) {
             events.appendAll(List.of(ctx.userId()), "call.ended", ended(callId, "BUSY", to, null, now, 0), s -> {
-                CallRecords.insert(s, callId, ctx.userId(), to, now);
+                CallRecords.insert(s, callId, ctx.userId(), to, now, false);
                 CallRecords.ended(s, callId, now, "BUSY", to);
                 return null;
             });
@@ -123,7 +123,7 @@ final class CallService implements AutoCloseable {
             try {
                 // a blocked caller is not told: the call rings nowhere and ends after the ring timeout
                 events.appendAll(blocked ? List.of() : List.of(to), "call.incoming", Json.write(incoming), s -> {
-                    CallRecords.insert(s, callId, ctx.userId(), to, now);
+                    CallRecords.insert(s, callId, ctx.userId(), to, now, blocked);
                     return null;
                 });
             } catch (SQLException | RuntimeException e) {
