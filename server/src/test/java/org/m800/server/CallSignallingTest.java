@@ -376,6 +376,28 @@ public class CallSignallingTest {
     }
 
     @Test
+    public void aBlockedCallerIsNotToldAndTheCallRingsNowhere() throws Exception {
+        start(defaults().withRingTimeout(Duration.ofMillis(500)));
+        User bob = user("bob");
+        User mallory = user("mallory");
+        try (WsTestClient im = WsTestClient.loggedIn(server, bob.token(), null)) {
+            ok(im.request("block.add", rid(), obj().put("userId", mallory.id())));
+        }
+        WsTestClient b = callConnection(bob);
+        WsTestClient m = callConnection(mallory);
+        String callId = newCallId();
+        ok(invite(m, callId, bob, 5004));
+        JsonNode ended = event(m, "call.ended");
+        assertEquals(callId, ended.path("callId").asText());
+        assertEquals("NO_ANSWER", ended.path("reason").asText());
+        assertTrue("bob's devices never heard of it: " + b.events, b.events.isEmpty());
+        assertEquals(0, ok(b.request("call.active", rid(), obj())).path("calls").size());
+        assertEquals("not in bob's log", 0, ok(b.request("call.log", rid(), obj())).path("records").size());
+        assertEquals("in mallory's", "NO_ANSWER", ok(m.request("call.log", rid(), obj())).path("records").get(0)
+                .path("endReason").asText());
+    }
+
+    @Test
     public void badInputIsAClearErrorAndTheConnectionGoesOn() throws Exception {
         start(defaults());
         User alice = user("alice");

@@ -37,7 +37,8 @@ public final class Benchmarks {
             new W6RuntimeStart(),
             new W7JettyEcho(),
             new W8FileTransfer(),
-            new W9MediaCalls());
+            new W9MediaCalls(),
+            new W10Calls());
 
     private Benchmarks() {
     }

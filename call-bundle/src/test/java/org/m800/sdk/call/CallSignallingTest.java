@@ -57,8 +57,15 @@ public class CallSignallingTest {
         assertEquals(atA.id(), ring2.id());
         // the signalling runs on the call servers' own connection
         for (Client c : List.of(a, b1, b2)) {
-            assertEquals(ConnectionState.CONNECTED, c.module("service.connect.call", ConnectService.class)
-                    .orElseThrow().state());
+            ConnectService callConnection = c.module("service.connect.call", ConnectService.class).orElseThrow();
+            java.util.concurrent.CompletableFuture<Void> up = new java.util.concurrent.CompletableFuture<>();
+            try (org.m800.sdk.core.Subscription s = callConnection.onStateChange(e -> {
+                if (e.newState() == ConnectionState.CONNECTED) {
+                    up.complete(null);
+                }
+            })) {
+                get(up);
+            }
         }
         get(ring1.answer(tone(1000)));
         onB2.expectEnded(CallEndReason.ANSWERED_ELSEWHERE);

@@ -52,7 +52,7 @@ public final class RunningServer implements AutoCloseable {
         return List.of(new AccountsFeature(), chat, new org.m800.server.internal.verification.VerificationFeature(),
                 new org.m800.server.internal.contacts.ContactsFeature(chat),
                 new org.m800.server.internal.files.FilesFeature(settings.files(), chat),
-                new org.m800.server.internal.call.CallFeature(settings.call()));
+                new org.m800.server.internal.call.CallFeature(settings.call(), chat::blockPolicy));
     }
 
     private final AtomicBoolean ready = new AtomicBoolean();

@@ -186,16 +186,18 @@ public final class CallCommands {
             Call atBob = join(ringing);
             join(atBob.answer());
             log.add(String.format("bob answered; invite to answer %.0f ms", (System.nanoTime() - started) / 1e6));
+            // the tones cross the relay and the jitter buffers: wait (at most 10 s) until each side hears, then talk
+            awaitAudio(() -> aliceHears.hears(1000) && bobHears.hears(440), 10_000);
             Thread.sleep(TimeUnit.SECONDS.toMillis(talk));
             log.add("alice hears " + aliceHears.heard(440, 1000));
             log.add("bob hears " + bobHears.heard(440, 1000));
             join(atAlice.sendDtmf("15#"));
             Thread.sleep(500);
             join(atAlice.hold());
-            Thread.sleep(1_500);
+            awaitAudio(() -> bobHears.silentAt(440, 1000), 10_000);
             log.add("alice holds: bob hears " + bobHears.heard(440, 1000));
             join(atAlice.resume());
-            Thread.sleep(1_500);
+            awaitAudio(() -> bobHears.hears(440), 10_000);
             log.add("alice resumes: bob hears " + bobHears.heard(440, 1000));
             log.add("alice's statistics: " + stats(atAlice.statistics()));
             log.add("bob's statistics: " + stats(atBob.statistics()));
@@ -206,6 +208,14 @@ public final class CallCommands {
             bob.close();
         }
         return String.join("\n", log);
+    }
+
+    /** Polls the condition every 100 ms for at most that long; the demo prints what was heard either way. */
+    private static void awaitAudio(java.util.function.BooleanSupplier condition, long ms) throws InterruptedException {
+        long deadline = System.nanoTime() + ms * 1_000_000;
+        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
     }
 
     private Client demoClient(String id, AudioSource source, AudioSink sink) throws Exception {

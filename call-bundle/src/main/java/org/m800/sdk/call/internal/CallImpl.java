@@ -174,35 +174,31 @@ final class CallImpl implements Call, MediaSessionListener {
                 options = opts;
             }
             OfferAnswer.Answer answer;
+            MediaSession leg;
             try {
-                SessionDescription offer = SdpParser.parse(incomingOffer);
-                MediaSession leg = manager.openLeg();
-                OfferAnswer.Local me = manager.local(leg, opts);
-                try {
-                    answer = OfferAnswer.answer(offer, me, 1, MediaDirection.SENDRECV);
-                } catch (RuntimeException e) {
-                    leg.close();
-                    throw e;
-                }
-                synchronized (this) {
-                    session = leg;
-                    local = me;
-                    pendingMedia = answer.media();
-                }
-                leg.setListener(this);
-            } catch (OfferAnswer.IncompatibleException e) {
-                manager.send("call.reject", payload("reason", "INCOMPATIBLE"));
-                end(CallEndReason.INCOMPATIBLE_MEDIA);
-                throw e;
-            } catch (M800Exception e) {
-                manager.send("call.reject", payload("reason", "INCOMPATIBLE"));
-                end(CallEndReason.INCOMPATIBLE_MEDIA);
-                throw e;
+                leg = manager.openLeg();
             } catch (IOException e) {
                 manager.send("call.reject", payload("reason", "BUSY"));
                 end(CallEndReason.FAILED);
                 throw new M800Exception(ErrorCode.NETWORK, "no UDP port for the call's audio: " + e.getMessage(), e);
             }
+            try {
+                // a malformed offer (PROTOCOL) or one without a common codec or key: the call cannot be made
+                SessionDescription offer = SdpParser.parse(incomingOffer);
+                OfferAnswer.Local me = manager.local(leg, opts);
+                answer = OfferAnswer.answer(offer, me, 1, MediaDirection.SENDRECV);
+                synchronized (this) {
+                    session = leg;
+                    local = me;
+                    pendingMedia = answer.media();
+                }
+            } catch (M800Exception e) {
+                leg.close();
+                manager.send("call.reject", payload("reason", "INCOMPATIBLE"));
+                end(CallEndReason.INCOMPATIBLE_MEDIA);
+                throw e;
+            }
+            leg.setListener(this);
             Map<String, Object> data = payload("sdp", SdpWriter.write(answer.sdp()));
             return manager.ask("call.answer", data).handle((ok, failure) -> {
                 if (failure == null) {
@@ -373,25 +369,48 @@ final class CallImpl implements Call, MediaSessionListener {
             manager.send("call.hangup", payload(null, null));
             return;
         }
+        RuntimeException refused = null;
         synchronized (this) {
             if (state != CallState.DIALING && state != CallState.RINGING) {
                 return;
             }
             answeredAt = at;
-            startMedia(media);
-            move(CallState.ACTIVE);
+            try {
+                startMedia(media);
+                move(CallState.ACTIVE);
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                refused = e;
+            }
         }
+        if (refused != null) {
+            mediaRefused(refused);
+        }
+    }
+
+    /** The engine refused what the offer/answer agreed: the call cannot go on. */
+    private void mediaRefused(RuntimeException e) {
+        LOG.warn("Call {}: the media engine refused the agreed media ({}); hanging up", id, e.getMessage());
+        end(CallEndReason.INCOMPATIBLE_MEDIA);
+        manager.send("call.hangup", payload(null, null));
     }
 
     /** The callee's answer was confirmed (by the answer's response or its event, whichever comes first). */
     private void answered(Instant at) {
+        RuntimeException refused = null;
         synchronized (this) {
             if (state != CallState.ANSWERING) {
                 return;
             }
             answeredAt = at;
-            startMedia(pendingMedia);
-            move(CallState.ACTIVE);
+            try {
+                startMedia(pendingMedia);
+                move(CallState.ACTIVE);
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                refused = e;
+            }
+        }
+        if (refused != null) {
+            mediaRefused(refused);
         }
     }
 
@@ -419,11 +438,11 @@ final class CallImpl implements Call, MediaSessionListener {
                 answer = OfferAnswer.answer(offer, local, ++sdpVersion, wish);
                 // sendonly or inactive: the other side no longer listens to this one
                 nowHeld = !offer.direction().receives();
-            } catch (M800Exception e) {
+                session.update(answer.media());
+            } catch (M800Exception | IllegalArgumentException | IllegalStateException e) {
                 LOG.warn("Call {}: a re-offer cannot be used: {}", id, e.getMessage());
                 return;
             }
-            session.update(answer.media());
             holdChanged = nowHeld != remoteHold;
             remoteHold = nowHeld;
         }
@@ -443,7 +462,11 @@ final class CallImpl implements Call, MediaSessionListener {
             reoffer = null;
             try {
                 NegotiatedMedia media = OfferAnswer.accept(lastOffer, SdpParser.parse(Wire.requiredText(data, "sdp")));
-                session.update(media);
+                try {
+                    session.update(media);
+                } catch (IllegalArgumentException | IllegalStateException e) {
+                    throw new M800Exception(ErrorCode.PROTOCOL, "the engine refused the re-answer: " + e.getMessage(), e);
+                }
                 // on hold this side sends silence (no music on hold): the stream, and so the relay's and the
                 // peer's view that the call is alive, goes on
                 session.setMuted(muted || reofferDirection != MediaDirection.SENDRECV);

@@ -50,7 +50,25 @@ final class DemoAudio {
             written += frame.length;
         }
 
-        /** @return e.g. {@code "1000 Hz (amplitude 5400; 440 Hz: 3)"}, or "nothing yet" */
+        /** @return whether the last second holds this tone (amplitude above 1 000 of the demo's 6 000) */
+        synchronized boolean hears(double hz) {
+            return written >= last.length && amplitude(hz) > 1_000;
+        }
+
+        /** @return whether the last second is silent at these tones */
+        synchronized boolean silentAt(double... tones) {
+            if (written < last.length) {
+                return false;
+            }
+            for (double hz : tones) {
+                if (amplitude(hz) > 100) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** @return e.g. {@code "1000 Hz (amplitude 5400; 440 Hz: 3)"}, "silence (...)", or "nothing yet" */
         synchronized String heard(double... candidates) {
             if (written < last.length) {
                 return "nothing yet";
@@ -69,6 +87,9 @@ final class DemoAudio {
                 } else {
                     others.append(String.format("; %.0f Hz: %.0f", hz, a));
                 }
+            }
+            if (best < 100) {
+                return String.format("silence (%.0f Hz: %.0f%s)", bestHz, best, others);
             }
             return String.format("%.0f Hz (amplitude %.0f%s)", bestHz, best, others);
         }

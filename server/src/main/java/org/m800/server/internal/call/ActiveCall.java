@@ -21,6 +21,8 @@ final class ActiveCall {
     final long createdAt;
     final boolean waiting;
     final MediaRelay.Pair relay;
+    /** the callee blocked the caller: the callee's devices never hear of the call (docs/protocol.md 13.2) */
+    boolean hidden;
     State state = State.RINGING;
     Sdp offer;
     Sdp answer;

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.sql.SQLException;
 import java.util.List;
 import org.m800.server.CallSettings;
+import org.m800.server.internal.chat.BlockPolicy;
 import org.m800.server.internal.db.Migration;
 import org.m800.server.internal.feature.FeatureContext;
 import org.m800.server.internal.feature.ServerFeature;
@@ -18,11 +19,17 @@ import org.m800.server.internal.ws.HandlerRegistry;
  */
 public final class CallFeature implements ServerFeature {
     private final CallSettings settings;
+    private final java.util.function.Supplier<BlockPolicy> blocks;
     private volatile MediaRelay relay;
     private volatile CallService service;
 
-    public CallFeature(CallSettings settings) {
+    /**
+     * @param blocks the block check in force (the contacts feature's block list, through chat), asked at
+     *        each invite; null for none
+     */
+    public CallFeature(CallSettings settings, java.util.function.Supplier<BlockPolicy> blocks) {
         this.settings = settings == null ? CallSettings.DEFAULTS : settings;
+        this.blocks = blocks == null ? () -> BlockPolicy.NONE : blocks;
     }
 
     @Override
@@ -32,7 +39,9 @@ public final class CallFeature implements ServerFeature {
 
     @Override
     public List<Migration> migrations() {
-        return List.of(new Migration(1, "call records", "/org/m800/server/internal/db/call/V1__calls.sql"));
+        return List.of(new Migration(1, "call records", "/org/m800/server/internal/db/call/V1__calls.sql"),
+                new Migration(2, "calls hidden from a callee who blocked the caller",
+                        "/org/m800/server/internal/db/call/V2__hidden_calls.sql"));
     }
 
     @Override
@@ -43,7 +52,7 @@ public final class CallFeature implements ServerFeature {
             throw new UncheckedIOException("the media relay cannot start on " + settings.relayHost(), e);
         }
         CallService calls = new CallService(context.database(), context.events(), context.clock(), settings, relay,
-                context.scheduler());
+                context.scheduler(), blocks);
         try {
             calls.start();
         } catch (SQLException e) {

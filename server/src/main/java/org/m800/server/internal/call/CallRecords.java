@@ -19,14 +19,16 @@ final class CallRecords {
         this.database = database;
     }
 
-    static void insert(DbSession s, String callId, String callerId, String calleeId, long createdAt)
+    /** @param hidden the callee blocked the caller: the record is in the caller's log only */
+    static void insert(DbSession s, String callId, String callerId, String calleeId, long createdAt, boolean hidden)
             throws SQLException {
-        PreparedStatement p = s.statement("INSERT INTO call_records (call_id, caller_id, callee_id, created_at) "
-                + "VALUES (?, ?, ?, ?)");
+        PreparedStatement p = s.statement("INSERT INTO call_records (call_id, caller_id, callee_id, created_at, "
+                + "hidden_from_callee) VALUES (?, ?, ?, ?, ?)");
         p.setString(1, callId);
         p.setString(2, callerId);
         p.setString(3, calleeId);
         p.setLong(4, createdAt);
+        p.setBoolean(5, hidden);
         p.executeUpdate();
     }
 
@@ -87,7 +89,8 @@ final class CallRecords {
         int n = 0;
         try (Connection c = database.connection();
                 PreparedStatement p = c.prepareStatement("SELECT call_id, caller_id, callee_id, created_at, answered_at, "
-                        + "ended_at, end_reason, ended_by FROM call_records WHERE (caller_id = ? OR callee_id = ?) "
+                        + "ended_at, end_reason, ended_by FROM call_records WHERE (caller_id = ? OR (callee_id = ? "
+                        + "AND NOT hidden_from_callee)) "
                         + "AND (created_at < ? OR (created_at = ? AND call_id < ?)) ORDER BY created_at DESC, call_id DESC "
                         + "LIMIT ?")) {
             p.setString(1, userId);

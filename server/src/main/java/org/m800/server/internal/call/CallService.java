@@ -17,6 +17,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.m800.server.CallSettings;
+import org.m800.server.internal.chat.BlockPolicy;
 import org.m800.server.internal.db.Database;
 import org.m800.server.internal.events.EventLog;
 import org.m800.server.internal.wire.Fields;
@@ -45,10 +46,12 @@ final class CallService implements AutoCloseable {
     private final MediaRelay relay;
     private final ScheduledExecutorService scheduler;
     private final CallRecords records;
+    private final java.util.function.Supplier<BlockPolicy> blocks;
     private final ConcurrentHashMap<String, ActiveCall> calls = new ConcurrentHashMap<>();
 
     CallService(Database database, EventLog events, Clock clock, CallSettings settings, MediaRelay relay,
-            ScheduledExecutorService scheduler) {
+            ScheduledExecutorService scheduler, java.util.function.Supplier<BlockPolicy> blocks) {
+        this.blocks = blocks;
         this.database = database;
         this.events = events;
         this.clock = clock;
@@ -83,11 +86,12 @@ final class CallService implements AutoCloseable {
         if (calls.containsKey(callId) || records.exists(callId)) {
             throw WireException.of(WireCode.CONFLICT, "CALL_EXISTS", "a call with id " + callId + " exists");
         }
-        boolean inCall = inAnsweredCall(to);
+        boolean blocked = blocks.get().blocks(to, ctx.userId());
+        boolean inCall = !blocked && inAnsweredCall(to);
         long now = clock.millis();
         if (inCall && settings.busyWhenInCall()) {
             events.appendAll(List.of(ctx.userId()), "call.ended", ended(callId, "BUSY", to, null, now, 0), s -> {
-                CallRecords.insert(s, callId, ctx.userId(), to, now);
+                CallRecords.insert(s, callId, ctx.userId(), to, now, false);
                 CallRecords.ended(s, callId, now, "BUSY", to);
                 return null;
             });
@@ -101,6 +105,7 @@ final class CallService implements AutoCloseable {
             throw WireException.of(WireCode.SERVER_ERROR, "RELAY_UNAVAILABLE", "the media relay has no free port");
         }
         ActiveCall call = new ActiveCall(callId, ctx.userId(), to, device, now, inCall, offer, legs);
+        call.hidden = blocked;
         synchronized (call) {
             if (calls.putIfAbsent(callId, call) != null) {
                 legs.close();
@@ -116,8 +121,9 @@ final class CallService implements AutoCloseable {
             incoming.put("ringTimeoutMs", settings.ringTimeout().toMillis());
             incoming.put("waiting", inCall);
             try {
-                events.appendAll(List.of(to), "call.incoming", Json.write(incoming), s -> {
-                    CallRecords.insert(s, callId, ctx.userId(), to, now);
+                // a blocked caller is not told: the call rings nowhere and ends after the ring timeout
+                events.appendAll(blocked ? List.of() : List.of(to), "call.incoming", Json.write(incoming), s -> {
+                    CallRecords.insert(s, callId, ctx.userId(), to, now, blocked);
                     return null;
                 });
             } catch (SQLException | RuntimeException e) {
@@ -280,7 +286,7 @@ final class CallService implements AutoCloseable {
         ObjectNode r = Json.object();
         ArrayNode list = r.putArray("calls");
         for (ActiveCall call : calls.values()) {
-            if (call.isParty(ctx.userId())) {
+            if (call.isParty(ctx.userId()) && !(call.hidden && call.calleeId.equals(ctx.userId()))) {
                 synchronized (call) {
                     if (call.state != ActiveCall.State.ENDED) {
                         list.add(call.toJson(ctx.userId(), relay.host()));
@@ -320,7 +326,7 @@ final class CallService implements AutoCloseable {
         cancelRing(call);
         call.relay.close();
         calls.remove(call.id, call);
-        events.appendAll(List.of(call.callerId, call.calleeId), "call.ended",
+        events.appendAll(call.hidden ? List.of(call.callerId) : List.of(call.callerId, call.calleeId), "call.ended",
                 ended(call.id, reason, by, device, now, duration), s -> {
                     CallRecords.ended(s, call.id, now, reason, by);
                     return null;
@@ -387,7 +393,7 @@ final class CallService implements AutoCloseable {
     private ActiveCall find(RequestContext ctx, ObjectNode data) throws WireException, SQLException {
         String callId = Fields.requiredText(data, "callId", 1, 64, ID);
         ActiveCall call = calls.get(callId);
-        if (call != null && call.isParty(ctx.userId())) {
+        if (call != null && call.isParty(ctx.userId()) && !(call.hidden && call.calleeId.equals(ctx.userId()))) {
             return call;
         }
         if (isPartyOfRecord(callId, ctx.userId())) {

@@ -41,6 +41,11 @@ public final class ChatFeature implements ServerFeature {
         this.fileReferences = references == null ? FileReferences.NONE : references;
     }
 
+    /** @return the block check in force (the call feature refuses calls with it too) */
+    public BlockPolicy blockPolicy() {
+        return blockPolicy;
+    }
+
     @Override
     public String name() {
         return "chat";
