@@ -25,7 +25,6 @@ final class ActiveCall {
     boolean hidden;
     State state = State.RINGING;
     Sdp offer;
-    Sdp answer;
     String answeredDevice;
     long answeredAt;
     boolean ringingSent;

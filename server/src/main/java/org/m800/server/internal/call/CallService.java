@@ -171,7 +171,6 @@ final class CallService implements AutoCloseable {
             requireRinging(call);
             long now = clock.millis();
             call.state = ActiveCall.State.ANSWERED;
-            call.answer = answer;
             call.answeredAt = now;
             call.answeredDevice = device;
             cancelRing(call);
