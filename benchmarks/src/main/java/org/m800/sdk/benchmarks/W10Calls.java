@@ -475,7 +475,7 @@ final class W10Calls implements Workload {
         /** Sends for that long, one packet per leg per 20 ms (paced against the clock). */
         void runFor(long ms) throws Exception {
             ByteBuffer packet = ByteBuffer.allocate(PACKET_BYTES);
-            new SecureRandom().nextBytes(packet.array());
+            java.util.concurrent.ThreadLocalRandom.current().nextBytes(packet.array());
             long start = System.nanoTime();
             long ticks = ms / 20;
             for (long tick = 0; tick < ticks; tick++) {

@@ -146,6 +146,7 @@ final class CallLogStore {
         List<CallRecord> out = new ArrayList<>();
         String next = null;
         boolean fetch;
+        boolean incomplete;
         String user;
         synchronized (this) {
             user = userId;
@@ -161,10 +162,11 @@ final class CallLogStore {
             if (after.size() > limit) {
                 next = cursorOf(after.get(limit - 1));
             }
-            fetch = out.size() < limit && !complete;
+            incomplete = !complete;
+            fetch = out.size() < limit && incomplete;
         }
         if (!fetch) {
-            if (next == null && out.size() == limit && !complete) {
+            if (next == null && out.size() == limit && incomplete) {
                 next = cursorOf(out.get(out.size() - 1));
             }
             return CompletableFuture.completedFuture(new CallLogPage(out, next));

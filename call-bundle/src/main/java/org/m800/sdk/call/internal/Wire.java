@@ -42,10 +42,11 @@ final class Wire {
     }
 
     static M800Exception unwrap(Throwable failure) {
-        Throwable t = failure;
-        while (t != null && !(t instanceof M800Exception)) {
-            t = t.getCause();
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof M800Exception m) {
+                return m;
+            }
         }
-        return t instanceof M800Exception m ? m : new M800Exception(ErrorCode.SERVER_ERROR, String.valueOf(failure), failure);
+        return new M800Exception(ErrorCode.SERVER_ERROR, String.valueOf(failure), failure);
     }
 }

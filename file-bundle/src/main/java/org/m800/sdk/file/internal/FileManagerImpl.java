@@ -198,7 +198,8 @@ public final class FileManagerImpl extends FeatureManager implements FileManager
 
     @Override
     public Transfer download(String fileId, Path target) {
-        String name = target == null || target.getFileName() == null ? "?" : target.getFileName().toString();
+        Path fileName = target == null ? null : target.getFileName();
+        String name = fileName == null ? "?" : fileName.toString();
         TransferRecord r = new TransferRecord(newId("d"), Transfer.Direction.DOWNLOAD, name, null, -1, null, null, -1,
                 null, fileId, target == null ? null : target.toAbsolutePath().toString(), false);
         if (fileId == null || !FILE_ID.matcher(fileId).matches()) {

@@ -60,7 +60,7 @@ final class MediaAnalyzer {
         }
         String mime;
         try (InputStream in = ContentTypes.markable(Files.newInputStream(file))) {
-            mime = types.detect(in, file.getFileName().toString());
+            mime = types.detect(in, String.valueOf(file.getFileName()));
         }
         if (mime.startsWith("image/")) {
             return image(file, mime);
