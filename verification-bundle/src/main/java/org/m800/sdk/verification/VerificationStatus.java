@@ -1,6 +1,10 @@
 package org.m800.sdk.verification;
 
-/** The state of a {@link VerificationSession}; every state but {@link #SENT} and {@link #DELIVERED} is final. */
+/**
+ * The state of a {@link VerificationSession}. {@link #SENT}, {@link #DELIVERED} and {@link #FAILED} can be
+ * followed by another state (a resend after FAILED sends again); {@link #VERIFIED}, {@link #EXPIRED},
+ * {@link #LOCKED} and {@link #CANCELLED} are final ({@link #isFinal()}).
+ */
 public enum VerificationStatus {
     /** The code was handed to the network (also after a resend). */
     SENT,
