@@ -322,8 +322,8 @@ record RuntimeOptions(boolean help, Path home, Path deploy, Path etc, Path stora
 
                 Starts an OSGi framework (Apache Felix) with Declarative Services, Configuration Admin,
                 FileInstall, the Gogo shell and the M800 SDK bundles. Without --script it opens the
-                interactive shell (type 'help' for the commands, 'help m800' for the SDK's; Ctrl-D or
-                'stop 0' stops the runtime).
+                interactive shell (type 'help' for the commands, the SDK's start with m800:; 'exit',
+                'quit' or Ctrl-D stops the runtime).
 
                 Options:
                   --home <dir>      base folder of the defaults below (default: ./m800-runtime)
