@@ -29,6 +29,7 @@ import org.m800.sdk.media.AudioSink;
 import org.m800.sdk.media.AudioSource;
 import org.m800.sdk.media.MediaManager;
 import org.m800.sdk.testing.ReferenceServerFixture;
+import org.m800.sdk.testing.TcpProxy;
 import org.m800.server.CallSettings;
 import org.m800.server.ReferenceServer;
 
@@ -72,7 +73,7 @@ final class CallFixture extends ExternalResource {
         int base = 43_000 + (int) (ProcessHandle.current().pid() % 40) * 100;
         server = ReferenceServer.builder().port(0).dataDirectory(temp.newFolder("server").toPath())
                 .callSettings(settings.withRelay("127.0.0.1", base, base + 99)).build().start();
-        proxy = new TcpProxy(server.port());
+        proxy = new TcpProxy(java.net.URI.create("http://127.0.0.1:" + server.port()), 1);
     }
 
     @Override

@@ -18,6 +18,7 @@ import org.junit.Test;
 import org.junit.rules.RuleChain;
 import org.junit.rules.TemporaryFolder;
 import org.m800.sdk.core.Client;
+import org.m800.sdk.testing.TcpProxy;
 
 /** The client's JVM killed mid-upload (a child process, SIGKILL) and started again on its data folder. */
 public class FileKillTest {

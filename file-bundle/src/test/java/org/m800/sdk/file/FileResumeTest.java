@@ -17,6 +17,7 @@ import org.junit.rules.TemporaryFolder;
 import org.m800.sdk.core.Client;
 import org.m800.sdk.core.ErrorCode;
 import org.m800.sdk.testing.ReferenceServerFixture;
+import org.m800.sdk.testing.TcpProxy;
 
 /** Transfers across network cuts and client restarts: they finish, verified, without starting over. */
 public class FileResumeTest {

@@ -31,6 +31,7 @@ import org.m800.sdk.chat.MessageContent;
 import org.m800.sdk.core.Client;
 import org.m800.sdk.core.ErrorCode;
 import org.m800.sdk.testing.ReferenceServerFixture;
+import org.m800.sdk.testing.TcpProxy;
 
 /** Sharing a file into a conversation: the media message, the thumbnail fetched, access, a restart. */
 public class FileShareTest {

@@ -1,4 +1,4 @@
-package org.m800.sdk.file;
+package org.m800.sdk.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,18 +16,20 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A TCP proxy on 127.0.0.1 in front of a server, for network faults: it counts the bytes each way,
- * cuts connections after a random number of bytes (while cuts are left), and can slow the bytes down.
+ * cuts connections after a random number of bytes (while cuts are left) or all at once
+ * ({@link #cutAll()}), and can slow the bytes down. Closes every socket and thread it opened on
+ * {@link #close()}. Shared by the feature bundles' tests.
  */
-final class TcpProxy implements AutoCloseable {
+public final class TcpProxy implements AutoCloseable {
 
     private final ServerSocket server;
     private final InetSocketAddress target;
     private final Random random;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final List<Thread> threads = new CopyOnWriteArrayList<>();
-    final AtomicLong upstream = new AtomicLong();
-    final AtomicLong downstream = new AtomicLong();
-    final AtomicInteger cuts = new AtomicInteger();
+    public final AtomicLong upstream = new AtomicLong();
+    public final AtomicLong downstream = new AtomicLong();
+    public final AtomicInteger cuts = new AtomicInteger();
     private final AtomicInteger cutsLeft = new AtomicInteger();
     private volatile long minBudget;
     private volatile long maxBudget;
@@ -35,7 +37,8 @@ final class TcpProxy implements AutoCloseable {
     private volatile long rate;
     private volatile boolean closed;
 
-    TcpProxy(URI server, long seed) throws IOException {
+    /** @param server the server's URI (host and port are used) @param seed of the random cut points */
+    public TcpProxy(URI server, long seed) throws IOException {
         this.target = new InetSocketAddress(server.getHost(), server.getPort());
         this.random = new Random(seed);
         this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -45,18 +48,25 @@ final class TcpProxy implements AutoCloseable {
         accept.start();
     }
 
-    URI uri() {
+    /** @return {@code http://127.0.0.1:<port>} of the proxy */
+    public URI uri() {
         return URI.create("http://127.0.0.1:" + server.getLocalPort());
     }
 
+    /** @return the proxy's port on 127.0.0.1 */
+    public int port() {
+        return server.getLocalPort();
+    }
+
     /** From now on, the next {@code count} connections are cut after a random number of bytes in [min, max]. */
-    void cut(int count, long min, long max) {
+    public void cut(int count, long min, long max) {
         minBudget = min;
         maxBudget = max;
         cutsLeft.set(count);
     }
 
-    void rate(long bytesPerSecond) {
+    /** Slows each connection to this many bytes per second each way; 0 for no limit. */
+    public void rate(long bytesPerSecond) {
         rate = bytesPerSecond;
     }
 
@@ -126,6 +136,14 @@ final class TcpProxy implements AutoCloseable {
         t.setDaemon(true);
         threads.add(t);
         t.start();
+    }
+
+    /** Drops every connection through the proxy at once (no close handshake); new ones are accepted. */
+    public void cutAll() {
+        for (Socket s : sockets) {
+            closeQuietly(s);
+        }
+        sockets.clear();
     }
 
     private static void closeQuietly(Socket s) {
