@@ -54,7 +54,7 @@ final class EventCursor {
     private String key;
     private CompletableFuture<Void> loaded = CompletableFuture.completedFuture(null);
     private boolean keyLoaded;
-    private long lastReceived;
+    private volatile long lastReceived; // written under the lock; volatile so no read sees half a long
     private ScheduledFuture<?> write;
     private volatile long lastDelivered;
 
