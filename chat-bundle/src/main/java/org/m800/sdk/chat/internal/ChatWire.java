@@ -147,9 +147,14 @@ final class ChatWire {
             for (WireMember m : ChatWire.members(f.list("roles"), "group.updated role")) {
                 roles.put(m.userId(), m.role());
             }
-            return new GroupUpdate(kind, f.text("conversationId"), f.text("actor", null), f.texts("userIds"),
+            WireConversation conversation = whole == null ? null : WireConversation.of(whole);
+            String conversationId = f.text("conversationId", conversation == null ? null : conversation.id());
+            if (conversationId == null) {
+                throw WireFields.protocol("group.updated: field 'conversationId' is missing");
+            }
+            return new GroupUpdate(kind, conversationId, f.text("actor", null), f.texts("userIds"),
                     f.text("title", null), ChatWire.members(f.list("added"), "group.updated member"), f.texts("removed"),
-                    Map.copyOf(roles), whole == null ? null : WireConversation.of(whole));
+                    Map.copyOf(roles), conversation);
         }
 
         /**
