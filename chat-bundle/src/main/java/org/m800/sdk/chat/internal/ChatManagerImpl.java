@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 import org.m800.sdk.chat.ChatListener;
@@ -49,6 +50,11 @@ public final class ChatManagerImpl extends FeatureManager implements ChatManager
     private final Outbox outbox;
     private final ChatSync chatSync;
     private final DeliveryReceipts receipts;
+    private final Subscription gapWatch;
+    /** The seq of the last server event of any type seen here, 0 if none since the log-in (event threads). */
+    private final AtomicLong lastEventSeq = new AtomicLong();
+    /** A resync after a gap failed (the connection dropped): the next connection does it again. */
+    private volatile boolean gapPending;
 
     /** Makes storing a message and handing it to the outbox one step; held briefly, never while calling out. */
     private final Object sendOrder = new Object();
@@ -64,10 +70,11 @@ public final class ChatManagerImpl extends FeatureManager implements ChatManager
         this.outbox = new Outbox(ctx.clientId(), () -> store,
                 () -> connectService().state() == ConnectionState.CONNECTED, this::rawRequest, ctx.scheduler(),
                 ctx.eventExecutor());
-        this.chatSync = new ChatSync(this::request, this::received);
+        this.chatSync = new ChatSync(this::request, this::received, this::refreshed);
         this.receipts = new DeliveryReceipts(ctx.clientId(), this::request, ctx.scheduler(), ctx.eventExecutor());
         subscribe("chat.*", this::onEvent);
         subscribe("group.*", this::onEvent);
+        this.gapWatch = connectService().onEvent(this::watchForGap);
         start();
     }
 
@@ -93,6 +100,7 @@ public final class ChatManagerImpl extends FeatureManager implements ChatManager
 
     @Override
     protected void onLoggedOut() {
+        lastEventSeq.set(0);
         closeStore();
         outbox.pump(); // forgets what was in flight for the old store
     }
@@ -109,10 +117,14 @@ public final class ChatManagerImpl extends FeatureManager implements ChatManager
         if (doSync) {
             runSync(s);
         }
+        if (gapPending && s != null) {
+            resyncAfterGap(s);
+        }
     }
 
     @Override
     protected void onClose() {
+        gapWatch.close();
         outbox.close();
         closeStore();
     }
@@ -208,7 +220,11 @@ public final class ChatManagerImpl extends FeatureManager implements ChatManager
                         s.typing(ChatWire.Typing.of(d));
                     }
                 }
-                case "group.updated" -> s.groupUpdated(ChatWire.GroupUpdate.of(d));
+                case "group.updated" -> {
+                    if (!s.groupUpdated(ChatWire.GroupUpdate.of(d))) {
+                        runSync(s); // a change of a group this device does not have yet: fetch it
+                    }
+                }
                 default -> LOG.debug("client {}: ignoring event {}", clientId(), e.type());
             }
         } catch (M800Exception ex) {
@@ -216,9 +232,46 @@ public final class ChatManagerImpl extends FeatureManager implements ChatManager
         }
     }
 
+    /**
+     * Every server event, to notice a gap in the user's event log: on the IM connection the seqs are
+     * 1, 2, 3... without gaps, so a seq beyond the last one + 1 means the server no longer had the events
+     * in between (its retention trimmed them while this client was away; the server says {@code gap} in
+     * the hello response, which the connection does not pass on). The messages, edits and group changes
+     * those events carried are then fetched again (docs/protocol.md 8.3).
+     */
+    private void watchForGap(ServerEvent e) {
+        long before = lastEventSeq.getAndSet(e.seq());
+        long previous = before > 0 ? before : connectService().lastSeq();
+        ChatStore s = store;
+        if (previous > 0 && e.seq() > previous + 1 && s != null) {
+            LOG.info("client {}: events {} to {} are gone from the server's log: resynchronising chat", clientId(),
+                    previous + 1, e.seq() - 1);
+            resyncAfterGap(s);
+        }
+    }
+
+    private void resyncAfterGap(ChatStore s) {
+        gapPending = false;
+        chatSync.run(s, true).whenComplete((v, t) -> {
+            if (t != null) {
+                LOG.warn("client {}: chat resync after a gap failed, again at the next connection: {}", clientId(),
+                        t.toString());
+                gapPending = store == s;
+            }
+        });
+    }
+
     /** A message of the server: stored once, acknowledged, and an own one accepted. */
     private void received(ChatStore s, ChatWire.WireMessage w) {
-        ChatStore.Incoming r = s.incoming(w);
+        handled(s, w, s.incoming(w));
+    }
+
+    /** A message of a resync after a gap: as {@link #received}, and a stored one brought up to date. */
+    private void refreshed(ChatStore s, ChatWire.WireMessage w) {
+        handled(s, w, s.refreshed(w));
+    }
+
+    private void handled(ChatStore s, ChatWire.WireMessage w, ChatStore.Incoming r) {
         if (r.fromOthers()) {
             receipts.delivered(w.conversationId(), w.seq());
         }

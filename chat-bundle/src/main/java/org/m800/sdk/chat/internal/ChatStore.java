@@ -356,11 +356,27 @@ final class ChatStore implements AutoCloseable {
         }
     }
 
-    /** A group changed ({@code group.updated}). */
-    synchronized void groupUpdated(ChatWire.GroupUpdate g) {
-        Conversation snapshot = view(apply(g.conversation()));
+    /**
+     * A group changed ({@code group.updated}): the whole conversation if the event has it, else the
+     * change applied to the stored one.
+     *
+     * @return false if the event holds only a change of a conversation this store does not have (the
+     *         caller syncs to get it)
+     */
+    synchronized boolean groupUpdated(ChatWire.GroupUpdate g) {
+        ChatWire.WireConversation w = g.conversation();
+        if (w == null) {
+            StoredConversation c = convs.get(g.conversationId());
+            if (c == null) {
+                return false;
+            }
+            w = g.after(c.kind, c.title, c.lastSeq, c.members.stream().map(m -> new ChatWire.WireMember(m.userId(),
+                    m.role(), m.deliveredUpTo(), m.readUpTo())).toList());
+        }
+        Conversation snapshot = view(apply(w));
         GroupChange change = new GroupChange(g.kind(), g.actor(), g.userIds());
         listeners.emit(l -> l.conversationUpdated(snapshot, change));
+        return true;
     }
 
     /** A conversation object in an answer; @return its view. */
@@ -456,6 +472,45 @@ final class ChatStore implements AutoCloseable {
             return -1;
         }
         return Math.max(complete, w.lastSeq() - (long) pages * pageSize);
+    }
+
+    /**
+     * A message of a resync after a gap in the event log: stored if new, else its missed edit, deletion
+     * and reactions applied.
+     */
+    synchronized Incoming refreshed(ChatWire.WireMessage w) {
+        StoredMessage known = byKey.get(key(w.senderId(), w.id()));
+        if (known == null || known.seq != w.seq()) {
+            return incoming(w);
+        }
+        if (w.content() == null) {
+            change(new ChatWire.Change(w.conversationId(), w.id(), w.seq(), null, 0, Map.of()), MessageUpdate.DELETED);
+        } else if (w.editedAt() != known.editedAt) {
+            change(new ChatWire.Change(w.conversationId(), w.id(), w.seq(), w.content(), w.editedAt(), Map.of()),
+                    MessageUpdate.EDITED);
+        }
+        if (!w.reactions().equals(byKey.get(key(w.senderId(), w.id())).reactions)) {
+            change(new ChatWire.Change(w.conversationId(), w.id(), w.seq(), null, 0, w.reactions()),
+                    MessageUpdate.REACTIONS);
+        }
+        return Incoming.KNOWN;
+    }
+
+    /**
+     * After a gap in the event log: the user is no longer a member of the stored groups the server did
+     * not list (removed or left while the events saying so were trimmed).
+     */
+    synchronized void notListed(java.util.Set<String> listed) {
+        for (StoredConversation c : List.copyOf(convs.values())) {
+            if (c.member && "group".equals(c.kind) && !listed.contains(c.id)) {
+                c.member = false;
+                c.members = c.members.stream().filter(m -> !m.userId().equals(userId)).toList();
+                save(c);
+                Conversation gone = view(c);
+                listeners.emit(l -> l.conversationUpdated(gone, new GroupChange(GroupChange.Kind.REMOVED, null,
+                        List.of(userId))));
+            }
+        }
     }
 
     /** Every message of the server's history up to {@code upTo} is now local. */

@@ -115,22 +115,21 @@ final class ChatWire {
             if (!kind.equals("direct") && !kind.equals("group")) {
                 throw WireFields.protocol("conversation: unknown kind '" + kind + "'");
             }
-            List<WireMember> members = new ArrayList<>();
-            for (Object o : f.list("members")) {
-                @SuppressWarnings("unchecked")
-                WireFields m = new WireFields(o instanceof Map<?, ?> map ? (Map<String, Object>) map : null,
-                        "conversation member");
-                members.add(new WireMember(m.text("userId"), m.text("role"), m.numOr0("deliveredUpTo"),
-                        m.numOr0("readUpTo")));
-            }
+            List<WireMember> members = ChatWire.members(f.list("members"), "conversation member");
             Long joined = data.containsKey("joinedSeq") ? f.num("joinedSeq") : null;
             return new WireConversation(f.text("id"), kind, f.text("title", ""), f.numOr0("lastSeq"), joined,
-                    List.copyOf(members));
+                    members);
         }
     }
 
-    /** {@code group.updated}. */
-    record GroupUpdate(GroupChange.Kind kind, String actor, List<String> userIds, WireConversation conversation) {
+    /**
+     * {@code group.updated}: what changed (the title, members added, ids removed, new roles) and, for
+     * a recipient new to the conversation (or from a server that sends it to everyone), the whole
+     * conversation ({@code null} otherwise).
+     */
+    record GroupUpdate(GroupChange.Kind kind, String conversationId, String actor, List<String> userIds,
+            String title, List<WireMember> added, List<String> removed, Map<String, String> roles,
+            WireConversation conversation) {
         static GroupUpdate of(Map<String, Object> data) {
             WireFields f = new WireFields(data, "group.updated");
             String change = f.text("change");
@@ -143,9 +142,48 @@ final class ChatWire {
                 case "role" -> GroupChange.Kind.ROLE;
                 default -> throw WireFields.protocol("group.updated: unknown change '" + change + "'");
             };
-            return new GroupUpdate(kind, f.text("actor", null), f.texts("userIds"),
-                    WireConversation.of(f.object("conversation")));
+            Map<String, Object> whole = f.objectOrNull("conversation");
+            Map<String, String> roles = new java.util.LinkedHashMap<>();
+            for (WireMember m : ChatWire.members(f.list("roles"), "group.updated role")) {
+                roles.put(m.userId(), m.role());
+            }
+            WireConversation conversation = whole == null ? null : WireConversation.of(whole);
+            String conversationId = f.text("conversationId", conversation == null ? null : conversation.id());
+            if (conversationId == null) {
+                throw WireFields.protocol("group.updated: field 'conversationId' is missing");
+            }
+            return new GroupUpdate(kind, conversationId, f.text("actor", null), f.texts("userIds"),
+                    f.text("title", null), ChatWire.members(f.list("added"), "group.updated member"), f.texts("removed"),
+                    Map.copyOf(roles), conversation);
         }
+
+        /**
+         * @return the conversation after this change, from the stored one before it
+         * @param members the stored members, in order
+         */
+        WireConversation after(String kind, String storedTitle, long lastSeq, List<WireMember> members) {
+            List<WireMember> out = new ArrayList<>();
+            for (WireMember m : members) {
+                if (!removed.contains(m.userId()) && added.stream().noneMatch(a -> a.userId().equals(m.userId()))) {
+                    String role = roles.getOrDefault(m.userId(), m.role());
+                    out.add(new WireMember(m.userId(), role, m.deliveredUpTo(), m.readUpTo()));
+                }
+            }
+            out.addAll(added);
+            return new WireConversation(conversationId, kind, title == null ? storedTitle : title, lastSeq, null,
+                    List.copyOf(out));
+        }
+    }
+
+    private static List<WireMember> members(List<Object> list, String what) {
+        List<WireMember> members = new ArrayList<>();
+        for (Object o : list) {
+            @SuppressWarnings("unchecked")
+            WireFields m = new WireFields(o instanceof Map<?, ?> map ? (Map<String, Object>) map : null, what);
+            members.add(new WireMember(m.text("userId"), m.text("role"), m.numOr0("deliveredUpTo"),
+                    m.numOr0("readUpTo")));
+        }
+        return List.copyOf(members);
     }
 
     /** The answer to {@code chat.conversations}. */

@@ -69,5 +69,26 @@ public class ChatWireTest {
         assertProtocol("unknown change 'promoted'", () -> ChatWire.GroupUpdate.of(Map.of("change", "promoted",
                 "conversation", conversation)));
         assertProtocol("unknown kind", () -> ChatWire.WireConversation.of(Map.of("id", "x", "kind", "channel")));
+        assertProtocol("'conversationId' is missing", () -> ChatWire.GroupUpdate.of(Map.of("change", "renamed")));
+    }
+
+    @Test
+    public void aGroupChangeWithoutTheConversationIsAppliedToTheStoredMembers() {
+        ChatWire.GroupUpdate joined = ChatWire.GroupUpdate.of(Map.of("conversationId", "g-1", "change", "invited",
+                "actor", "u-1", "userIds", List.of("u-3"), "title", "t", "added", List.of(Map.of("userId", "u-3",
+                        "role", "member", "deliveredUpTo", 7, "readUpTo", 7))));
+        assertEquals(null, joined.conversation());
+        List<ChatWire.WireMember> before = List.of(new ChatWire.WireMember("u-1", "owner", 7, 7),
+                new ChatWire.WireMember("u-2", "member", 5, 4));
+        ChatWire.WireConversation after = joined.after("group", "old", 7, before);
+        assertEquals("t", after.title());
+        assertEquals(List.of("u-1", "u-2", "u-3"), after.members().stream().map(ChatWire.WireMember::userId).toList());
+
+        ChatWire.GroupUpdate left = ChatWire.GroupUpdate.of(Map.of("conversationId", "g-1", "change", "left",
+                "actor", "u-1", "userIds", List.of("u-1", "u-2"), "removed", List.of("u-1"), "roles",
+                List.of(Map.of("userId", "u-2", "role", "owner"))));
+        ChatWire.WireConversation afterLeave = left.after("group", "old", 7, before);
+        assertEquals("old", afterLeave.title());
+        assertEquals(List.of(new ChatWire.WireMember("u-2", "owner", 5, 4)), afterLeave.members());
     }
 }

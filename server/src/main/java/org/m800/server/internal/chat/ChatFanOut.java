@@ -6,13 +6,14 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.m800.server.internal.db.Database;
 import org.m800.server.internal.events.EventLog;
 import org.m800.server.internal.wire.Json;
 
 /**
  * Who of a conversation gets an event, and its appending to their event logs: every member but those
- * who block the actor. Every method is called with the conversation's monitor held, so each member's
+ * who block the actor. Every method is called with the conversation's lock held, so each member's
  * log holds a conversation's events in the order they happened. Thread-safe.
  */
 final class ChatFanOut {
@@ -101,17 +102,64 @@ final class ChatFanOut {
         events.appendAll(plain, "chat.receipt", Json.write(ev), null);
     }
 
-    /** A {@code group.updated} to each recipient, with the conversation as that recipient sees it. */
-    void groupEvent(Conv c, String actor, String change, List<String> userIds, Iterable<String> recipients)
-            throws SQLException {
+    /**
+     * A {@code group.updated} to each recipient (docs/protocol.md 18.3): what changed — the title, the
+     * members added (as conversation members), the ids removed, the members whose role changed — and,
+     * only for the recipients new to the conversation, the whole conversation as they see it. Before,
+     * every member got the whole member list on every change: 200 renames of a 256-member group stored
+     * 860 MB of events (issue 17 item 4).
+     *
+     * @param change what the protocol calls the change ({@code created}, {@code renamed}...)
+     * @param userIds the users the change is about
+     * @param delta what changed
+     * @param recipients who is told, in order
+     */
+    void groupEvent(Conv c, String actor, String change, List<String> userIds, GroupDelta delta,
+            Iterable<String> recipients) throws SQLException {
         ObjectNode ev = Json.object().put("conversationId", c.id).put("change", change).put("actor", actor);
         ArrayNode a = ev.putArray("userIds");
         userIds.forEach(a::add);
-        List<String> to = new ArrayList<>();
-        recipients.forEach(to::add);
-        for (String r : to) {
-            ev.set("conversation", ChatWire.conversationJson(c, r));
-            events.append(r, "group.updated", ev);
+        ev.put("title", c.title);
+        if (!delta.added().isEmpty()) {
+            ArrayNode added = ev.putArray("added");
+            for (String u : delta.added()) {
+                Member m = c.members.get(u);
+                added.addObject().put("userId", u).put("role", m.role).put("deliveredUpTo", m.deliveredUpTo)
+                        .put("readUpTo", m.readUpTo);
+            }
+        }
+        if (!delta.removed().isEmpty()) {
+            ArrayNode removed = ev.putArray("removed");
+            delta.removed().forEach(removed::add);
+        }
+        if (!delta.roles().isEmpty()) {
+            ArrayNode roles = ev.putArray("roles");
+            delta.roles().forEach(u -> roles.addObject().put("userId", u).put("role", c.members.get(u).role));
+        }
+        List<String> told = new ArrayList<>();
+        for (String r : recipients) {
+            if (delta.newcomers().contains(r)) {
+                ObjectNode own = ev.deepCopy();
+                own.set("conversation", ChatWire.conversationJson(c, r));
+                events.append(r, "group.updated", own);
+            } else {
+                told.add(r);
+            }
+        }
+        events.appendAll(told, "group.updated", Json.write(ev), null);
+    }
+
+    /**
+     * What a group change changed.
+     *
+     * @param added members who joined (they are in the conversation's members)
+     * @param removed users who are no longer members
+     * @param roles members whose role changed (they are in the conversation's members)
+     * @param newcomers recipients who did not have the conversation: they get it whole
+     */
+    record GroupDelta(List<String> added, List<String> removed, List<String> roles, Set<String> newcomers) {
+        static GroupDelta title() {
+            return new GroupDelta(List.of(), List.of(), List.of(), Set.of());
         }
     }
 }

@@ -41,7 +41,7 @@ public final class ChatFeature implements ServerFeature {
     @Override
     public void install(FeatureContext context) {
         ChatTables tables = new ChatTables(context.database());
-        Conversations conversations = new Conversations(tables);
+        Conversations conversations = new Conversations(tables, 10_000);
         ChatFanOut fanOut = new ChatFanOut(context.events(), context.blockPolicy());
         ConversationService groups = new ConversationService(tables, conversations, fanOut, context.clock(),
                 context.limits().groupsPerUserPerHour());

@@ -44,23 +44,31 @@ final class ChatTables {
 
     // ------------------------------------------------------------------ conversations and members
 
-    /** @return the conversation with its members and the seq of its last message; null if it does not exist */
-    Conv conversation(String id) throws SQLException {
-        Conv c;
+    /**
+     * Reads the conversation, its members and the seq of its last stored message into {@code c}.
+     * Called holding its lock, so no message of it is being stored meanwhile.
+     *
+     * @return false if there is no such conversation
+     */
+    boolean load(Conv c) throws SQLException {
         try (Connection tx = database.connection()) {
             try (PreparedStatement p = tx.prepareStatement(
                     "SELECT kind, title, created_by, created_at FROM chat_conversations WHERE id = ?")) {
-                p.setString(1, id);
+                p.setString(1, c.id);
                 try (ResultSet r = p.executeQuery()) {
                     if (!r.next()) {
-                        return null;
+                        return false;
                     }
-                    c = new Conv(id, r.getString(1), r.getString(2), r.getString(3), r.getLong(4));
+                    c.kind = r.getString(1);
+                    c.title = r.getString(2);
+                    c.createdBy = r.getString(3);
+                    c.createdAt = r.getLong(4);
                 }
             }
+            c.members.clear();
             try (PreparedStatement p = tx.prepareStatement("SELECT user_id, role, joined_seq, joined_at, delivered_upto, "
                     + "read_upto FROM chat_members WHERE conversation_id = ? ORDER BY joined_at, user_id")) {
-                p.setString(1, id);
+                p.setString(1, c.id);
                 try (ResultSet r = p.executeQuery()) {
                     while (r.next()) {
                         c.members.put(r.getString(1), new Member(r.getString(2), r.getLong(3), r.getLong(4),
@@ -68,9 +76,9 @@ final class ChatTables {
                     }
                 }
             }
-            c.lastSeq = lastSeq(tx, id);
+            c.lastSeq = lastSeq(tx, c.id);
         }
-        return c;
+        return true;
     }
 
     /** @return the seq of the conversation's last stored message, 0 if none */
@@ -245,21 +253,21 @@ final class ChatTables {
      * Up to {@code limit + 1} messages with a seq in ({@code after}, {@code before}) not withheld from the
      * user, ascending if {@code ascending}, else descending.
      */
-    List<ObjectNode> history(Conv c, String userId, long after, long before, boolean ascending, int limit)
-            throws SQLException {
+    List<ObjectNode> history(String convId, String kind, String userId, long after, long before, boolean ascending,
+            int limit) throws SQLException {
         String sql = SELECT_MESSAGE + "WHERE m.conversation_id = ? AND m.seq > ? AND m.seq < ? AND NOT EXISTS "
                 + "(SELECT 1 FROM chat_hidden h WHERE h.conversation_id = m.conversation_id AND h.seq = m.seq "
                 + "AND h.user_id = ?) ORDER BY m.seq " + (ascending ? "ASC" : "DESC") + " LIMIT ?";
         List<ObjectNode> out = new ArrayList<>();
         try (Connection tx = database.connection(); PreparedStatement p = tx.prepareStatement(sql)) {
-            p.setString(1, c.id);
+            p.setString(1, convId);
             p.setLong(2, after);
             p.setLong(3, before);
             p.setString(4, userId);
             p.setInt(5, limit + 1);
             try (ResultSet r = p.executeQuery()) {
                 while (r.next()) {
-                    out.add(messageRow(r, c.kind));
+                    out.add(messageRow(r, kind));
                 }
             }
         }

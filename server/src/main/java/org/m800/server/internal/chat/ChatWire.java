@@ -165,7 +165,7 @@ final class ChatWire {
         return ids;
     }
 
-    /** The conversation as {@code forUser} sees it. Caller holds the conversation's monitor. */
+    /** The conversation as {@code forUser} sees it. Caller holds the conversation's lock. */
     static ObjectNode conversationJson(Conv c, String forUser) {
         ObjectNode o = Json.object();
         o.put("id", c.id);

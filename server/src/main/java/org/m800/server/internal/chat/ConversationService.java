@@ -28,7 +28,7 @@ import org.m800.server.internal.wire.WireException;
 /**
  * The rules of conversations (docs/protocol.md section "Chat"): direct conversations, groups with
  * their members and roles, and the list of a user's conversations. Every change of a group is made
- * under the conversation's monitor and told to its members as {@code group.updated}. Thread-safe.
+ * under the conversation's lock and told to its members as {@code group.updated}. Thread-safe.
  */
 final class ConversationService {
     private final ChatTables tables;
@@ -56,23 +56,21 @@ final class ConversationService {
         String a = userId.compareTo(peer) < 0 ? userId : peer;
         String b = a.equals(userId) ? peer : userId;
         String id = "d-" + sha256(a + "\n" + b).substring(0, 40);
-        Conv c = conversations.load(id);
-        if (c == null) {
-            Map<String, String> roles = new LinkedHashMap<>();
-            roles.put(a, MEMBER);
-            roles.put(b, MEMBER);
-            try {
-                tables.createConversation(id, "direct", "", userId, clock.millis(), roles);
-            } catch (SQLException e) {
-                if (!Database.isDuplicateKey(e)) {
-                    throw e;
-                }
+        ObjectNode known = conversations.withConversation(id, c -> c == null ? null : ChatWire.conversationJson(c, userId));
+        if (known != null) {
+            return known;
+        }
+        Map<String, String> roles = new LinkedHashMap<>();
+        roles.put(a, MEMBER);
+        roles.put(b, MEMBER);
+        try {
+            tables.createConversation(id, "direct", "", userId, clock.millis(), roles);
+        } catch (SQLException e) {
+            if (!Database.isDuplicateKey(e)) {
+                throw e;
             }
-            c = conversations.load(id);
         }
-        synchronized (c) {
-            return ChatWire.conversationJson(c, userId);
-        }
+        return conversations.withExisting(id, c -> ChatWire.conversationJson(c, userId));
     }
 
     ObjectNode createGroup(String userId, ObjectNode data) throws WireException, SQLException {
@@ -98,34 +96,37 @@ final class ConversationService {
             groupRate.giveBack(userId);
             throw e;
         }
-        Conv c = conversations.load(id);
-        synchronized (c) {
-            fanOut.groupEvent(c, userId, "created", List.copyOf(invited), c.members.keySet());
+        return conversations.withExisting(id, c -> {
+            List<String> all = List.copyOf(c.members.keySet());
+            fanOut.groupEvent(c, userId, "created", List.copyOf(invited),
+                    new ChatFanOut.GroupDelta(all, List.of(), List.of(), Set.copyOf(all)), all);
             return ChatWire.conversationJson(c, userId);
-        }
+        });
     }
 
     ObjectNode rename(String userId, ObjectNode data) throws WireException, SQLException {
-        Conv c = conversations.group(ChatWire.conversationId(data));
+        String convId = ChatWire.conversationId(data);
+        conversations.requireGroup(convId);
         String title = ChatWire.title(data);
-        synchronized (c) {
+        return conversations.withGroup(convId, c -> {
             c.requireRole(userId, "rename the group", OWNER, ADMIN);
             if (!title.equals(c.title)) {
                 tables.setTitle(c.id, title);
                 c.title = title;
-                fanOut.groupEvent(c, userId, "renamed", List.of(), c.members.keySet());
+                fanOut.groupEvent(c, userId, "renamed", List.of(), ChatFanOut.GroupDelta.title(), c.members.keySet());
             }
             return ChatWire.conversationJson(c, userId);
-        }
+        });
     }
 
     ObjectNode invite(String userId, ObjectNode data) throws WireException, SQLException {
-        Conv c = conversations.group(ChatWire.conversationId(data));
+        String convId = ChatWire.conversationId(data);
+        conversations.requireGroup(convId);
         Set<String> invited = ChatWire.userIds(data, "userIds", 1);
         for (String u : invited) {
             requireUser(userId, u, "userIds");
         }
-        synchronized (c) {
+        return conversations.withGroup(convId, c -> {
             c.requireRole(userId, "invite", OWNER, ADMIN);
             invited.removeAll(c.members.keySet());
             if (c.members.size() + invited.size() > ChatWire.MAX_GROUP_MEMBERS) {
@@ -139,16 +140,19 @@ final class ConversationService {
                 for (String u : invited) {
                     c.members.put(u, new Member(MEMBER, joined, now, joined, joined));
                 }
-                fanOut.groupEvent(c, userId, "invited", List.copyOf(invited), c.members.keySet());
+                List<String> added = List.copyOf(invited);
+                fanOut.groupEvent(c, userId, "invited", added,
+                        new ChatFanOut.GroupDelta(added, List.of(), List.of(), Set.copyOf(added)), c.members.keySet());
             }
             return ChatWire.conversationJson(c, userId);
-        }
+        });
     }
 
     ObjectNode remove(String userId, ObjectNode data) throws WireException, SQLException {
-        Conv c = conversations.group(ChatWire.conversationId(data));
+        String convId = ChatWire.conversationId(data);
+        conversations.requireGroup(convId);
         String target = ChatWire.userId(data);
-        synchronized (c) {
+        return conversations.withGroup(convId, c -> {
             Member actor = c.requireRole(userId, "remove members", OWNER, ADMIN);
             Member victim = c.members.get(target);
             if (victim == null) {
@@ -164,14 +168,14 @@ final class ConversationService {
             Set<String> recipients = new LinkedHashSet<>(c.members.keySet());
             tables.removeMember(c.id, target);
             c.members.remove(target);
-            fanOut.groupEvent(c, userId, "removed", List.of(target), recipients);
+            fanOut.groupEvent(c, userId, "removed", List.of(target),
+                    new ChatFanOut.GroupDelta(List.of(), List.of(target), List.of(), Set.of()), recipients);
             return ChatWire.conversationJson(c, userId);
-        }
+        });
     }
 
     ObjectNode leave(String userId, ObjectNode data) throws WireException, SQLException {
-        Conv c = conversations.group(ChatWire.conversationId(data));
-        synchronized (c) {
+        return conversations.withGroup(ChatWire.conversationId(data), c -> {
             Member me = c.requireMember(userId);
             Set<String> recipients = new LinkedHashSet<>(c.members.keySet());
             String heir = OWNER.equals(me.role) ? heir(c, userId) : null;
@@ -180,9 +184,11 @@ final class ConversationService {
             if (heir != null) {
                 c.members.get(heir).role = OWNER;
             }
-            fanOut.groupEvent(c, userId, "left", heir == null ? List.of(userId) : List.of(userId, heir), recipients);
+            List<String> roles = heir == null ? List.of() : List.of(heir);
+            fanOut.groupEvent(c, userId, "left", heir == null ? List.of(userId) : List.of(userId, heir),
+                    new ChatFanOut.GroupDelta(List.of(), List.of(userId), roles, Set.of()), recipients);
             return Json.object().put("conversationId", c.id).put("left", true);
-        }
+        });
     }
 
     /** @return who owns the group when its owner leaves: the first admin, else the first member, else null */
@@ -201,13 +207,14 @@ final class ConversationService {
     }
 
     ObjectNode role(String userId, ObjectNode data) throws WireException, SQLException {
-        Conv c = conversations.group(ChatWire.conversationId(data));
+        String convId = ChatWire.conversationId(data);
+        conversations.requireGroup(convId);
         String target = ChatWire.userId(data);
         String role = Fields.requiredText(data, "role", 1, 8, null);
         if (!ADMIN.equals(role) && !MEMBER.equals(role)) {
             throw WireException.invalid("role", "BAD_FIELD", "role must be admin or member (ownership passes on leave)");
         }
-        synchronized (c) {
+        return conversations.withGroup(convId, c -> {
             c.requireRole(userId, "change roles", OWNER);
             Member m = c.members.get(target);
             if (m == null) {
@@ -220,32 +227,30 @@ final class ConversationService {
             if (!role.equals(m.role)) {
                 tables.setRole(c.id, target, role);
                 m.role = role;
-                fanOut.groupEvent(c, userId, "role", List.of(target), c.members.keySet());
+                fanOut.groupEvent(c, userId, "role", List.of(target),
+                        new ChatFanOut.GroupDelta(List.of(), List.of(), List.of(target), Set.of()), c.members.keySet());
             }
             return ChatWire.conversationJson(c, userId);
-        }
+        });
     }
 
-    ObjectNode list(String userId) throws SQLException {
+    ObjectNode list(String userId) throws SQLException, WireException {
         ObjectNode answer = Json.object();
         ArrayNode out = answer.putArray("conversations");
         for (String id : tables.memberships(userId)) {
-            Conv c = conversations.load(id);
-            if (c == null) {
-                continue;
-            }
-            ObjectNode json;
-            long from;
-            synchronized (c) {
-                Member me = c.members.get(userId);
+            long[] from = new long[1];
+            ObjectNode json = conversations.withConversation(id, c -> {
+                Member me = c == null ? null : c.members.get(userId);
                 if (me == null) {
-                    continue;
+                    return null;
                 }
-                json = ChatWire.conversationJson(c, userId);
-                from = Math.max(me.readUpTo, me.joinedSeq);
+                from[0] = Math.max(me.readUpTo, me.joinedSeq);
+                return ChatWire.conversationJson(c, userId);
+            });
+            if (json != null) {
+                json.put("unread", tables.unread(id, userId, from[0]));
+                out.add(json);
             }
-            json.put("unread", tables.unread(c.id, userId, from));
-            out.add(json);
         }
         return answer;
     }

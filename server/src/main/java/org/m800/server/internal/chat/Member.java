@@ -1,6 +1,6 @@
 package org.m800.server.internal.chat;
 
-/** One member of a conversation, as cached in its {@link Conv}; guarded by the conversation's monitor. */
+/** One member of a conversation, as cached in its {@link Conv}; guarded by the conversation's lock. */
 final class Member {
     static final String OWNER = "owner";
     static final String ADMIN = "admin";

@@ -22,7 +22,7 @@ import org.m800.server.internal.wire.WireException;
  * receipts, typing, edits, deletes, reactions and history.
  *
  * <p>Order and exactly-once: a message is inserted (the unique key (sender, messageId) de-duplicates)
- * and appended to every member's log in one transaction, under the conversation's monitor, before the
+ * and appended to every member's log in one transaction, under the conversation's lock, before the
  * next message of that conversation gets its seq, so every member's log holds the conversation's
  * messages in seq order. A message id seen again is answered with the first answer; when it was not
  * answered in this server run, its events are appended again (a database written before messages and
@@ -73,8 +73,7 @@ final class MessageService {
                 return known;
             }
         }
-        Conv c = conversations.existing(convId);
-        synchronized (c) {
+        return conversations.withExisting(convId, c -> {
             c.requireMember(userId);
             long seq = c.lastSeq + 1;
             long now = clock.millis();
@@ -98,7 +97,7 @@ final class MessageService {
                 accepted.put(key, answer);
             }
             return answer;
-        }
+        });
     }
 
     private void referFiles(DbSession s, String convId, long seq, String senderId, ObjectNode content)
@@ -137,8 +136,7 @@ final class MessageService {
         String convId = ChatWire.conversationId(data);
         String messageId = ChatWire.messageId(data);
         String text = ChatWire.text(data, "text");
-        Conv c = conversations.existing(convId);
-        synchronized (c) {
+        return conversations.withExisting(convId, c -> {
             c.requireMember(userId);
             ObjectNode m = ownMessage(c, userId, messageId);
             if (!userId.equals(m.path("senderId").asText())) {
@@ -158,14 +156,13 @@ final class MessageService {
             ev.set("content", content);
             fanOut.fanOut(c, userId, "chat.edited", ev, true);
             return ev;
-        }
+        });
     }
 
     ObjectNode delete(String userId, ObjectNode data) throws WireException, SQLException {
         String convId = ChatWire.conversationId(data);
         String messageId = ChatWire.messageId(data);
-        Conv c = conversations.existing(convId);
-        synchronized (c) {
+        return conversations.withExisting(convId, c -> {
             c.requireMember(userId);
             ObjectNode m = ownMessage(c, userId, messageId);
             if (!userId.equals(m.path("senderId").asText())) {
@@ -179,7 +176,7 @@ final class MessageService {
                 fanOut.fanOut(c, userId, "chat.deleted", ev, true);
             }
             return ev.put("deleted", true);
-        }
+        });
     }
 
     ObjectNode react(String userId, ObjectNode data) throws WireException, SQLException {
@@ -195,8 +192,7 @@ final class MessageService {
         }
         boolean add = addNode == null || addNode.isNull() || addNode.asBoolean();
         String senderId = Fields.optionalText(data, "senderId", 1, 64, null);
-        Conv c = conversations.existing(convId);
-        synchronized (c) {
+        return conversations.withExisting(convId, c -> {
             Member me = c.requireMember(userId);
             ObjectNode m = messageOf(c, senderId, messageId);
             if (m.path("seq").asLong() <= me.joinedSeq) {
@@ -239,7 +235,7 @@ final class MessageService {
                 fanOut.fanOut(c, userId, "chat.reaction", ev, true);
             }
             return ev;
-        }
+        });
     }
 
     ObjectNode receipt(String userId, ObjectNode data) throws WireException, SQLException {
@@ -252,8 +248,7 @@ final class MessageService {
         if (upTo == null) {
             throw WireException.invalid("upTo", "MISSING_FIELD", "upTo is required");
         }
-        Conv c = conversations.existing(convId);
-        synchronized (c) {
+        return conversations.withExisting(convId, c -> {
             Member me = c.requireMember(userId);
             long mark = Math.min(upTo, c.lastSeq);
             boolean read = "read".equals(kind);
@@ -270,7 +265,7 @@ final class MessageService {
             }
             return Json.object().put("conversationId", c.id).put("deliveredUpTo", me.deliveredUpTo)
                     .put("readUpTo", me.readUpTo);
-        }
+        });
     }
 
     ObjectNode typing(String userId, ObjectNode data) throws WireException, SQLException {
@@ -279,13 +274,13 @@ final class MessageService {
         if (t == null || !t.isBoolean()) {
             throw WireException.invalid("typing", "MISSING_FIELD", "typing is required: true or false");
         }
-        Conv c = conversations.existing(convId);
-        synchronized (c) {
+        conversations.withExisting(convId, c -> {
             c.requireMember(userId);
             ObjectNode ev = Json.object().put("conversationId", c.id).put("userId", userId)
                     .put("typing", t.asBoolean());
             fanOut.fanOut(c, userId, "chat.typing", ev, false);
-        }
+            return null;
+        });
         return Json.object();
     }
 
@@ -301,13 +296,13 @@ final class MessageService {
         if (before != null && after != null) {
             throw WireException.invalid("after", "BAD_FIELD", "give before or after, not both");
         }
-        Conv c = conversations.existing(convId);
-        long floor;
-        synchronized (c) {
-            floor = c.requireMember(userId).joinedSeq;
-        }
+        String[] kind = new String[1];
+        long floor = conversations.withExisting(convId, c -> {
+            kind[0] = c.kind;
+            return c.requireMember(userId).joinedSeq;
+        });
         boolean ascending = after != null;
-        List<ObjectNode> page = tables.history(c, userId, Math.max(floor, ascending ? after : 0),
+        List<ObjectNode> page = tables.history(convId, kind[0], userId, Math.max(floor, ascending ? after : 0),
                 before == null ? Long.MAX_VALUE : before, ascending, limit);
         ObjectNode answer = Json.object();
         ArrayNode out = answer.putArray("messages");
@@ -318,7 +313,7 @@ final class MessageService {
 
     /**
      * Message ids are unique per sender, so a conversation may hold the same id from two senders: the
-     * key is (sender, messageId). Caller holds the conversation's monitor.
+     * key is (sender, messageId). Caller holds the conversation's lock.
      *
      * @return the user's own message with that id, else another sender's (the caller refuses it), else
      *         NOT_FOUND
@@ -338,7 +333,7 @@ final class MessageService {
 
     /**
      * @param senderId the sender, or null: then the id must name one message of the conversation
-     * @return the message (sender, messageId) of the conversation. Caller holds the conversation's monitor.
+     * @return the message (sender, messageId) of the conversation. Caller holds the conversation's lock.
      */
     private ObjectNode messageOf(Conv c, String senderId, String messageId) throws WireException, SQLException {
         List<ObjectNode> found = tables.messages(c, messageId);
