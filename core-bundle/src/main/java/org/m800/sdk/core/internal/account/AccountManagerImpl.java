@@ -36,12 +36,12 @@ import org.slf4j.LoggerFactory;
  * {@link AccountManager}: keeps the login session in storage, keeps the connection started while
  * logged in, and refreshes the tokens before they expire.
  */
-public final class AccountService implements AccountManager, AutoCloseable {
+public final class AccountManagerImpl implements AccountManager, AutoCloseable {
 
     /** Storage key of the session. */
     static final String SESSION_KEY = "account.session";
 
-    private static final Logger LOG = LoggerFactory.getLogger(AccountService.class);
+    private static final Logger LOG = LoggerFactory.getLogger(AccountManagerImpl.class);
     /** How long close() waits for a refresh in flight to be answered and stored. */
     private static final long CLOSE_WAIT_MS = 3_000;
     private static final Pattern USERNAME = Pattern.compile("[a-z0-9][a-z0-9._-]{2,63}");
@@ -72,7 +72,7 @@ public final class AccountService implements AccountManager, AutoCloseable {
      * Deps: service.http, service.storage, service.connect, service.notification. Session writes go
      * through {@code disk}, in order, so no disk sync runs on an event thread.
      */
-    public AccountService(ModuleContext ctx) {
+    public AccountManagerImpl(ModuleContext ctx) {
         this.disk = ctx.diskExecutor();
         this.clientId = ctx.clientId();
         this.http = ctx.dependency(HttpService.MODULE, HttpService.class);
@@ -145,6 +145,32 @@ public final class AccountService implements AccountManager, AutoCloseable {
         dropLocal(ended, "logged out");
         return http.post(HttpService.Endpoint.SIGN_UP, "/v1/accounts/logout", Map.of("refreshToken",
                 ended.refreshToken()), null, requestId()).thenApply(answer -> (Void) null);
+    }
+
+    @Override
+    public CompletableFuture<Integer> logOutEverywhere() {
+        StoredSession current;
+        synchronized (lock) {
+            current = session;
+        }
+        if (current == null) {
+            return CompletableFuture.failedFuture(new M800Exception(ErrorCode.ILLEGAL_STATE,
+                    "not logged in: there is no session to log out of"));
+        }
+        return token(false, ErrorCode.ILLEGAL_STATE)
+                .thenCompose(bearer -> http.post(HttpService.Endpoint.SIGN_UP, "/v1/accounts/logout-all", Map.of(),
+                        bearer, requestId()))
+                .thenApply(answer -> {
+                    // the server also closes this connection (4001); whichever comes first drops the session
+                    StoredSession ended;
+                    synchronized (lock) {
+                        ended = session;
+                    }
+                    if (ended != null) {
+                        dropLocal(ended, "logged out on every device");
+                    }
+                    return answer.get("sessions") instanceof Number n ? n.intValue() : 0;
+                });
     }
 
     @Override
