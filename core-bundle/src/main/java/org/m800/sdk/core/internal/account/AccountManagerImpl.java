@@ -55,6 +55,7 @@ public final class AccountManagerImpl implements AccountManager, AutoCloseable {
     private final Executor disk;
     private final ScheduledExecutorService scheduler;
     private final Subscription profileEvents;
+    private final SessionSeal seal;
     private final List<Consumer<Profile>> profileListeners = new CopyOnWriteArrayList<>();
 
     private final Object lock = new Object();
@@ -75,6 +76,7 @@ public final class AccountManagerImpl implements AccountManager, AutoCloseable {
     public AccountManagerImpl(ModuleContext ctx) {
         this.disk = ctx.diskExecutor();
         this.clientId = ctx.clientId();
+        this.seal = SessionSeal.of(ctx.config());
         this.http = ctx.dependency(HttpService.MODULE, HttpService.class);
         this.storage = ctx.dependency(StorageService.MODULE, StorageService.class);
         this.connect = ctx.dependency(ConnectService.MODULE, ConnectService.class);
@@ -85,15 +87,22 @@ public final class AccountManagerImpl implements AccountManager, AutoCloseable {
         Optional<byte[]> stored = storage.read(SESSION_KEY);
         if (stored.isPresent()) {
             try {
-                StoredSession restored = StoredSession.fromBytes(stored.get());
+                StoredSession restored = StoredSession.fromBytes(seal.open(SESSION_KEY, stored.get()));
                 synchronized (lock) {
                     session = restored;
+                }
+                if (seal.seals() && !SessionSeal.isSealed(stored.get())) {
+                    // stored before the key was configured: not left in clear
+                    byte[] sealed = seal.seal(SESSION_KEY, restored.toBytes());
+                    DiskQueue.submit(disk, () -> storage.write(SESSION_KEY, sealed));
                 }
                 LOG.info("client {}: resuming the stored session of user {}", clientId, restored.userId());
                 begin(restored);
             } catch (M800Exception e) {
                 LOG.warn("client {}: the stored session is unreadable and is dropped: {}", clientId, e.getMessage());
                 storage.delete(SESSION_KEY);
+                ctx.reportError(new M800Exception(ErrorCode.ILLEGAL_STATE, "client " + clientId
+                        + " starts logged out: " + e.getMessage(), e));
             }
         }
     }
@@ -361,7 +370,7 @@ public final class AccountManagerImpl implements AccountManager, AutoCloseable {
             }
             session = next;
             scheduleRefresh(next);
-            byte[] bytes = next.toBytes();
+            byte[] bytes = seal.seal(SESSION_KEY, next.toBytes());
             return DiskQueue.submit(disk, () -> storage.write(SESSION_KEY, bytes));
         }
     }
@@ -412,7 +421,7 @@ public final class AccountManagerImpl implements AccountManager, AutoCloseable {
         synchronized (lock) {
             if (session != null && updated.userId() != null && updated.userId().equals(session.userId())) {
                 session = session.withProfile(updated);
-                byte[] bytes = session.toBytes();
+                byte[] bytes = seal.seal(SESSION_KEY, session.toBytes());
                 DiskQueue.submit(disk, () -> storage.write(SESSION_KEY, bytes));
             }
         }
