@@ -30,6 +30,7 @@ import org.m800.sdk.core.ClientConfig;
 import org.m800.sdk.core.ConnectService;
 import org.m800.sdk.core.ErrorCode;
 import org.m800.sdk.core.M800Exception;
+import org.m800.sdk.testing.TcpProxy;
 
 /**
  * Chat across the life of a client: what closing completes, what a listener of a reopened client
@@ -135,7 +136,7 @@ public class ChatLifecycleTest {
         Client bob = fx.newUser("bob");
         Recorder b = new Recorder();
         chat(bob).addListener(b);
-        try (ResettingProxy proxy = new ResettingProxy(fx.server().imUri())) {
+        try (TcpProxy proxy = new TcpProxy(fx.server().imUri(), 17)) {
             ClientConfig config = ClientConfig.builder().clientId("alice").imServers(List.of(proxy.imUri()))
                     .signUpServers(List.of(fx.server().httpUri())).dataDirectory(fx.newDataDirectory())
                     .reconnectMinDelay(Duration.ofMillis(10)).reconnectMaxDelay(Duration.ofMillis(100))

@@ -16,6 +16,7 @@ import org.junit.rules.RuleChain;
 import org.junit.rules.TemporaryFolder;
 import org.m800.sdk.core.AccountManager;
 import org.m800.sdk.core.Client;
+import org.m800.sdk.testing.TcpProxy;
 
 /** Presence between clients of the real server, including a connection that dies without a goodbye. */
 public class PresenceTest {
@@ -38,7 +39,7 @@ public class PresenceTest {
         Map<String, Presence> now = get(contacts(alice).subscribePresence(List.of(bobId)));
         assertEquals(PresenceState.OFFLINE, now.get(bobId).state());
 
-        try (BlackHoleProxy proxy = new BlackHoleProxy(fx.server().httpUri())) {
+        try (TcpProxy proxy = new TcpProxy(fx.server().httpUri(), 0)) {
             Client bob = fx.open("bob-phone", fx.newDataDirectory(), proxy.imUri());
             get(bob.require(AccountManager.class).logIn("bob", "bob-password"));
             r.await("bob online", x -> x.presence(bobId, PresenceState.ONLINE) != null);
@@ -55,7 +56,7 @@ public class PresenceTest {
 
             // the network dies under bob's device: no close frame, no reset; the server notices the silence
             long cutAt = System.currentTimeMillis();
-            proxy.cut();
+            proxy.blackHole();
             r.await("bob offline after the idle timeout", x -> {
                 Presence p = x.presence(bobId, PresenceState.OFFLINE);
                 return p != null && p.lastSeen() >= cutAt;

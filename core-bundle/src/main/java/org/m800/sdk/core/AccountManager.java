@@ -56,6 +56,28 @@ public interface AccountManager {
      */
     CompletableFuture<Void> logOut();
 
+    /**
+     * Logs out every device of the user, this one included: the server revokes every login session of
+     * the user (with every application of the carrier) and closes their connections. Each other
+     * device's client learns it at once if it is connected, or at its next connection: its
+     * {@link ConnectService} goes DISCONNECTED (cause {@link ConnectionFailure#UNAUTHORIZED}), its
+     * {@link AccountListener#loggedOut()} is called and its stored session is deleted, so it has to log
+     * in again. Use it when a device was lost or a password may be known to someone else (change the
+     * password too).
+     *
+     * <p>The local session is deleted once the server confirmed; when the server cannot be reached
+     * nothing changes, so the call can be repeated.
+     *
+     * @return the number of sessions the server revoked (this one included); fails with ILLEGAL_STATE
+     *         when no user is logged in, UNAUTHORIZED when the session was already revoked, NETWORK,
+     *         TIMEOUT; FEATURE_UNAVAILABLE from an implementation that does not support it. Never throws.
+     * @since 1.2
+     */
+    default CompletableFuture<Integer> logOutEverywhere() {
+        return CompletableFuture.failedFuture(new M800Exception(ErrorCode.FEATURE_UNAVAILABLE,
+                "this account module (" + getClass().getName() + ") cannot log out every device"));
+    }
+
     /** Rotates the tokens now (it also happens by itself before they expire). */
     CompletableFuture<Void> refresh();
 

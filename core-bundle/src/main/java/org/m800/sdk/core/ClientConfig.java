@@ -39,13 +39,22 @@ import java.util.regex.Pattern;
  *        default); see {@link #OVERRIDES} for the format and {@link #overrides()} for what it does
  * @param fileServers HTTP URIs of the file servers (uploads and downloads of the file feature), tried in
  *        order; empty means the same servers as {@link #signUpServers()} (see {@link #fileServers()})
- * @since 1.2 ({@code overrides}, {@code fileServers})
+ * @param sessionKeyStore a PKCS12 (or {@code .jks}) key store holding the AES key that encrypts the stored
+ *        login session (AES-GCM), or {@code null} (the default) to store it unencrypted in an owner-only file;
+ *        see {@link #sessionKeyStore()} for what each protects against
+ * @param sessionKeyStorePassword the password of the session key store and of its key, or {@code null};
+ *        never shown by {@link #toString()}
+ * @param sessionKeyAlias the alias of the AES key in the session key store, or {@code null} for
+ *        {@value #DEFAULT_SESSION_KEY_ALIAS}
+ * @since 1.2 ({@code overrides}, {@code fileServers}, {@code sessionKeyStore}, {@code sessionKeyStorePassword},
+ *        {@code sessionKeyAlias})
  */
 public record ClientConfig(String clientId, List<URI> imServers, List<URI> signUpServers,
         List<URI> verificationServers, List<URI> callServers, Path dataDirectory, Duration requestTimeout,
         Duration connectTimeout, Duration heartbeatInterval, Duration heartbeatTimeout, Duration reconnectMinDelay,
         Duration reconnectMaxDelay, int offlineQueueLimit, Duration featureTimeout, Path trustStore,
-        String trustStorePassword, Map<String, String> overrides, List<URI> fileServers) {
+        String trustStorePassword, Map<String, String> overrides, List<URI> fileServers, Path sessionKeyStore,
+        String sessionKeyStorePassword, String sessionKeyAlias) {
 
     /** Key of {@link #clientId()}. */
     public static final String CLIENT_ID = "clientId";
@@ -94,6 +103,14 @@ public record ClientConfig(String clientId, List<URI> imServers, List<URI> signU
 
     /** Key of {@link #fileServers()}. @since 1.2 */
     public static final String FILE_SERVERS = "fileServers";
+    /** Key of {@link #sessionKeyStore()}. @since 1.2 */
+    public static final String SESSION_KEY_STORE = "sessionKeyStore";
+    /** Key of {@link #sessionKeyStorePassword()}. @since 1.2 */
+    public static final String SESSION_KEY_STORE_PASSWORD = "sessionKeyStorePassword";
+    /** Key of {@link #sessionKeyAlias()}. @since 1.2 */
+    public static final String SESSION_KEY_ALIAS = "sessionKeyAlias";
+    /** Default of {@link #sessionKeyAlias()}. @since 1.2 */
+    public static final String DEFAULT_SESSION_KEY_ALIAS = "m800-session";
 
     /** Default of {@link #requestTimeout()} in milliseconds. */
     public static final long DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
@@ -154,6 +171,62 @@ public record ClientConfig(String clientId, List<URI> imServers, List<URI> signU
             throw M800Exception.invalidArgument(TRUST_STORE + " '" + trustStore + "' is not a readable file");
         }
         overrides = ConfigValues.checkOverrides(OVERRIDES, overrides);
+        if (sessionKeyStore != null && !java.nio.file.Files.isReadable(sessionKeyStore)) {
+            throw M800Exception.invalidArgument(SESSION_KEY_STORE + " '" + sessionKeyStore + "' is not a readable file");
+        }
+        sessionKeyAlias = sessionKeyAlias == null || sessionKeyAlias.isBlank() ? DEFAULT_SESSION_KEY_ALIAS
+                : sessionKeyAlias.strip();
+    }
+
+    /**
+     * The configuration of a 1.2 client written before the session key store existed.
+     *
+     * @deprecated use {@link #builder()}, or the canonical constructor
+     */
+    @Deprecated(since = "1.2")
+    public ClientConfig(String clientId, List<URI> imServers, List<URI> signUpServers,
+            List<URI> verificationServers, List<URI> callServers, Path dataDirectory, Duration requestTimeout,
+            Duration connectTimeout, Duration heartbeatInterval, Duration heartbeatTimeout, Duration reconnectMinDelay,
+            Duration reconnectMaxDelay, int offlineQueueLimit, Duration featureTimeout, Path trustStore,
+            String trustStorePassword, Map<String, String> overrides, List<URI> fileServers) {
+        this(clientId, imServers, signUpServers, verificationServers, callServers, dataDirectory, requestTimeout,
+                connectTimeout, heartbeatInterval, heartbeatTimeout, reconnectMinDelay, reconnectMaxDelay,
+                offlineQueueLimit, featureTimeout, trustStore, trustStorePassword, overrides, fileServers, null, null,
+                null);
+    }
+
+    /**
+     * Where the key that encrypts the stored login session is, or {@code null} when the session is
+     * stored unencrypted (the default).
+     *
+     * <p><b>What the default protects against.</b> The session (the user id, a short-lived access token
+     * and a refresh token valid for 30 days) is a file of the data directory that only the operating-system
+     * user running the SDK may read (mode 0600 where the file system has POSIX permissions). That keeps
+     * other users of the machine out; it does not protect a copy of the data directory (a backup, a
+     * synced folder, a stolen disk without full-disk encryption) nor code running as the same user:
+     * whoever reads the file can act as the user until the refresh token is revoked
+     * ({@link AccountManager#logOut()}, {@link AccountManager#logOutEverywhere()}).
+     *
+     * <p><b>With a session key store.</b> The stored session is encrypted with AES-GCM under the AES key
+     * {@link #sessionKeyAlias()} of this key store (PKCS12 or JKS, opened with
+     * {@link #sessionKeyStorePassword()}); the tokens are never on disk in clear, and a copy of the data
+     * directory alone is useless. The protection is as good as where the key store and its password are
+     * kept: keep them out of the data directory (and out of its backups). A session stored before the key
+     * was configured is read once and stored again encrypted. A stored session that the configured key
+     * cannot decrypt (another key, a changed key store, a damaged file) is dropped: the client starts
+     * logged out, reports a {@link ClientEvent#ERROR} saying why, and the application logs in again. A key
+     * store that cannot be opened, or has no AES key under the alias, fails the {@code account} module
+     * with a message naming the setting.
+     *
+     * <p>Make a key with, for example,
+     * {@code keytool -genseckey -keyalg AES -keysize 256 -alias m800-session -storetype PKCS12 -keystore session.p12}.
+     *
+     * @return the key store file, or {@code null}
+     * @since 1.2
+     */
+    @Override
+    public Path sessionKeyStore() {
+        return sessionKeyStore;
     }
 
     /**
@@ -233,6 +306,9 @@ public record ClientConfig(String clientId, List<URI> imServers, List<URI> signU
         b.trustStorePassword = trustStorePassword;
         b.overrides = overrides;
         b.fileServers = fileServers;
+        b.sessionKeyStore = sessionKeyStore;
+        b.sessionKeyStorePassword = sessionKeyStorePassword;
+        b.sessionKeyAlias = sessionKeyAlias;
         return b;
     }
 
@@ -274,6 +350,12 @@ public record ClientConfig(String clientId, List<URI> imServers, List<URI> signU
         b.trustStorePassword(ConfigValues.text(map, TRUST_STORE_PASSWORD));
         b.overrides(ConfigValues.overrides(map, OVERRIDES));
         b.fileServers(ConfigValues.uris(map, FILE_SERVERS));
+        String sessionKeys = ConfigValues.text(map, SESSION_KEY_STORE);
+        if (sessionKeys != null && !sessionKeys.isBlank()) {
+            b.sessionKeyStore(Path.of(sessionKeys.strip()));
+        }
+        b.sessionKeyStorePassword(ConfigValues.text(map, SESSION_KEY_STORE_PASSWORD));
+        b.sessionKeyAlias(ConfigValues.text(map, SESSION_KEY_ALIAS));
         return b.build();
     }
 
@@ -286,7 +368,9 @@ public record ClientConfig(String clientId, List<URI> imServers, List<URI> signU
                 + ", reconnectMinDelay=" + reconnectMinDelay + ", reconnectMaxDelay=" + reconnectMaxDelay
                 + ", offlineQueueLimit=" + offlineQueueLimit + ", featureTimeout=" + featureTimeout + ", trustStore="
                 + trustStore + ", trustStorePassword=" + (trustStorePassword == null ? "null" : "***") + ", overrides="
-                + overrides + ", fileServers=" + fileServers + "]";
+                + overrides + ", fileServers=" + fileServers + ", sessionKeyStore=" + sessionKeyStore
+                + ", sessionKeyStorePassword=" + (sessionKeyStorePassword == null ? "null" : "***")
+                + ", sessionKeyAlias=" + sessionKeyAlias + "]";
     }
 
     /** @return the configured data directory, if one was set */
@@ -325,6 +409,9 @@ public record ClientConfig(String clientId, List<URI> imServers, List<URI> signU
         private String trustStorePassword;
         private Map<String, String> overrides = Map.of();
         private List<URI> fileServers = List.of();
+        private Path sessionKeyStore;
+        private String sessionKeyStorePassword;
+        private String sessionKeyAlias;
 
         private Builder() {
         }
@@ -361,6 +448,24 @@ public record ClientConfig(String clientId, List<URI> imServers, List<URI> signU
         /** @see ClientConfig#trustStorePassword() */
         public Builder trustStorePassword(String value) {
             this.trustStorePassword = value;
+            return this;
+        }
+
+        /** @see ClientConfig#sessionKeyStore() @since 1.2 */
+        public Builder sessionKeyStore(Path value) {
+            this.sessionKeyStore = value;
+            return this;
+        }
+
+        /** @see ClientConfig#sessionKeyStorePassword() @since 1.2 */
+        public Builder sessionKeyStorePassword(String value) {
+            this.sessionKeyStorePassword = value;
+            return this;
+        }
+
+        /** @see ClientConfig#sessionKeyAlias() @since 1.2 */
+        public Builder sessionKeyAlias(String value) {
+            this.sessionKeyAlias = value;
             return this;
         }
 
@@ -486,7 +591,7 @@ public record ClientConfig(String clientId, List<URI> imServers, List<URI> signU
             return new ClientConfig(clientId, imServers, signUpServers, verificationServers, callServers,
                     dataDirectory, requestTimeout, connectTimeout, heartbeatInterval, heartbeatTimeout,
                     reconnectMinDelay, reconnectMaxDelay, offlineQueueLimit, featureTimeout, trustStore,
-                    trustStorePassword, overrides, fileServers);
+                    trustStorePassword, overrides, fileServers, sessionKeyStore, sessionKeyStorePassword, sessionKeyAlias);
         }
 
         private static List<URI> parse(String field, String... uris) {

@@ -21,6 +21,15 @@ import java.util.function.Consumer;
  * {@link ClientConfig#reconnectMaxDelay()}. A connection is declared dead when no frame arrived within
  * {@link ClientConfig#heartbeatTimeout()}; pings go out every {@link ClientConfig#heartbeatInterval()}.
  *
+ * <h2>Failures</h2>
+ * A state change caused by a failure carries its kind in {@link ConnectionStateEvent#cause()}
+ * ({@link ConnectionFailure}: refused, unknown host, TLS, timeout, unauthorized, rejected, lost) from
+ * the first failed attempt on. The first failed attempt after {@link #start} or after a working
+ * connection is also reported once to the client's {@link ClientEvent#ERROR} listeners (code
+ * {@link ErrorCode#NETWORK}, its message naming the server and the kind; a refusal by the server
+ * carries the server's code), so an application learns that it cannot connect without waiting for a
+ * request's {@link ErrorCode#TIMEOUT}. Later attempts of the same run are not reported again.
+ *
  * <h2>Requests</h2>
  * {@link #request(String, Map)} returns at once. A request made while not connected waits in a queue
  * of at most {@link ClientConfig#offlineQueueLimit()} requests and is sent when the connection is up.

@@ -149,6 +149,54 @@ public class AccountIntegrationTest {
         assertEquals(ErrorCode.NETWORK, offline.code());
     }
 
+    @Test
+    public void logOutEverywhereLogsOutTheOtherDevice() throws Exception {
+        Client phone = fx.open(fx.config("hana-phone").build());
+        Profile p = get(phone.require(AccountManager.class).signUp("hana", "password-of-hana", null));
+        ClientConfig laptopConfig = fx.config("hana-laptop").build();
+        Client laptop = fx.open(laptopConfig);
+        AccountManager laptopAccount = laptop.require(AccountManager.class);
+        get(laptopAccount.logIn("hana", "password-of-hana"));
+        awaitState(laptop, ConnectionState.CONNECTED);
+        CompletableFuture<Void> laptopLoggedOut = new CompletableFuture<>();
+        CompletableFuture<ConnectionStateEvent> laptopDisconnected = new CompletableFuture<>();
+        laptopAccount.addListener(new AccountListener() {
+            @Override
+            public void loggedOut() {
+                laptopLoggedOut.complete(null);
+            }
+        });
+        laptop.require(ConnectService.class).onStateChange(e -> {
+            if (e.newState() == ConnectionState.DISCONNECTED && e.oldState() != ConnectionState.DISCONNECTED) {
+                laptopDisconnected.complete(e);
+            }
+        });
+
+        int revoked = get(phone.require(AccountManager.class).logOutEverywhere());
+
+        assertEquals("the phone's and the laptop's sessions", 2, revoked);
+        assertFalse(phone.require(AccountManager.class).isLoggedIn());
+        get(laptopLoggedOut);
+        assertFalse(laptopAccount.isLoggedIn());
+        ConnectionStateEvent e = get(laptopDisconnected);
+        assertEquals(e.reason(), ConnectionFailure.UNAUTHORIZED, e.cause());
+        // the laptop's stored session is gone: a client reopened on its data is not logged in
+        laptop.close();
+        Client reopened = fx.open(laptopConfig);
+        assertFalse(reopened.require(AccountManager.class).isLoggedIn());
+        // and the password still works
+        get(reopened.require(AccountManager.class).logIn("hana", "password-of-hana"));
+        awaitState(reopened, ConnectionState.CONNECTED);
+        assertEquals(p.userId(), get(reopened.require(AccountManager.class).fetchProfile()).userId());
+    }
+
+    @Test
+    public void logOutEverywhereWhenLoggedOutFailsWithIllegalState() throws Exception {
+        Client c = fx.open(fx.config("nobody").build());
+        M800Exception e = failure(c.require(AccountManager.class).logOutEverywhere());
+        assertEquals(ErrorCode.ILLEGAL_STATE, e.code());
+    }
+
     static M800Exception failure(CompletableFuture<?> f) throws Exception {
         ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(15, TimeUnit.SECONDS));
         Throwable cause = e.getCause();

@@ -110,6 +110,36 @@ public class TlsIntegrationTest {
     }
 
     @Test
+    public void anUntrustedCertificateIsTheConnectionsCauseAtTheFirstAttempt() throws Exception {
+        Client c = open(config());
+        java.util.concurrent.BlockingQueue<ConnectionStateEvent> states = new java.util.concurrent.LinkedBlockingQueue<>();
+        java.util.concurrent.BlockingQueue<M800Exception> errors = new java.util.concurrent.LinkedBlockingQueue<>();
+        c.on(ClientEvent.ERROR, errors::add);
+        ConnectService connect = c.require(ConnectService.class);
+        connect.onStateChange(states::add);
+        connect.start(new ConnectService.Authenticator() {
+            @Override
+            public String userId() {
+                return "u-tls";
+            }
+
+            @Override
+            public CompletableFuture<String> accessToken(boolean refresh) {
+                return CompletableFuture.completedFuture("any-token");
+            }
+        });
+        ConnectionStateEvent e;
+        do {
+            e = states.poll(15, TimeUnit.SECONDS);
+        } while (e != null && e.newState() != ConnectionState.WAITING);
+        assertTrue("no WAITING within 15 s", e != null);
+        assertEquals(e.reason(), ConnectionFailure.TLS, e.cause());
+        M800Exception error = errors.poll(15, TimeUnit.SECONDS);
+        assertEquals(ErrorCode.NETWORK, error.code());
+        assertTrue(error.getMessage(), error.getMessage().contains("(TLS)"));
+    }
+
+    @Test
     public void aMissingTrustStoreIsRefusedInTheConfiguration() {
         ConfigTest.assertMessage("trustStore '" + temp.getRoot().toPath().resolve("nope.p12") + "' is not a readable file",
                 () -> config().trustStore(temp.getRoot().toPath().resolve("nope.p12")).build());

@@ -17,8 +17,10 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A TCP proxy on 127.0.0.1 in front of a server, for network faults: it counts the bytes each way,
  * cuts connections after a random number of bytes (while cuts are left) or all at once
- * ({@link #cutAll()}), and can slow the bytes down. Closes every socket and thread it opened on
- * {@link #close()}. Shared by the feature bundles' tests.
+ * ({@link #cutAll()}), resets them all (an RST to both sides, as a NAT box or a flaky network does:
+ * {@link #resetAll()}), turns into a black hole (a network that died: {@link #blackHole()}), and can
+ * slow the bytes down. Closes every socket and thread it opened on {@link #close()}. Shared by the
+ * feature bundles' tests (core's test jar): one proxy, no copies.
  */
 public final class TcpProxy implements AutoCloseable {
 
@@ -30,6 +32,9 @@ public final class TcpProxy implements AutoCloseable {
     public final AtomicLong upstream = new AtomicLong();
     public final AtomicLong downstream = new AtomicLong();
     public final AtomicInteger cuts = new AtomicInteger();
+    private final AtomicInteger resets = new AtomicInteger();
+    /** Nothing passes and nothing is closed, for connections open now and made later. */
+    private volatile boolean blackHole;
     private final AtomicInteger cutsLeft = new AtomicInteger();
     private volatile long minBudget;
     private volatile long maxBudget;
@@ -53,6 +58,11 @@ public final class TcpProxy implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + server.getLocalPort());
     }
 
+    /** @return {@code ws://127.0.0.1:<port>/v1/im}: the IM endpoint through the proxy */
+    public URI imUri() {
+        return URI.create("ws://127.0.0.1:" + server.getLocalPort() + "/v1/im");
+    }
+
     /** @return the proxy's port on 127.0.0.1 */
     public int port() {
         return server.getLocalPort();
@@ -74,6 +84,12 @@ public final class TcpProxy implements AutoCloseable {
         while (!closed) {
             try {
                 Socket client = server.accept();
+                if (blackHole) {
+                    // swallowed: read and dropped, never answered, never closed
+                    sockets.add(client);
+                    pump(client, null, upstream, new AtomicLong(Long.MAX_VALUE));
+                    continue;
+                }
                 Socket upstreamSocket = new Socket();
                 upstreamSocket.connect(target, 5_000);
                 sockets.add(client);
@@ -99,11 +115,14 @@ public final class TcpProxy implements AutoCloseable {
     private void pump(Socket from, Socket to, AtomicLong counter, AtomicLong left) {
         Thread t = new Thread(() -> {
             byte[] buf = new byte[16 * 1024];
-            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+            try (InputStream in = from.getInputStream(); OutputStream out = to == null ? null : to.getOutputStream()) {
                 long start = System.nanoTime();
                 long sent = 0;
                 int n;
                 while ((n = in.read(buf)) > 0) {
+                    if (blackHole || out == null) {
+                        continue;
+                    }
                     long budget = left.addAndGet(-n);
                     if (budget < 0) {
                         int part = (int) (n + budget);
@@ -129,8 +148,12 @@ public final class TcpProxy implements AutoCloseable {
             } catch (IOException | InterruptedException e) {
                 // the other side closed, or we did
             } finally {
-                closeQuietly(from);
-                closeQuietly(to);
+                if (!blackHole || closed) {
+                    closeQuietly(from);
+                    if (to != null) {
+                        closeQuietly(to);
+                    }
+                }
             }
         }, "test-proxy-pump");
         t.setDaemon(true);
@@ -144,6 +167,33 @@ public final class TcpProxy implements AutoCloseable {
             closeQuietly(s);
         }
         sockets.clear();
+    }
+
+    /** Resets every connection through the proxy (an RST to both sides); new ones are relayed again at once. */
+    public void resetAll() {
+        resets.incrementAndGet();
+        for (Socket s : sockets) {
+            try {
+                s.setSoLinger(true, 0); // close() then sends an RST
+            } catch (IOException e) {
+                // already gone
+            }
+            closeQuietly(s);
+        }
+        sockets.clear();
+    }
+
+    /** @return how many times {@link #resetAll()} ran */
+    public int resets() {
+        return resets.get();
+    }
+
+    /**
+     * From now on nothing passes, in either direction, and nothing is closed, so neither side gets a close
+     * frame or a reset; connections made afterwards are swallowed the same way.
+     */
+    public void blackHole() {
+        blackHole = true;
     }
 
     private static void closeQuietly(Socket s) {

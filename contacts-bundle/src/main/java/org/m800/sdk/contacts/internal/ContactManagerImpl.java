@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -44,13 +43,12 @@ import org.slf4j.LoggerFactory;
  * {@link AddressBookMatcher}'s.
  *
  * <p>Locks: {@code lock} guards the in-memory copy; nothing is called while it is held but queuing
- * listener events (in the order of the changes). {@code saveLock} serialises writes of the copy; a
- * save takes {@code saveLock}, then {@code lock} briefly for a snapshot, and writes outside
- * {@code lock}. Never take {@code saveLock} while holding {@code lock}.
+ * listener events (in the order of the changes) and marking the copy changed for the {@link CopyWriter},
+ * which takes {@code lock} briefly for a snapshot and writes outside it. Never flush the writer while
+ * holding {@code lock}.
  */
 public final class ContactManagerImpl extends FeatureManager implements ContactManager {
     private static final Logger LOG = LoggerFactory.getLogger(ContactManagerImpl.class);
-    private static final long SAVE_DELAY_MS = 50;
     private static final long RETRY_DELAY_MS = 1_000;
     /** Hex digits of the user-id hash in the storage key of the copy. */
     private static final int KEY_HASH_DIGITS = 32;
@@ -61,7 +59,7 @@ public final class ContactManagerImpl extends FeatureManager implements ContactM
     private final ListenerList<ContactListener> listeners = newListenerList("contacts listener");
     private final PresenceTracker presence;
     private final AddressBookMatcher addressBook;
-    private final Object saveLock = new Object();
+    private final CopyWriter writer;
     /** Serialises loading the stored copy (disk work); taken before {@code lock}, never inside it. */
     private final Object loadLock = new Object();
     private final Object lock = new Object();
@@ -75,8 +73,6 @@ public final class ContactManagerImpl extends FeatureManager implements ContactM
     private final Map<String, Long> removedAt = new HashMap<>();
     private String cursor;
     private boolean syncedThisConnection;
-    private boolean dirty;
-    private ScheduledFuture<?> saveTask;
     private ScheduledFuture<?> retryTask;
 
     /**
@@ -92,6 +88,7 @@ public final class ContactManagerImpl extends FeatureManager implements ContactM
         this.presence = new PresenceTracker(this::request, listeners, this::loggedIn);
         this.addressBook = new AddressBookMatcher(this::request);
         this.blocked = new BlockList(listeners);
+        this.writer = new CopyWriter(ctx.clientId(), storage, ctx.scheduler(), ctx.diskExecutor(), this::snapshot);
         subscribe("contact.*", this::onEvent);
         subscribe("block.*", this::onEvent);
         subscribe("presence.*", this::onEvent);
@@ -155,7 +152,7 @@ public final class ContactManagerImpl extends FeatureManager implements ContactM
 
     @Override
     protected void onLoggedOut() {
-        save();
+        writer.flush();
         synchronized (lock) {
             user = null;
             clearLocked();
@@ -184,10 +181,8 @@ public final class ContactManagerImpl extends FeatureManager implements ContactM
 
     @Override
     protected void onClose() {
-        save();
+        writer.close();
         synchronized (lock) {
-            cancel(saveTask);
-            saveTask = null;
             cancel(retryTask);
             retryTask = null;
         }
@@ -251,40 +246,14 @@ public final class ContactManagerImpl extends FeatureManager implements ContactM
 
     /** Lock held: the copy changed; it is written a little later (changes in a burst are written once). */
     private void saveLaterLocked() {
-        dirty = true;
-        if (saveTask == null && !isClosed()) {
-            // the write forces a file to the disk: on the disk thread, not on the shared scheduler
-            saveTask = scheduler().schedule(this::saveOnDisk, SAVE_DELAY_MS, TimeUnit.MILLISECONDS);
-        }
+        writer.changed();
     }
 
-    private void saveOnDisk() {
-        try {
-            diskExecutor().execute(this::save);
-        } catch (RejectedExecutionException e) {
-            save(); // the SDK is stopping: write it here rather than lose it
-        }
-    }
-
-    private void save() {
-        synchronized (saveLock) {
-            String owner;
-            byte[] bytes;
-            synchronized (lock) {
-                saveTask = null;
-                if (!dirty || user == null) {
-                    return;
-                }
-                dirty = false;
-                owner = user;
-                bytes = new StoredContacts(cursor, List.copyOf(contacts.values()), blocked.list())
-                        .toBytes();
-            }
-            try {
-                storage.write(key(owner), bytes);
-            } catch (RuntimeException e) {
-                LOG.warn("client {}: cannot store the contacts: {}", clientId(), e.toString());
-            }
+    /** @return the copy to store, or null when no user is logged in; takes {@code lock} */
+    private CopyWriter.Snapshot snapshot() {
+        synchronized (lock) {
+            return user == null ? null : new CopyWriter.Snapshot(key(user),
+                    new StoredContacts(cursor, List.copyOf(contacts.values()), blocked.list()).toBytes());
         }
     }
 

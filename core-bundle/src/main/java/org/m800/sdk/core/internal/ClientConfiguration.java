@@ -104,6 +104,19 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
             description = "The trust store's password; never logged.")
     String trustStorePassword();
 
+    @AttributeDefinition(name = "Session key store", required = false, description = "A PKCS12 (or .jks) key"
+            + " store holding the AES key that encrypts the stored login session. Default: none (the session is"
+            + " stored unencrypted in an owner-only file).")
+    String sessionKeyStore();
+
+    @AttributeDefinition(name = "Session key store password", required = false, type = AttributeType.PASSWORD,
+            description = "The password of the session key store and of its key; never logged.")
+    String sessionKeyStorePassword();
+
+    @AttributeDefinition(name = "Session key alias", required = false, description = "The alias of the AES key"
+            + " in the session key store.")
+    String sessionKeyAlias() default "m800-session";
+
     @AttributeDefinition(name = "Overrides", required = false, description = "Per-client overrides: entries"
             + " <module>=<provider>, where the provider is the m800.feature name of a feature bundle or an LDAP"
             + " filter over its service properties, e.g. service.connect=carrier-connect or media=(vendor=acme)."

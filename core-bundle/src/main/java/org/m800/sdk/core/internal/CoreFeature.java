@@ -10,7 +10,7 @@ import org.m800.sdk.core.HttpService;
 import org.m800.sdk.core.ModuleDefinition;
 import org.m800.sdk.core.NotificationService;
 import org.m800.sdk.core.StorageService;
-import org.m800.sdk.core.internal.account.AccountService;
+import org.m800.sdk.core.internal.account.AccountManagerImpl;
 import org.m800.sdk.core.internal.connect.EventRouter;
 import org.m800.sdk.core.internal.connect.JettyHttpService;
 import org.m800.sdk.core.internal.connect.WebSocketConnectService;
@@ -55,7 +55,7 @@ public final class CoreFeature implements FeatureBundle {
             ModuleDefinition.of(NotificationService.MODULE, List.of(ConnectService.MODULE),
                     ctx -> new EventRouter(ctx.dependency(ConnectService.MODULE, ConnectService.class))),
             ModuleDefinition.of(AccountManager.MODULE, List.of(HttpService.MODULE, StorageService.MODULE,
-                    ConnectService.MODULE, NotificationService.MODULE), ctx -> new AccountService(ctx)),
+                    ConnectService.MODULE, NotificationService.MODULE), ctx -> new AccountManagerImpl(ctx)),
             // the seed's media module: deps service.notification (device and call events reach it from there)
             ModuleDefinition.of(MediaManager.MODULE, List.of(NotificationService.MODULE), MediaService::new));
 

@@ -17,6 +17,7 @@ import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.m800.sdk.core.ClientConfig;
 import org.m800.sdk.core.ConnectService;
+import org.m800.sdk.core.ConnectionFailure;
 import org.m800.sdk.core.ConnectionState;
 import org.m800.sdk.core.ConnectionStateEvent;
 import org.m800.sdk.core.ErrorCode;
@@ -75,6 +76,8 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
     private ScheduledFuture<?> retryTask;
     private ScheduledFuture<?> heartbeatTask;
     private String userId;
+    /** whether the current run of failed attempts was reported as an ERROR (once per run) */
+    private boolean failureReported;
 
     /** Builds the module from its context: deps are {@code service.storage}. */
     public WebSocketConnectService(ModuleContext ctx, SharedTransport shared) {
@@ -143,6 +146,7 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
             dropConnection("restarting with new credentials");
             failuresInRow = 0;
             serverIndex = 0;
+            failureReported = false;
             if (!servers.isEmpty()) {
                 connect(false, "connecting");
             }
@@ -262,24 +266,29 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
 
     /** Opens a connection to the current server. Caller holds the lock. */
     private void connect(boolean refreshToken, String why) {
+        connect(refreshToken, why, null);
+    }
+
+    /** @param cause the failure that made this attempt necessary, or null */
+    private void connect(boolean refreshToken, String why, ConnectionFailure cause) {
         cancel(retryTask);
         retryTask = null;
         URI server = servers.get(serverIndex % servers.size());
         long gen = ++generation;
         Connection conn = new Connection(this, gen, server, refreshToken, requests.idPrefix());
         connection = conn;
-        setState(ConnectionState.CONNECTING, why + ": connecting to " + server, server);
-        conn.deadline = scheduler.schedule(() -> attemptFailed(conn, "no hello answer within "
+        setState(ConnectionState.CONNECTING, why + ": connecting to " + server, server, cause);
+        conn.deadline = scheduler.schedule(() -> attemptFailed(conn, ConnectionFailure.TIMEOUT, "no hello answer within "
                 + config.connectTimeout().toMillis() + " ms (connectTimeout)"), config.connectTimeout().toMillis(),
                 TimeUnit.MILLISECONDS);
         try {
             transport.webSocket().connect(conn, server).whenComplete((session, failure) -> {
                 if (failure != null) {
-                    attemptFailed(conn, "cannot connect: " + rootMessage(failure));
+                    attemptFailed(conn, ConnectionFailures.classify(failure), "cannot connect: " + rootMessage(failure));
                 }
             });
         } catch (Exception | LinkageError e) {
-            attemptFailed(conn, "cannot connect: " + rootMessage(e));
+            attemptFailed(conn, ConnectionFailures.classify(e), "cannot connect: " + rootMessage(e));
         }
     }
 
@@ -321,7 +330,7 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
     }
 
     /** An attempt failed before it was authenticated, or an open connection was lost. */
-    void attemptFailed(Connection conn, String reason) {
+    void attemptFailed(Connection conn, ConnectionFailure cause, String reason) {
         synchronized (lock) {
             if (conn != connection || conn.ended) {
                 return;
@@ -335,18 +344,19 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
             if (wasConnected) {
                 // A connection that worked is retried at once on the same server.
                 failuresInRow = 0;
-                connect(false, "connection lost (" + reason + ")");
+                connect(false, "connection lost (" + reason + ")", ConnectionFailure.LOST);
                 return;
             }
+            reportFirstFailure(conn.server, cause, reason);
             failuresInRow++;
             serverIndex = (serverIndex + 1) % servers.size();
             if (failuresInRow % servers.size() != 0) {
-                connect(false, "previous server failed (" + reason + ")");
+                connect(false, "previous server failed (" + reason + ")", cause);
                 return;
             }
             int round = failuresInRow / servers.size();
             long delay = backoff.delayMillis(round);
-            setState(ConnectionState.WAITING, reason + "; next attempt in " + delay + " ms", conn.server);
+            setState(ConnectionState.WAITING, reason + "; next attempt in " + delay + " ms", conn.server, cause);
             retryTask = scheduler.schedule(() -> {
                 synchronized (lock) {
                     if (state == ConnectionState.WAITING && authenticator != null) {
@@ -392,6 +402,7 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
             conn.authenticated = true;
             cancel(conn.deadline);
             failuresInRow = 0;
+            failureReported = false;
             userId = Json.text(data, "userId");
             setState(ConnectionState.CONNECTED, "connected as " + userId, conn.server);
             requests.resend(conn.generation, conn::send);
@@ -408,13 +419,16 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
         endConnection(conn, 1000, "bye");
         if (tokenProblem && !conn.refreshedToken) {
             LOG.info("client {}: access token refused ({}); refreshing it", clientId, reason);
-            connect(true, "access token refused (" + reason + "), refreshed it");
+            connect(true, "access token refused (" + reason + "), refreshed it", ConnectionFailure.UNAUTHORIZED);
             return;
         }
         LOG.warn("client {}: the server refused the connection: {}", clientId, refusal.getMessage());
         authenticator = null;
         requests.failAll(new M800Exception(refusal.code(), "not connected: " + refusal.getMessage()));
-        setState(ConnectionState.DISCONNECTED, "refused: " + refusal.getMessage(), conn.server);
+        ConnectionFailure cause = refusal.code() == ErrorCode.UNAUTHORIZED ? ConnectionFailure.UNAUTHORIZED
+                : ConnectionFailure.REJECTED;
+        setState(ConnectionState.DISCONNECTED, "refused: " + refusal.getMessage(), conn.server, cause);
+        failureReported = true;
         errors.accept(refusal);
     }
 
@@ -426,7 +440,7 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
         }
         long silent = System.nanoTime() - conn.lastFrameNanos;
         if (TimeUnit.NANOSECONDS.toMillis(silent) > config.heartbeatTimeout().toMillis()) {
-            attemptFailed(conn, "no frame from the server for " + TimeUnit.NANOSECONDS.toMillis(silent)
+            attemptFailed(conn, ConnectionFailure.LOST, "no frame from the server for " + TimeUnit.NANOSECONDS.toMillis(silent)
                     + " ms (heartbeatTimeout)");
             conn.disconnect();
             return;
@@ -445,14 +459,16 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
                 endConnection(conn, 1000, "bye");
                 authenticator = null;
                 requests.failAll(new M800Exception(ErrorCode.UNAUTHORIZED, "logged out by the server: " + reason));
-                setState(ConnectionState.DISCONNECTED, "logged out by the server: " + reason, conn.server);
+                setState(ConnectionState.DISCONNECTED, "logged out by the server: " + reason, conn.server,
+                        ConnectionFailure.UNAUTHORIZED);
             }
             if (auth != null) {
                 events.execute(() -> auth.revoked(reason));
             }
             return;
         }
-        attemptFailed(conn, "server closed the connection: " + code + (reason == null ? "" : " " + reason));
+        attemptFailed(conn, ConnectionFailures.closedBy(code),
+                "server closed the connection: " + code + (reason == null ? "" : " " + reason));
     }
 
     /**
@@ -462,7 +478,7 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
      */
     private void noToken(Connection conn, Throwable cause) {
         if (cause instanceof M800Exception m && passing(m.code())) {
-            attemptFailed(conn, "cannot get an access token: " + m.getMessage());
+            attemptFailed(conn, ConnectionFailures.ofToken(m.code()), "cannot get an access token: " + m.getMessage());
             return;
         }
         synchronized (lock) {
@@ -474,7 +490,8 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
             M800Exception failure = cause instanceof M800Exception m ? m
                     : new M800Exception(ErrorCode.UNAUTHORIZED, "no access token: " + cause, cause);
             requests.failAll(new M800Exception(failure.code(), "not connected: " + failure.getMessage()));
-            setState(ConnectionState.DISCONNECTED, "no access token: " + failure.getMessage(), conn.server);
+            setState(ConnectionState.DISCONNECTED, "no access token: " + failure.getMessage(), conn.server,
+                    ConnectionFailure.UNAUTHORIZED);
         }
     }
 
@@ -555,13 +572,30 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
     // ---------------------------------------------------------- helpers
 
     private void setState(ConnectionState next, String reason, URI server) {
+        setState(next, reason, server, null);
+    }
+
+    private void setState(ConnectionState next, String reason, URI server, ConnectionFailure cause) {
         ConnectionState old = state;
         state = next;
         if (old == next && next != ConnectionState.CONNECTING) {
             return;
         }
-        ConnectionStateEvent event = new ConnectionStateEvent(old, next, reason, server);
+        ConnectionStateEvent event = new ConnectionStateEvent(old, next, reason, server, cause);
         events.execute(() -> stateListeners.forEach(l -> safely(l, event)));
+    }
+
+    /**
+     * Tells the application, once per run of failed attempts, that the connection cannot be made and
+     * why, instead of leaving it to find out from a request's TIMEOUT. Lock held.
+     */
+    private void reportFirstFailure(URI server, ConnectionFailure cause, String reason) {
+        if (failureReported) {
+            return;
+        }
+        failureReported = true;
+        errors.accept(new M800Exception(ErrorCode.NETWORK, "client " + clientId + " cannot connect to " + server
+                + " (" + cause + "): " + reason + "; retrying with back-off"));
     }
 
     private void safely(Consumer<ConnectionStateEvent> listener, ConnectionStateEvent event) {

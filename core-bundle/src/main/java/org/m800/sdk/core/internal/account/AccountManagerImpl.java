@@ -36,12 +36,12 @@ import org.slf4j.LoggerFactory;
  * {@link AccountManager}: keeps the login session in storage, keeps the connection started while
  * logged in, and refreshes the tokens before they expire.
  */
-public final class AccountService implements AccountManager, AutoCloseable {
+public final class AccountManagerImpl implements AccountManager, AutoCloseable {
 
     /** Storage key of the session. */
     static final String SESSION_KEY = "account.session";
 
-    private static final Logger LOG = LoggerFactory.getLogger(AccountService.class);
+    private static final Logger LOG = LoggerFactory.getLogger(AccountManagerImpl.class);
     /** How long close() waits for a refresh in flight to be answered and stored. */
     private static final long CLOSE_WAIT_MS = 3_000;
     private static final Pattern USERNAME = Pattern.compile("[a-z0-9][a-z0-9._-]{2,63}");
@@ -55,6 +55,7 @@ public final class AccountService implements AccountManager, AutoCloseable {
     private final Executor disk;
     private final ScheduledExecutorService scheduler;
     private final Subscription profileEvents;
+    private final SessionSeal seal;
     private final List<Consumer<Profile>> profileListeners = new CopyOnWriteArrayList<>();
 
     private final Object lock = new Object();
@@ -72,9 +73,10 @@ public final class AccountService implements AccountManager, AutoCloseable {
      * Deps: service.http, service.storage, service.connect, service.notification. Session writes go
      * through {@code disk}, in order, so no disk sync runs on an event thread.
      */
-    public AccountService(ModuleContext ctx) {
+    public AccountManagerImpl(ModuleContext ctx) {
         this.disk = ctx.diskExecutor();
         this.clientId = ctx.clientId();
+        this.seal = SessionSeal.of(ctx.config());
         this.http = ctx.dependency(HttpService.MODULE, HttpService.class);
         this.storage = ctx.dependency(StorageService.MODULE, StorageService.class);
         this.connect = ctx.dependency(ConnectService.MODULE, ConnectService.class);
@@ -85,15 +87,22 @@ public final class AccountService implements AccountManager, AutoCloseable {
         Optional<byte[]> stored = storage.read(SESSION_KEY);
         if (stored.isPresent()) {
             try {
-                StoredSession restored = StoredSession.fromBytes(stored.get());
+                StoredSession restored = StoredSession.fromBytes(seal.open(SESSION_KEY, stored.get()));
                 synchronized (lock) {
                     session = restored;
+                }
+                if (seal.seals() && !SessionSeal.isSealed(stored.get())) {
+                    // stored before the key was configured: not left in clear
+                    byte[] sealed = seal.seal(SESSION_KEY, restored.toBytes());
+                    DiskQueue.submit(disk, () -> storage.write(SESSION_KEY, sealed));
                 }
                 LOG.info("client {}: resuming the stored session of user {}", clientId, restored.userId());
                 begin(restored);
             } catch (M800Exception e) {
                 LOG.warn("client {}: the stored session is unreadable and is dropped: {}", clientId, e.getMessage());
                 storage.delete(SESSION_KEY);
+                ctx.reportError(new M800Exception(ErrorCode.ILLEGAL_STATE, "client " + clientId
+                        + " starts logged out: " + e.getMessage(), e));
             }
         }
     }
@@ -145,6 +154,32 @@ public final class AccountService implements AccountManager, AutoCloseable {
         dropLocal(ended, "logged out");
         return http.post(HttpService.Endpoint.SIGN_UP, "/v1/accounts/logout", Map.of("refreshToken",
                 ended.refreshToken()), null, requestId()).thenApply(answer -> (Void) null);
+    }
+
+    @Override
+    public CompletableFuture<Integer> logOutEverywhere() {
+        StoredSession current;
+        synchronized (lock) {
+            current = session;
+        }
+        if (current == null) {
+            return CompletableFuture.failedFuture(new M800Exception(ErrorCode.ILLEGAL_STATE,
+                    "not logged in: there is no session to log out of"));
+        }
+        return token(false, ErrorCode.ILLEGAL_STATE)
+                .thenCompose(bearer -> http.post(HttpService.Endpoint.SIGN_UP, "/v1/accounts/logout-all", Map.of(),
+                        bearer, requestId()))
+                .thenApply(answer -> {
+                    // the server also closes this connection (4001); whichever comes first drops the session
+                    StoredSession ended;
+                    synchronized (lock) {
+                        ended = session;
+                    }
+                    if (ended != null) {
+                        dropLocal(ended, "logged out on every device");
+                    }
+                    return answer.get("sessions") instanceof Number n ? n.intValue() : 0;
+                });
     }
 
     @Override
@@ -335,7 +370,7 @@ public final class AccountService implements AccountManager, AutoCloseable {
             }
             session = next;
             scheduleRefresh(next);
-            byte[] bytes = next.toBytes();
+            byte[] bytes = seal.seal(SESSION_KEY, next.toBytes());
             return DiskQueue.submit(disk, () -> storage.write(SESSION_KEY, bytes));
         }
     }
@@ -386,7 +421,7 @@ public final class AccountService implements AccountManager, AutoCloseable {
         synchronized (lock) {
             if (session != null && updated.userId() != null && updated.userId().equals(session.userId())) {
                 session = session.withProfile(updated);
-                byte[] bytes = session.toBytes();
+                byte[] bytes = seal.seal(SESSION_KEY, session.toBytes());
                 DiskQueue.submit(disk, () -> storage.write(SESSION_KEY, bytes));
             }
         }
