@@ -43,8 +43,10 @@ public class RuntimeIT {
             // contacts
             "contacts", "contactadd", "contactremove", "contactalias", "contactrefresh", "block", "unblock",
             "blocked", "presence", "presencesub", "presenceunsub", "presenceget", "lastseen", "contactmatch",
+            "userfind", "usersearch", "discoverable",
             // verification
             "verify", "verifycheck", "verifyresend", "verifycancel", "verifystatus", "verifyoutbox", "verifysignup",
+            "phoneattach", "phoneremove", "phones",
             // file
             "fileupload", "filedownload", "filetransfers", "filepause", "fileresume", "filecancel", "fileshare",
             "filedemo",
@@ -369,6 +371,7 @@ public class RuntimeIT {
                 "c = m800:chatopen alice @bob",
                 "m800:chatsend alice $c hello bob",
                 "m800:chathistory alice $c",
+                "m800:userfind alice bob",
                 "m800:json off",
                 "t = m800:chatopen bob @alice",
                 "m800:chatsend bob $t hello alice",
@@ -389,6 +392,8 @@ public class RuntimeIT {
             assertTrue("the send went into the conversation the script kept: " + out, sent.find()
                     || Pattern.compile("(?m)^\\{.*\"conversation\":\"" + id + "\".*\"message\":\"[^\"]+\".*\\}$")
                             .matcher(out).find());
+            assertTrue("a user found, as one JSON line: " + out, Pattern.compile(
+                    "(?m)^\\{\"displayName\":\"bob\",\"user\":\"u-[^\"]+\",\"username\":\"bob\"\\}$").matcher(out).find());
             assertTrue("history as one JSON line: " + out,
                     Pattern.compile("(?m)^\\{\"messages\":\\[\\{.*\"text\":\"hello bob\".*\\}\\]\\}$").matcher(out).find());
             // text mode: the same conversation, printed as "conversation <id>" and passed on as it is

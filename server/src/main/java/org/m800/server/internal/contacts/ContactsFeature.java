@@ -36,7 +36,9 @@ public final class ContactsFeature implements ServerFeature {
     @Override
     public List<Migration> migrations() {
         return List.of(new Migration(1, "contacts, block lists, presence settings and subscriptions",
-                "/org/m800/server/internal/db/contacts/V1__contacts.sql"));
+                "/org/m800/server/internal/db/contacts/V1__contacts.sql"),
+                new Migration(2, "who may be found by display name",
+                        "/org/m800/server/internal/db/contacts/V2__user_discovery.sql"));
     }
 
     @Override
@@ -57,8 +59,11 @@ public final class ContactsFeature implements ServerFeature {
             chat.blockPolicy(blocks);
         }
         context.connections().addListener(presence);
+        LookupLimiter lookups = new LookupLimiter(context.clock(), LookupLimiter.MAX_PER_WINDOW);
+        UserDirectory directory = new UserDirectory(context.database(), context.clock(), blocks, lookups);
         context.scheduler().scheduleWithFixedDelay(() -> {
             try {
+                lookups.purge();
                 limiter.purge();
             } catch (RuntimeException e) {
                 LOG.warn("Purging match windows failed", e);
@@ -78,6 +83,9 @@ public final class ContactsFeature implements ServerFeature {
         im.register("presence.subscribe", presence::subscribe);
         im.register("presence.unsubscribe", presence::unsubscribe);
         im.register("presence.get", presence::get, false);
+        im.register("user.find", directory::find, false);
+        im.register("user.search", directory::search, false);
+        im.register("user.discoverable", directory::discoverable);
         im.register("presence.subscriptions", (ctx, data) -> presence.subscriptions(ctx), false);
     }
 }

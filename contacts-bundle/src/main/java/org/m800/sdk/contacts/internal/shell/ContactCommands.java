@@ -14,6 +14,8 @@ import org.m800.sdk.contacts.ContactManager;
 import org.m800.sdk.contacts.MatchResult;
 import org.m800.sdk.contacts.Presence;
 import org.m800.sdk.contacts.PresenceState;
+import org.m800.sdk.contacts.UserSummary;
+import org.m800.sdk.core.ErrorCode;
 import org.m800.sdk.core.M800Exception;
 import org.m800.sdk.core.shell.ShellSupport;
 import org.osgi.service.component.annotations.Activate;
@@ -49,7 +51,10 @@ import org.osgi.service.component.annotations.Reference;
         "osgi.command.function=presenceunsub",
         "osgi.command.function=presenceget",
         "osgi.command.function=lastseen",
-        "osgi.command.function=contactmatch" })
+        "osgi.command.function=contactmatch",
+        "osgi.command.function=userfind",
+        "osgi.command.function=usersearch",
+        "osgi.command.function=discoverable" })
 public final class ContactCommands {
 
     private final ShellSupport shell;
@@ -208,6 +213,43 @@ public final class ContactCommands {
         }
         r.invalid().forEach((input, why) -> out.append("invalid '").append(input).append("': ").append(why).append('\n'));
         return shell.text(out.toString().stripTrailing());
+    }
+
+    /** {@code m800:userfind <clientId> <username>}: the user of that exact username. */
+    @Descriptor("finds the user of an exact username; prints 'user <id>', the username and the display name")
+    public String userfind(@Descriptor("the client id") String clientId, @Descriptor("the exact username") String username)
+            throws InterruptedException {
+        UserSummary u = join(manager(clientId).findUser(username)).orElseThrow(() -> new M800Exception(
+                ErrorCode.NOT_FOUND, "no user named " + username));
+        return shell.result(line(u), row(u));
+    }
+
+    /** {@code m800:usersearch <clientId> <prefix> [limit]}: users found by display-name prefix. */
+    @Descriptor("finds users by the start of their display name, among those who allow it (m800:discoverable)")
+    public String usersearch(@Descriptor("the client id") String clientId,
+            @Descriptor("the start of the display name, at least 2 characters") String prefix,
+            @Descriptor("how many at most (default 20, at most 50)") int... limit) throws InterruptedException {
+        List<UserSummary> found = join(manager(clientId).searchUsers(prefix, limit.length > 0 ? limit[0] : 20));
+        StringBuilder out = new StringBuilder();
+        found.forEach(u -> out.append(line(u)).append('\n'));
+        return shell.rows(out.length() == 0 ? "nobody found" : out.toString().stripTrailing(), "users",
+                found.stream().map(ContactCommands::row).toList());
+    }
+
+    /** {@code m800:discoverable <clientId> true|false}: whether others may find the user by display name. */
+    @Descriptor("sets whether others may find the logged-in user by the start of their display name (off by default)")
+    public String discoverable(@Descriptor("the client id") String clientId,
+            @Descriptor("true allows it, false stops it") boolean byDisplayName) throws InterruptedException {
+        boolean now = join(manager(clientId).setDiscoverable(byDisplayName));
+        return shell.result("discoverable by display name: " + now, Map.of("byDisplayName", now));
+    }
+
+    private static String line(UserSummary u) {
+        return "user " + u.userId() + " " + u.username() + " \"" + u.displayName() + "\"";
+    }
+
+    private static Map<String, Object> row(UserSummary u) {
+        return Map.of("user", u.userId(), "username", u.username(), "displayName", u.displayName());
     }
 
     private static String line(Contact c) {

@@ -43,7 +43,10 @@ import org.osgi.service.component.annotations.Reference;
         "osgi.command.function=verifycancel",
         "osgi.command.function=verifystatus",
         "osgi.command.function=verifyoutbox",
-        "osgi.command.function=verifysignup" })
+        "osgi.command.function=verifysignup",
+        "osgi.command.function=phoneattach",
+        "osgi.command.function=phoneremove",
+        "osgi.command.function=phones" })
 public final class VerificationCommands {
 
     private final ShellSupport shell;
@@ -168,6 +171,39 @@ public final class VerificationCommands {
             }
         }
         return shell.rows(lines.isEmpty() ? "the outbox is empty" : String.join("\n", lines), "deliveries", rows);
+    }
+
+    /** {@code m800:phoneattach <clientId> [proof]}: adds a verified number to the logged-in user's account. */
+    @Descriptor("adds the number of a verification (the last one's, or a proof's) to the logged-in user's account; "
+            + "prints 'phone <number>'")
+    public String phoneattach(@Descriptor("the client id") String clientId,
+            @Descriptor("a proof (default: the proof of the client's last m800:verifycheck)") String... proof)
+            throws InterruptedException {
+        String p = proof.length > 0 ? shell.id("proof", proof[0]) : session(clientId).proof().orElseThrow(
+                () -> new M800Exception(ErrorCode.ILLEGAL_STATE, "the last verification of " + clientId
+                        + " is not verified; run m800:verifycheck first"));
+        HttpVerificationManager manager = manager(clientId);
+        String phone = join(manager.attachPhoneNumber(p), manager);
+        return shell.result("phone " + phone + " attached", Map.of("phone", phone));
+    }
+
+    /** {@code m800:phoneremove <clientId> <number>}: removes a verified number from the user's account. */
+    @Descriptor("removes a verified number from the logged-in user's account")
+    public String phoneremove(@Descriptor("the client id") String clientId,
+            @Descriptor("the number, E.164 (+447400123456)") String number) throws InterruptedException {
+        HttpVerificationManager manager = manager(clientId);
+        String phone = shell.id("phone", number);
+        join(manager.removePhoneNumber(phone), manager);
+        return shell.result("phone " + phone + " removed", Map.of("removed", phone));
+    }
+
+    /** {@code m800:phones <clientId>}: the logged-in user's verified numbers. */
+    @Descriptor("the verified numbers of the logged-in user's account")
+    public String phones(@Descriptor("the client id") String clientId) throws InterruptedException {
+        HttpVerificationManager manager = manager(clientId);
+        List<String> numbers = join(manager.phoneNumbers(), manager);
+        return shell.result(numbers.isEmpty() ? "no verified numbers" : String.join("\n", numbers),
+                Map.of("phoneNumbers", numbers));
     }
 
     private static VerificationMethod method(String name) {
