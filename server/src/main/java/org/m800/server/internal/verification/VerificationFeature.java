@@ -63,7 +63,7 @@ public final class VerificationFeature implements ServerFeature {
         AccountPhoneNumbers phones = new AccountPhoneNumbers(context.database(), context.clock());
         context.imHandlers().register("phone.attach", phones::attach);
         context.imHandlers().register("phone.remove", phones::remove);
-        context.imHandlers().register("phone.list", (ctx, data) -> phones.list(ctx), false);
+        context.imHandlers().registerIdempotent("phone.list", (ctx, data) -> phones.list(ctx));
         context.scheduler().scheduleWithFixedDelay(() -> {
             try {
                 service.purge();
