@@ -216,6 +216,45 @@ public interface ContactManager {
     /** @return the configured default region for national numbers, if any */
     Optional<String> defaultRegion();
 
+    // ------------------------------------------------------------ finding people
+
+    /** The most users {@link #searchUsers(String, int)} answers. */
+    int MAX_SEARCH_RESULTS = 50;
+
+    /**
+     * Finds the user of an exact username in the user's application (carrier); a user who blocked
+     * this user, or of another application, is not found. Each call counts against the server's
+     * look-up limit (30 a minute per user, with {@link #searchUsers(String, int)}).
+     *
+     * @return the user, or empty if there is none
+     *         (fails with INVALID_ARGUMENT for a malformed username, ILLEGAL_STATE when not logged in,
+     *         RATE_LIMITED over the limit)
+     * @since 1.2
+     */
+    CompletableFuture<Optional<UserSummary>> findUser(String username);
+
+    /**
+     * Finds users whose display name starts with a prefix (ignoring case), among the users of the
+     * application who allow it ({@link #setDiscoverable(boolean)}; nobody does until they say so);
+     * never this user. Counts against the look-up limit like {@link #findUser(String)}.
+     *
+     * @param displayNamePrefix at least 2 characters besides spaces
+     * @param limit 1 to {@value #MAX_SEARCH_RESULTS}
+     * @return the users, by display name (fails with INVALID_ARGUMENT for a short prefix or a limit
+     *         out of range, RATE_LIMITED over the limit)
+     * @since 1.2
+     */
+    CompletableFuture<List<UserSummary>> searchUsers(String displayNamePrefix, int limit);
+
+    /**
+     * The user's privacy setting: whether others may find them by a display-name prefix. Off until
+     * set; finding by exact username is always possible (as adding a contact by id is).
+     *
+     * @return the setting now
+     * @since 1.2
+     */
+    CompletableFuture<Boolean> setDiscoverable(boolean byDisplayName);
+
     /** Adds a listener; see {@link ContactListener} for the rules. */
     Subscription addListener(ContactListener listener);
 }

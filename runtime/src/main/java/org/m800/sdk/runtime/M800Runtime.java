@@ -78,6 +78,8 @@ final class M800Runtime implements AutoCloseable {
         p.put("m800.runtime.etc", options.etc().toString());
         // clients made in the shell keep their state under the runtime's home, one folder each
         p.put("m800.defaults.dataRoot", options.home().resolve("clients").toString());
+        // read by the core's ShellSupport (its constant JSON_PROPERTY); m800:json switches it later
+        p.put("m800.shell.json", Boolean.toString(options.json()));
         p.putAll(extra);
         return p;
     }
@@ -113,6 +115,7 @@ final class M800Runtime implements AutoCloseable {
                 throw new StartupException("the OSGi framework did not start: " + e.getMessage(), e);
             }
             RuntimeCommands.register(context);
+            RuntimeHelp.register(context);
 
             framework.adapt(FrameworkWiring.class).resolveBundles(installed);
             checkResolved(installed);

@@ -30,9 +30,10 @@ import java.util.Set;
  * @param serverData {@code --server-data}: the embedded server's data folder
  * @param outsideServers the endpoints given by {@code --servers} and the single-endpoint options, as
  *        client configuration keys ({@code imServers}...) to comma-separated URIs; empty when none
+ * @param json {@code --json}: the SDK's shell commands print their results as JSON lines
  */
 record RuntimeOptions(boolean help, Path home, Path deploy, Path etc, Path storage, String script, boolean server,
-        int serverPort, Path serverData, Map<String, String> outsideServers) {
+        int serverPort, Path serverData, Map<String, String> outsideServers, boolean json) {
 
     /** The {@code --script} value that reads the script from standard input. */
     static final String STDIN = "-";
@@ -85,6 +86,7 @@ record RuntimeOptions(boolean help, Path home, Path deploy, Path etc, Path stora
     static RuntimeOptions parse(String... args) throws UsageException {
         boolean help = false;
         boolean server = true;
+        boolean json = false;
         String home = null;
         String deploy = null;
         String etc = null;
@@ -116,6 +118,10 @@ record RuntimeOptions(boolean help, Path home, Path deploy, Path etc, Path stora
                 case "--no-server" -> {
                     noValue(name, inlineValue);
                     server = false;
+                }
+                case "--json" -> {
+                    noValue(name, inlineValue);
+                    json = true;
                 }
                 case "--home", "--deploy", "--etc", "--storage", "--script", "--server-port", "--server-data",
                         "--servers", "--im-servers", "--signup-servers", "--verification-servers",
@@ -171,7 +177,7 @@ record RuntimeOptions(boolean help, Path home, Path deploy, Path etc, Path stora
                 etc == null ? homePath.resolve("etc") : absolute(Path.of(etc)),
                 storage == null ? homePath.resolve("felix-cache") : absolute(Path.of(storage)),
                 script, server, serverPort == null ? 0 : port(serverPort),
-                serverData == null ? homePath.resolve("server-data") : absolute(Path.of(serverData)), outside);
+                serverData == null ? homePath.resolve("server-data") : absolute(Path.of(serverData)), outside, json);
     }
 
     private static int port(String value) throws UsageException {
@@ -337,6 +343,8 @@ record RuntimeOptions(boolean help, Path home, Path deploy, Path etc, Path stora
                   --script <file>   run the shell commands in <file>, one per line, then stop;
                                     '--script -' reads them from standard input. Blank lines and lines
                                     starting with # are skipped. Each command is echoed with its output.
+                  --json            the SDK's commands print each result as one JSON line (an id
+                                    as {"conversation":"c-..."}); 'm800:json on|off' switches it
                   -h, --help        print this text and exit
 
                 Servers: by default the runtime starts the M800 reference server in its JVM (beside the
@@ -364,6 +372,8 @@ record RuntimeOptions(boolean help, Path home, Path deploy, Path etc, Path stora
                 applicationSecret, developerKey, applicationVersion): ${m800.defaults.imServers} in an
                 etc/*.cfg file refers to one, and -Dm800.defaults.<key>=<value> before -jar replaces one
                 (your own application, say). Keys given to m800:create win over the defaults.
+
+                'help m800' lists the SDK's commands, 'help m800:<command>' explains one.
 
                 Script helpers: runtime:waitfor "<ldap filter>" [timeoutSeconds] waits for a service (for
                 example "(m800.client.id=demo)", a client configured in etc/); runtime:uptime prints the

@@ -33,6 +33,26 @@ public class RuntimeIT {
     private static final String APP_META = "carrier=m800.example applicationIdentifier=com.example.it"
             + " applicationKey=key applicationSecret=s3cret developerKey=dev applicationVersion=1.0";
 
+    /** The commands of scope m800 of all the SDK's bundles. */
+    private static final List<String> SDK_COMMANDS = List.of(
+            // core
+            "create", "clients", "status", "add", "remove", "await", "unavailable", "events", "close", "signup",
+            "login", "logout", "whoami", "connection", "json",
+            // chat
+            "chatopen", "chatsend", "chats", "chathistory", "chatdemo",
+            // contacts
+            "contacts", "contactadd", "contactremove", "contactalias", "contactrefresh", "block", "unblock",
+            "blocked", "presence", "presencesub", "presenceunsub", "presenceget", "lastseen", "contactmatch",
+            "userfind", "usersearch", "discoverable",
+            // verification
+            "verify", "verifycheck", "verifyresend", "verifycancel", "verifystatus", "verifyoutbox", "verifysignup",
+            "phoneattach", "phoneremove", "phones",
+            // file
+            "fileupload", "filedownload", "filetransfers", "filepause", "fileresume", "filecancel", "fileshare",
+            "filedemo",
+            // call
+            "call", "answer", "hangup", "hold", "resume", "dtmf", "calls", "callstats", "calllog", "calldemo");
+
     private Path tmp;
     private Path deploy;
     private Path etc;
@@ -163,7 +183,7 @@ public class RuntimeIT {
             assertTrue(out, out.contains("  signUpServers:       http://127.0.0.1:" + port));
             assertTrue(out, out.contains("  callServers:         ws://127.0.0.1:" + port + "/v1/call"));
             assertTrue(out, out.contains("client demo created"));
-            assertTrue(out, out.contains("signed up and logged in as alice ("));
+            assertTrue(out, Pattern.compile("user u-\\S+ signed up and logged in as alice").matcher(out).find());
             assertTrue(out, out.contains(Main.PROMPT + "m800:connection demo CONNECTED 20" + System.lineSeparator()
                     + "CONNECTED"));
             assertTrue(out, Pattern.compile("(?m)^alice \\(.+\\) \"alice\" status \".*\", connection CONNECTED$")
@@ -183,7 +203,7 @@ public class RuntimeIT {
             int status = runtime.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
             String out = runtime.output();
             assertEquals(out, Main.EXIT_OK, status);
-            assertTrue(out, out.contains("logged in as alice ("));
+            assertTrue(out, Pattern.compile("user u-\\S+ logged in as alice").matcher(out).find());
             assertTrue(out, out.contains("connection CONNECTED"));
         }
     }
@@ -258,7 +278,7 @@ public class RuntimeIT {
             int status = runtime.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
             String out = runtime.output();
             assertEquals(out, Main.EXIT_OK, status);
-            assertTrue(out, out.contains("signed up and logged in as carol ("));
+            assertTrue(out, Pattern.compile("user u-\\S+ signed up and logged in as carol").matcher(out).find());
         }
         assertTrue("a configured client without dataDirectory keeps its data under --home",
                 Files.isDirectory(home().resolve("clients/cfgdefaults")));
@@ -278,7 +298,7 @@ public class RuntimeIT {
                 "m800:await alice chat 30", "m800:await cfgbob chat 30",
                 "m800:signup alice alice secret-password", "m800:signup cfgbob bob secret-password",
                 "conversation = m800:chatopen cfgbob @alice",
-                "m800:chatsend cfgbob ($conversation substring 13) hello alice",
+                "m800:chatsend cfgbob $conversation hello alice",
                 "m800:chats alice", "m800:chathistory cfgbob ($conversation substring 13)",
                 "m800:contactadd alice @cfgbob Bob", "m800:events cfgbob", "m800:events alice",
                 "m800:chatopen alice @nobody");
@@ -290,7 +310,7 @@ public class RuntimeIT {
             Matcher conversation = Pattern.compile("conversation (d-[0-9a-f]+)").matcher(out);
             assertTrue(out, conversation.find());
             String id = conversation.group(1);
-            assertTrue(out, Pattern.compile("sent \\S+ as #1").matcher(out).find());
+            assertTrue(out, Pattern.compile("message \\S+ #1").matcher(out).find());
             assertTrue("chats finds the m800:create client: " + out, out.contains(id + " DIRECT members 2"));
             assertTrue("chathistory finds the configured client: " + out, out.contains(": hello alice ["));
             assertTrue(out, Pattern.compile("added u-\\S+ bob \"bob\" alias \"Bob\"").matcher(out).find());
@@ -299,6 +319,87 @@ public class RuntimeIT {
                     out.split("no client ", -1).length - 1);
             assertTrue(out, out.contains("script line 14 failed: m800:chatopen alice @nobody"));
             assertTrue(out, out.contains("no client nobody is open"));
+        }
+    }
+
+    @Test
+    public void helpListsEverySdkCommandWithItsDescriptionAndExplainsItsParameters() throws Exception {
+        Path script = script("help m800", "help m800:chatsend", "help contactmatch", "help", "help m800:nosuchcommand");
+
+        try (RuntimeProcess runtime = RuntimeProcess.start(tmp, options("--script", script.toString()))) {
+            int status = runtime.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            String out = runtime.output();
+            assertEquals("an unknown command in help fails the script: " + out, Main.EXIT_SCRIPT_FAILED, status);
+            assertTrue(out, out.contains("commands of scope m800"));
+            Matcher row = Pattern.compile("(?m)^  m800:(\\w+)\\s+(.+)$").matcher(out);
+            List<String> listed = new ArrayList<>();
+            while (row.find()) {
+                listed.add(row.group(1));
+                assertFalse("every command has a description: " + row.group(), row.group(2).contains("(no description)"));
+            }
+            // every command of every bundle's scope m800: core, chat, contacts, verification, file, call
+            assertEquals(out, new java.util.TreeSet<>(SDK_COMMANDS), new java.util.TreeSet<>(listed));
+            // Gogo's help of one command: its description and each parameter's
+            assertTrue(out, out.contains("sends a text and waits until the server has it"));
+            assertTrue(out, out.contains("the conversation: its id, or what m800:chatopen printed"));
+            assertTrue(out, out.contains("the region of national numbers, such as GB"));
+            assertTrue(out, out.contains("'help <scope>' lists a scope's commands"));
+            assertTrue(out, out.contains("script line 5 failed: help m800:nosuchcommand"));
+            assertTrue(out, out.contains("no command or scope 'm800:nosuchcommand'"));
+        }
+    }
+
+    @Test
+    public void anUnknownCommandFailsTheScript() throws Exception {
+        Path script = script("runtime:uptime", "m800:nosuchcommand demo");
+
+        try (RuntimeProcess runtime = RuntimeProcess.start(tmp, options("--no-server", "--script", script.toString()))) {
+            int status = runtime.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            String out = runtime.output();
+            assertEquals(out, Main.EXIT_SCRIPT_FAILED, status);
+            assertTrue(out, out.contains("script line 2 failed: m800:nosuchcommand demo"));
+            assertTrue(out, out.contains("Command not found: m800:nosuchcommand"));
+        }
+    }
+
+    @Test
+    public void inJsonModeAScriptPassesTheConversationItCreatedToTheNextCommand() throws Exception {
+        Path script = script("m800:create alice dataDirectory=" + tmp.resolve("clients/alice"),
+                "m800:create bob dataDirectory=" + tmp.resolve("clients/bob"),
+                "m800:await alice chat 30", "m800:await bob chat 30",
+                "m800:signup alice alice secret-password", "m800:signup bob bob secret-password",
+                "c = m800:chatopen alice @bob",
+                "m800:chatsend alice $c hello bob",
+                "m800:chathistory alice $c",
+                "m800:userfind alice bob",
+                "m800:json off",
+                "t = m800:chatopen bob @alice",
+                "m800:chatsend bob $t hello alice",
+                "m800:json");
+
+        try (RuntimeProcess runtime = RuntimeProcess.start(tmp, options("--json", "--script", script.toString()))) {
+            int status = runtime.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            String out = runtime.output();
+            assertEquals(out, Main.EXIT_OK, status);
+            assertTrue(out, out.contains("{\"client\":\"alice\"}"));
+            Matcher opened = Pattern.compile("(?m)^\\{\"conversation\":\"(d-[0-9a-f]+)\"\\}$").matcher(out);
+            assertTrue(out, opened.find());
+            String id = opened.group(1);
+            assertTrue(out, Pattern.compile("(?m)^\\{\"user\":\"u-[^\"]+\",\"username\":\"alice\"\\}$").matcher(out).find()
+                    || Pattern.compile("(?m)^\\{\"username\":\"alice\",\"user\":\"u-[^\"]+\"\\}$").matcher(out).find());
+            Matcher sent = Pattern.compile("(?m)^\\{.*\"message\":\"[^\"]+\".*\"conversation\":\"" + id + "\".*\\}$")
+                    .matcher(out);
+            assertTrue("the send went into the conversation the script kept: " + out, sent.find()
+                    || Pattern.compile("(?m)^\\{.*\"conversation\":\"" + id + "\".*\"message\":\"[^\"]+\".*\\}$")
+                            .matcher(out).find());
+            assertTrue("a user found, as one JSON line: " + out, Pattern.compile(
+                    "(?m)^\\{\"displayName\":\"bob\",\"user\":\"u-[^\"]+\",\"username\":\"bob\"\\}$").matcher(out).find());
+            assertTrue("history as one JSON line: " + out,
+                    Pattern.compile("(?m)^\\{\"messages\":\\[\\{.*\"text\":\"hello bob\".*\\}\\]\\}$").matcher(out).find());
+            // text mode: the same conversation, printed as "conversation <id>" and passed on as it is
+            assertTrue(out, out.contains("conversation " + id));
+            assertTrue(out, Pattern.compile("(?m)^message \\S+ #2$").matcher(out).find());
+            assertTrue(out, out.contains(Main.PROMPT + "m800:json" + System.lineSeparator() + "json off"));
         }
     }
 

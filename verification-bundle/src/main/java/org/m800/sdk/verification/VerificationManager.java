@@ -53,4 +53,35 @@ public interface VerificationManager {
 
     /** @return the sessions started by this client that are not final yet, oldest first */
     List<VerificationSession> sessions();
+
+    /**
+     * Adds a verified number to the logged-in user's account: the proof of a verification of this
+     * application ({@link VerificationSession#check(String)}) is used up, and address-book matching
+     * ({@code ContactManager.matchAddressBook}) finds the user by that number from then on, as for a
+     * number verified at sign-up. Goes over the IM connection (docs/protocol.md section 11.8).
+     *
+     * @param proof the proof, single use
+     * @return the number, E.164; fails with INVALID_ARGUMENT for a blank proof or one that is unknown,
+     *         expired, already used or of another application ({@code PROOF_INVALID}), ILLEGAL_STATE when
+     *         no user is logged in
+     * @since 1.2
+     */
+    CompletableFuture<String> attachPhoneNumber(String proof);
+
+    /**
+     * Removes a verified number from the logged-in user's account; matching no longer finds the user
+     * by it.
+     *
+     * @param phoneNumber the number, E.164 ({@code +447400123456})
+     * @return completes when removed; fails with INVALID_ARGUMENT for a number that is not E.164,
+     *         NOT_FOUND if it is not a verified number of the user's
+     * @since 1.2
+     */
+    CompletableFuture<Void> removePhoneNumber(String phoneNumber);
+
+    /**
+     * @return the logged-in user's verified numbers (at sign-up and attached), E.164, sorted
+     * @since 1.2
+     */
+    CompletableFuture<List<String>> phoneNumbers();
 }

@@ -3,14 +3,13 @@ package org.m800.sdk.call.internal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+
+import org.apache.felix.service.command.Descriptor;
 
 import org.m800.sdk.call.Call;
 import org.m800.sdk.call.CallEndReason;
@@ -20,19 +19,15 @@ import org.m800.sdk.call.CallOptions;
 import org.m800.sdk.call.CallState;
 import org.m800.sdk.call.CallStatistics;
 import org.m800.sdk.core.AccountManager;
-import org.m800.sdk.core.AppMeta;
 import org.m800.sdk.core.Client;
-import org.m800.sdk.core.ClientConfig;
-import org.m800.sdk.core.ClientEvent;
-import org.m800.sdk.core.ClientFactory;
 import org.m800.sdk.core.ErrorCode;
 import org.m800.sdk.core.M800Exception;
 import org.m800.sdk.core.ModuleDefinition;
 import org.m800.sdk.core.NotificationService;
 import org.m800.sdk.media.AudioSink;
 import org.m800.sdk.media.AudioSource;
+import org.m800.sdk.core.shell.ShellSupport;
 import org.m800.sdk.media.MediaManager;
-import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -58,81 +53,99 @@ import org.osgi.service.component.annotations.Reference;
         "osgi.command.function=calldemo" })
 public final class CallCommands {
 
-    private static final String[] DEFAULT_KEYS = { AppMeta.CARRIER, AppMeta.APPLICATION_IDENTIFIER,
-        AppMeta.APPLICATION_KEY, AppMeta.APPLICATION_SECRET, AppMeta.DEVELOPER_KEY, AppMeta.APPLICATION_VERSION,
-        ClientConfig.IM_SERVERS, ClientConfig.SIGN_UP_SERVERS, ClientConfig.VERIFICATION_SERVERS,
-        ClientConfig.CALL_SERVERS };
-
-    private final BundleContext context;
-    private final ClientFactory factory;
+    private final ShellSupport shell;
 
     /** Called by Declarative Services. */
     @Activate
-    public CallCommands(BundleContext context, @Reference ClientFactory factory) {
-        this.context = context;
-        this.factory = factory;
+    public CallCommands(@Reference ShellSupport shell) {
+        this.shell = shell;
     }
 
     /** {@code m800:call <clientId> <userId>}: calls a user with the client's default audio; prints the call. */
-    public String call(String clientId, String userId) throws InterruptedException {
-        return line(join(manager(clientId).call(userId)));
+    @Descriptor("calls a user with the client's default audio; prints 'call <id>' and its state")
+    public String call(@Descriptor("the client id") String clientId,
+            @Descriptor("a user id, or @clientId for the user logged in on that client") String userId)
+            throws InterruptedException {
+        Call c = join(manager(clientId).call(shell.userId(userId)));
+        return shell.result("call " + line(c), Map.of("call", c.id(), "state", c.state().toString()));
     }
 
     /** {@code m800:answer <clientId> <callId|last>}: answers an incoming call. */
-    public String answer(String clientId, String callId) throws InterruptedException {
+    @Descriptor("answers an incoming call")
+    public String answer(@Descriptor("the client id") String clientId,
+            @Descriptor("the call's id (or what m800:call printed), or last for the client's newest call") String callId)
+            throws InterruptedException {
         Call c = find(clientId, callId);
         join(c.answer());
-        return line(c);
+        return shell.text(line(c));
     }
 
     /** {@code m800:hangup <clientId> <callId|last>}: ends a call (or declines or cancels it). */
-    public String hangup(String clientId, String callId) throws InterruptedException {
+    @Descriptor("ends a call (or declines or cancels it)")
+    public String hangup(@Descriptor("the client id") String clientId,
+            @Descriptor("the call's id (or what m800:call printed), or last for the client's newest call") String callId)
+            throws InterruptedException {
         Call c = find(clientId, callId);
         join(c.hangUp());
-        return line(c);
+        return shell.text(line(c));
     }
 
     /** {@code m800:hold <clientId> <callId|last>}. */
-    public String hold(String clientId, String callId) throws InterruptedException {
+    @Descriptor("puts a call on hold")
+    public String hold(@Descriptor("the client id") String clientId,
+            @Descriptor("the call's id (or what m800:call printed), or last for the client's newest call") String callId)
+            throws InterruptedException {
         Call c = find(clientId, callId);
         join(c.hold());
-        return line(c);
+        return shell.text(line(c));
     }
 
     /** {@code m800:resume <clientId> <callId|last>}. */
-    public String resume(String clientId, String callId) throws InterruptedException {
+    @Descriptor("resumes a held call")
+    public String resume(@Descriptor("the client id") String clientId,
+            @Descriptor("the call's id (or what m800:call printed), or last for the client's newest call") String callId)
+            throws InterruptedException {
         Call c = find(clientId, callId);
         join(c.resume());
-        return line(c);
+        return shell.text(line(c));
     }
 
     /** {@code m800:dtmf <clientId> <callId|last> <digits>}: sends key presses (0-9 * # A-D). */
-    public String dtmf(String clientId, String callId, String digits) throws InterruptedException {
+    @Descriptor("sends key presses in a call (RFC 4733)")
+    public String dtmf(@Descriptor("the client id") String clientId,
+            @Descriptor("the call's id (or what m800:call printed), or last for the client's newest call") String callId,
+            @Descriptor("the keys: 0-9 * # A-D") String digits) throws InterruptedException {
         join(find(clientId, callId).sendDtmf(digits));
-        return "sent " + digits;
+        return shell.text("sent " + digits);
     }
 
     /** {@code m800:calls <clientId>}: the client's calls that have not ended. */
-    public String calls(String clientId) {
+    @Descriptor("the calls of a client that have not ended")
+    public String calls(@Descriptor("the client id") String clientId) {
         StringBuilder out = new StringBuilder();
         manager(clientId).calls().forEach(c -> out.append(line(c)).append('\n'));
-        return out.length() == 0 ? "no calls" : out.toString().stripTrailing();
+        return shell.text(out.length() == 0 ? "no calls" : out.toString().stripTrailing());
     }
 
     /** {@code m800:callstats <clientId> <callId|last>}: the call's RTCP statistics. */
-    public String callstats(String clientId, String callId) {
-        return stats(find(clientId, callId).statistics());
+    @Descriptor("the RTCP statistics of a call")
+    public String callstats(@Descriptor("the client id") String clientId,
+            @Descriptor("the call's id (or what m800:call printed), or last for the client's newest call") String callId)
+             {
+        return shell.text(stats(find(clientId, callId).statistics()));
     }
 
     /** {@code m800:calllog <clientId> [limit]}: the newest calls of the user's log and the missed count. */
-    public String calllog(String clientId, int... limit) throws InterruptedException {
+    @Descriptor("the newest calls of the user's call log and the missed count")
+    public String calllog(@Descriptor("the client id") String clientId,
+            @Descriptor("how many records (default 20)") int... limit) throws InterruptedException {
         CallManager m = manager(clientId);
         StringBuilder out = new StringBuilder("missed, not seen: " + m.missedCallCount() + "\n");
         join(m.callLog(null, limit.length > 0 ? limit[0] : 20)).records().forEach(r -> out.append(r.startedAt())
                 .append(' ').append(r.direction()).append(' ').append(r.peerUserId()).append(' ')
                 .append(r.endReason()).append(' ').append(r.duration().toMillis()).append(" ms")
                 .append(r.missed() ? " MISSED" : "").append('\n'));
-        return out.toString().stripTrailing();
+        return shell.text(out.toString().stripTrailing());
     }
 
     /**
@@ -140,7 +153,9 @@ public final class CallCommands {
      * (embedded) server; prints what each side hears, DTMF, hold, and the statistics. The demo's clients
      * are closed at the end.
      */
-    public String calldemo(int... seconds) throws Exception {
+    @Descriptor("two new users call each other through the runtime's embedded server with tones; prints what each side hears")
+    public String calldemo(@Descriptor("how long each phase of the call lasts (default 3)") int... seconds)
+            throws Exception {
         long talk = seconds.length > 0 ? Math.max(1, seconds[0]) : 3;
         List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
         String suffix = UUID.randomUUID().toString().substring(0, 6);
@@ -207,7 +222,7 @@ public final class CallCommands {
             alice.close();
             bob.close();
         }
-        return String.join("\n", log);
+        return shell.text(String.join("\n", log));
     }
 
     /** Polls the condition every 100 ms for at most that long; the demo prints what was heard either way. */
@@ -219,20 +234,7 @@ public final class CallCommands {
     }
 
     private Client demoClient(String id, AudioSource source, AudioSink sink) throws Exception {
-        Map<String, Object> map = new LinkedHashMap<>();
-        for (String key : DEFAULT_KEYS) {
-            String value = context.getProperty("m800.defaults." + key);
-            if (value != null) {
-                map.put(key, value);
-            }
-        }
-        if (!map.containsKey(ClientConfig.IM_SERVERS)) {
-            throw M800Exception.invalidArgument("no m800.defaults.imServers framework property: start the runtime with "
-                    + "its embedded server");
-        }
         Path data = Files.createTempDirectory("m800-calldemo-");
-        map.put(ClientConfig.DATA_DIRECTORY, data.toString());
-        map.put(ClientConfig.CLIENT_ID, id);
         // the seed's override of 'media': this client's default audio is the demo's tone and detector
         MediaManager media = new MediaManager() {
             @Override
@@ -245,16 +247,8 @@ public final class CallCommands {
                 return sink;
             }
         };
-        Client c = factory.create(AppMeta.fromMap(map), ClientConfig.fromMap(map), List.of(ModuleDefinition.of(
-                MediaManager.MODULE, List.of(NotificationService.MODULE), ctx -> media)));
-        CompletableFuture<String> ready = new CompletableFuture<>();
-        c.on(ClientEvent.FEATURE_READY, name -> {
-            if (name.equals(CallManager.MODULE)) {
-                ready.complete(name);
-            }
-        });
-        join(ready);
-        return c;
+        return shell.demoClient(id, data, List.of(ModuleDefinition.of(MediaManager.MODULE,
+                List.of(NotificationService.MODULE), ctx -> media)), CallManager.MODULE);
     }
 
     private static String line(Call c) {
@@ -269,7 +263,8 @@ public final class CallCommands {
                 s.roundTripMs() < 0 ? "-" : String.format("%.1f ms", s.roundTripMs()));
     }
 
-    private Call find(String clientId, String callId) {
+    private Call find(String clientId, String callArgument) {
+        String callId = shell.id("call", callArgument);
         List<Call> all = new ArrayList<>(manager(clientId).calls());
         if ("last".equals(callId)) {
             if (all.isEmpty()) {
@@ -283,36 +278,10 @@ public final class CallCommands {
     }
 
     private CallManager manager(String clientId) {
-        Client client = factory.clients().stream().filter(c -> c.id().equals(clientId)).findFirst().orElse(null);
-        if (client == null) {
-            try {
-                for (var ref : context.getServiceReferences(Client.class, null)) {
-                    Client c = context.getService(ref);
-                    if (c != null && c.id().equals(clientId)) {
-                        client = c;
-                    }
-                    context.ungetService(ref);
-                }
-            } catch (org.osgi.framework.InvalidSyntaxException impossible) {
-                throw new IllegalStateException(impossible);
-            }
-        }
-        if (client == null) {
-            throw new M800Exception(ErrorCode.NOT_FOUND, "no client " + clientId + "; m800:clients lists them");
-        }
-        return client.require(CallManager.class);
+        return shell.feature(clientId, CallManager.class);
     }
 
-    private static <T> T join(CompletableFuture<T> future) throws InterruptedException {
-        try {
-            return future.get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof M800Exception m) {
-                throw new M800Exception(m.code(), m.getMessage(), m);
-            }
-            throw new M800Exception(ErrorCode.ILLEGAL_STATE, String.valueOf(e.getCause()), e.getCause());
-        } catch (TimeoutException e) {
-            throw new M800Exception(ErrorCode.TIMEOUT, "no answer within 30 s");
-        }
+    private <T> T join(CompletableFuture<T> future) throws InterruptedException {
+        return shell.join(future);
     }
 }

@@ -1,7 +1,6 @@
 package org.m800.sdk.chat.internal;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,9 +8,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+
+import org.apache.felix.service.command.Descriptor;
 
 import org.m800.sdk.chat.ChatListener;
 import org.m800.sdk.chat.ChatManager;
@@ -22,15 +20,8 @@ import org.m800.sdk.chat.MessageState;
 import org.m800.sdk.chat.MessageUpdate;
 import org.m800.sdk.chat.TypingEvent;
 import org.m800.sdk.core.AccountManager;
-import org.m800.sdk.core.AppMeta;
 import org.m800.sdk.core.Client;
-import org.m800.sdk.core.ClientConfig;
-import org.m800.sdk.core.ClientDirectory;
-import org.m800.sdk.core.ClientEvent;
-import org.m800.sdk.core.ClientFactory;
-import org.m800.sdk.core.ErrorCode;
-import org.m800.sdk.core.M800Exception;
-import org.osgi.framework.BundleContext;
+import org.m800.sdk.core.shell.ShellSupport;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -49,64 +40,90 @@ import org.osgi.service.component.annotations.Reference;
         "osgi.command.function=chatdemo" })
 public final class ChatCommands {
 
-    private static final String[] DEFAULT_KEYS = { AppMeta.CARRIER, AppMeta.APPLICATION_IDENTIFIER,
-        AppMeta.APPLICATION_KEY, AppMeta.APPLICATION_SECRET, AppMeta.DEVELOPER_KEY, AppMeta.APPLICATION_VERSION,
-        ClientConfig.IM_SERVERS, ClientConfig.SIGN_UP_SERVERS, ClientConfig.VERIFICATION_SERVERS,
-        ClientConfig.CALL_SERVERS };
-
-    private final BundleContext context;
-    private final ClientFactory factory;
-    private final ClientDirectory clients;
+    private final ShellSupport shell;
 
     /** Called by Declarative Services. */
     @Activate
-    public ChatCommands(BundleContext context, @Reference ClientFactory factory, @Reference ClientDirectory clients) {
-        this.context = context;
-        this.factory = factory;
-        this.clients = clients;
+    public ChatCommands(@Reference ShellSupport shell) {
+        this.shell = shell;
     }
 
     /**
      * {@code m800:chatopen <clientId> <userId|@clientId>}: opens the direct conversation with a user;
      * prints its id.
      */
-    public String chatopen(String clientId, String userId) throws InterruptedException {
+    @Descriptor("opens the direct conversation with a user; prints 'conversation <id>'")
+    public String chatopen(@Descriptor("the client id") String clientId,
+            @Descriptor("the other user's id, or @clientId for the user logged in on that client") String userId)
+            throws InterruptedException {
         ChatManager chat = chat(clientId);
-        Conversation c = join(chat.openDirect(clients.userId(userId)));
-        return "conversation " + c.id();
+        Conversation c = join(chat.openDirect(shell.userId(userId)));
+        return shell.created("conversation", c.id());
     }
 
     /** {@code m800:chatsend <clientId> <conversationId> <text...>}: sends a text and waits until the server has it. */
-    public String chatsend(String clientId, String conversationId, String... words) throws InterruptedException {
-        Message m = join(chat(clientId).sendText(conversationId, String.join(" ", words)).accepted());
-        return "sent " + m.id() + " as #" + m.seq();
+    @Descriptor("sends a text and waits until the server has it; prints 'message <id>' and its sequence number")
+    public String chatsend(@Descriptor("the client id") String clientId,
+            @Descriptor("the conversation: its id, or what m800:chatopen printed") String conversationId,
+            @Descriptor("the text (words)") String... words) throws InterruptedException {
+        String conversation = shell.id("conversation", conversationId);
+        Message m = join(chat(clientId).sendText(conversation, String.join(" ", words)).accepted());
+        return shell.result("message " + m.id() + " #" + m.seq(),
+                Map.of("message", m.id(), "conversation", conversation, "seq", m.seq()));
     }
 
     /** {@code m800:chats <clientId>}: the conversations with their unread counts. */
-    public String chats(String clientId) {
+    @Descriptor("the conversations of a client with their unread counts")
+    public String chats(@Descriptor("the client id") String clientId) {
         StringBuilder out = new StringBuilder();
+        List<Map<String, Object>> rows = new ArrayList<>();
         for (Conversation c : chat(clientId).conversations()) {
             out.append(c.id()).append(' ').append(c.kind()).append(c.title().isEmpty() ? "" : " \"" + c.title() + "\"")
                     .append(" members ").append(c.members().size()).append(" last #").append(c.lastSeq())
                     .append(" unread ").append(c.unreadCount()).append(c.member() ? "" : " (left)").append('\n');
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("conversation", c.id());
+            row.put("kind", c.kind().toString());
+            row.put("title", c.title());
+            row.put("members", c.members().size());
+            row.put("lastSeq", c.lastSeq());
+            row.put("unread", c.unreadCount());
+            row.put("member", c.member());
+            rows.add(row);
         }
-        return out.length() == 0 ? "no conversations" : out.toString().stripTrailing();
+        return shell.rows(out.length() == 0 ? "no conversations" : out.toString().stripTrailing(), "conversations", rows);
     }
 
     /** {@code m800:chathistory <clientId> <conversationId> [limit]}: the newest messages, oldest first. */
-    public String chathistory(String clientId, String conversationId, int... limit) throws InterruptedException {
-        HistoryPage page = join(chat(clientId).history(conversationId, 0, limit.length > 0 ? limit[0] : 20));
+    @Descriptor("the newest messages of a conversation, oldest first")
+    public String chathistory(@Descriptor("the client id") String clientId,
+            @Descriptor("the conversation: its id, or what m800:chatopen printed") String conversationId,
+            @Descriptor("how many messages (default 20)") int... limit) throws InterruptedException {
+        HistoryPage page = join(chat(clientId).history(shell.id("conversation", conversationId), 0,
+                limit.length > 0 ? limit[0] : 20));
         List<Message> messages = new ArrayList<>(page.messages());
         java.util.Collections.reverse(messages);
         StringBuilder out = new StringBuilder();
-        messages.forEach(m -> out.append(line(m)).append('\n'));
-        return out.length() == 0 ? "no messages" : out.toString().stripTrailing();
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (Message m : messages) {
+            out.append(line(m)).append('\n');
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("message", m.id());
+            row.put("seq", m.seq());
+            row.put("sender", m.senderId());
+            row.put("text", m.deleted() ? null : m.text());
+            row.put("state", m.state().toString());
+            row.put("deleted", m.deleted());
+            rows.add(row);
+        }
+        return shell.rows(out.length() == 0 ? "no messages" : out.toString().stripTrailing(), "messages", rows);
     }
 
     /**
      * {@code m800:chatdemo}: two new users chat through the configured (embedded) server; prints what
      * each side sees. The demo's clients are closed at the end.
      */
+    @Descriptor("two new users chat through the runtime's embedded server; prints what each side sees")
     public String chatdemo() throws Exception {
         List<String> log = new CopyOnWriteArrayList<>();
         String suffix = UUID.randomUUID().toString().substring(0, 6);
@@ -155,7 +172,7 @@ public final class ChatCommands {
             alice.close();
             bob.close();
         }
-        return String.join("\n", log);
+        return shell.result(String.join("\n", log), Map.of("log", log));
     }
 
     private static ChatListener recorder(String who, List<String> log, java.util.function.Consumer<Message> received,
@@ -183,29 +200,7 @@ public final class ChatCommands {
     }
 
     private Client demoClient(String id) throws Exception {
-        Map<String, Object> map = new LinkedHashMap<>();
-        for (String key : DEFAULT_KEYS) {
-            String value = context.getProperty("m800.defaults." + key);
-            if (value != null) {
-                map.put(key, value);
-            }
-        }
-        if (!map.containsKey(ClientConfig.IM_SERVERS)) {
-            throw M800Exception.invalidArgument("no m800.defaults.imServers framework property: start the runtime with "
-                    + "its embedded server");
-        }
-        Path data = Files.createTempDirectory("m800-chatdemo-");
-        map.put(ClientConfig.DATA_DIRECTORY, data.toString());
-        map.put(ClientConfig.CLIENT_ID, id);
-        Client c = factory.create(AppMeta.fromMap(map), ClientConfig.fromMap(map));
-        CompletableFuture<String> ready = new CompletableFuture<>();
-        c.on(ClientEvent.FEATURE_READY, name -> {
-            if (name.equals(ChatManager.MODULE)) {
-                ready.complete(name);
-            }
-        });
-        join(ready);
-        return c;
+        return shell.demoClient(id, Files.createTempDirectory("m800-chatdemo-"), List.of(), ChatManager.MODULE);
     }
 
     private static String line(Message m) {
@@ -215,19 +210,10 @@ public final class ChatCommands {
     }
 
     private ChatManager chat(String clientId) {
-        return clients.require(clientId).require(ChatManager.class);
+        return shell.feature(clientId, ChatManager.class);
     }
 
-    private static <T> T join(CompletableFuture<T> future) throws InterruptedException {
-        try {
-            return future.get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof M800Exception m) {
-                throw new M800Exception(m.code(), m.getMessage(), m);
-            }
-            throw new M800Exception(ErrorCode.ILLEGAL_STATE, String.valueOf(e.getCause()), e.getCause());
-        } catch (TimeoutException e) {
-            throw new M800Exception(ErrorCode.TIMEOUT, "no answer within 30 s");
-        }
+    private <T> T join(CompletableFuture<T> future) throws InterruptedException {
+        return shell.join(future);
     }
 }

@@ -24,6 +24,7 @@ import org.m800.sdk.contacts.MatchResult;
 import org.m800.sdk.contacts.Presence;
 import org.m800.sdk.contacts.PresenceState;
 import org.m800.sdk.contacts.PresenceVisibility;
+import org.m800.sdk.contacts.UserSummary;
 import org.m800.sdk.core.ErrorCode;
 import org.m800.sdk.core.FeatureManager;
 import org.m800.sdk.core.ListenerList;
@@ -58,6 +59,7 @@ public final class ContactManagerImpl extends FeatureManager implements ContactM
     private final Consumer<ContactManagerImpl> onClose;
     private final ListenerList<ContactListener> listeners = newListenerList("contacts listener");
     private final PresenceTracker presence;
+    private final UserFinder users;
     private final AddressBookMatcher addressBook;
     private final CopyWriter writer;
     /** Serialises loading the stored copy (disk work); taken before {@code lock}, never inside it. */
@@ -87,6 +89,7 @@ public final class ContactManagerImpl extends FeatureManager implements ContactM
         this.onClose = onClose;
         this.presence = new PresenceTracker(this::request, listeners, this::loggedIn);
         this.addressBook = new AddressBookMatcher(this::request);
+        this.users = new UserFinder(this::request);
         this.blocked = new BlockList(listeners);
         this.writer = new CopyWriter(ctx.clientId(), storage, ctx.scheduler(), ctx.diskExecutor(), this::snapshot);
         subscribe("contact.*", this::onEvent);
@@ -542,6 +545,32 @@ public final class ContactManagerImpl extends FeatureManager implements ContactM
     @Override
     public Optional<String> defaultRegion() {
         return Optional.ofNullable(configuredRegion.get());
+    }
+
+    // ================================================================ finding people
+
+    @Override
+    public CompletableFuture<Optional<UserSummary>> findUser(String username) {
+        return attempt(() -> {
+            loggedIn();
+            return users.find(username);
+        });
+    }
+
+    @Override
+    public CompletableFuture<List<UserSummary>> searchUsers(String displayNamePrefix, int limit) {
+        return attempt(() -> {
+            loggedIn();
+            return users.search(displayNamePrefix, limit);
+        });
+    }
+
+    @Override
+    public CompletableFuture<Boolean> setDiscoverable(boolean byDisplayName) {
+        return attempt(() -> {
+            loggedIn();
+            return users.discoverable(byDisplayName);
+        });
     }
 
     // ================================================================ events

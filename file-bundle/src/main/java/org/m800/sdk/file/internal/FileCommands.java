@@ -2,15 +2,13 @@ package org.m800.sdk.file.internal;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+
+import org.apache.felix.service.command.Descriptor;
 
 import org.m800.sdk.chat.ChatListener;
 import org.m800.sdk.chat.ChatManager;
@@ -18,20 +16,16 @@ import org.m800.sdk.chat.Conversation;
 import org.m800.sdk.chat.Message;
 import org.m800.sdk.chat.MessageContent;
 import org.m800.sdk.core.AccountManager;
-import org.m800.sdk.core.AppMeta;
 import org.m800.sdk.core.Client;
-import org.m800.sdk.core.ClientConfig;
-import org.m800.sdk.core.ClientEvent;
-import org.m800.sdk.core.ClientFactory;
 import org.m800.sdk.core.ErrorCode;
 import org.m800.sdk.core.M800Exception;
+import org.m800.sdk.core.shell.ShellSupport;
 import org.m800.sdk.file.FileInfo;
 import org.m800.sdk.file.FileListener;
 import org.m800.sdk.file.FileManager;
 import org.m800.sdk.file.Share;
 import org.m800.sdk.file.Transfer;
 import org.m800.sdk.file.TransferProgress;
-import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -54,78 +48,93 @@ import org.osgi.service.component.annotations.Reference;
         "osgi.command.function=filedemo" })
 public final class FileCommands {
 
-    private static final String[] DEFAULT_KEYS = { AppMeta.CARRIER, AppMeta.APPLICATION_IDENTIFIER,
-        AppMeta.APPLICATION_KEY, AppMeta.APPLICATION_SECRET, AppMeta.DEVELOPER_KEY, AppMeta.APPLICATION_VERSION,
-        ClientConfig.IM_SERVERS, ClientConfig.SIGN_UP_SERVERS, ClientConfig.FILE_SERVERS };
-
-    private final BundleContext context;
-    private final ClientFactory factory;
+    private final ShellSupport shell;
 
     /** Called by Declarative Services. */
     @Activate
-    public FileCommands(BundleContext context, @Reference ClientFactory factory) {
-        this.context = context;
-        this.factory = factory;
+    public FileCommands(@Reference ShellSupport shell) {
+        this.shell = shell;
     }
 
     /** {@code m800:fileupload <clientId> <path> [name]}: starts an upload; prints its transfer id. */
-    public String fileupload(String clientId, String path, String... name) {
+    @Descriptor("starts an upload; prints 'transfer <id>'")
+    public String fileupload(@Descriptor("the client id") String clientId,
+            @Descriptor("the file's path") String path,
+            @Descriptor("the name the file gets (default: the file's own)") String... name) {
         Transfer t = files(clientId).upload(Path.of(path), name.length > 0 ? name[0] : null, null);
-        return "transfer " + t.id() + " " + t.state() + " (m800:filetransfers " + clientId + " follows it)";
+        return shell.result("transfer " + t.id() + " " + t.state() + " (m800:filetransfers " + clientId + " follows it)",
+                Map.of("transfer", t.id(), "state", t.state().toString()));
     }
 
     /** {@code m800:filedownload <clientId> <fileId> <path>}: starts a download to the path. */
-    public String filedownload(String clientId, String fileId, String path) {
-        Transfer t = files(clientId).download(fileId, Path.of(path));
-        return "transfer " + t.id() + " " + t.state() + " (m800:filetransfers " + clientId + " follows it)";
+    @Descriptor("starts a download to a path; prints 'transfer <id>'")
+    public String filedownload(@Descriptor("the client id") String clientId,
+            @Descriptor("the file's id (or what m800:fileupload's transfer printed as 'file <id>')") String fileId,
+            @Descriptor("where the file goes (renamed into place once its SHA-256 matches)") String path) {
+        Transfer t = files(clientId).download(shell.id("file", fileId), Path.of(path));
+        return shell.result("transfer " + t.id() + " " + t.state() + " (m800:filetransfers " + clientId + " follows it)",
+                Map.of("transfer", t.id(), "state", t.state().toString()));
     }
 
     /** {@code m800:filetransfers <clientId>}: every transfer with its state and progress. */
-    public String filetransfers(String clientId) {
+    @Descriptor("every transfer of a client with its state and progress")
+    public String filetransfers(@Descriptor("the client id") String clientId) {
         StringBuilder out = new StringBuilder();
         for (Transfer t : files(clientId).transfers()) {
             out.append(line(t)).append('\n');
         }
-        return out.length() == 0 ? "no transfers" : out.toString().stripTrailing();
+        return shell.text(out.length() == 0 ? "no transfers" : out.toString().stripTrailing());
     }
 
     /** {@code m800:filepause <clientId> <transferId>} */
-    public String filepause(String clientId, String transferId) {
+    @Descriptor("pauses a transfer")
+    public String filepause(@Descriptor("the client id") String clientId,
+            @Descriptor("the transfer's id, or what m800:fileupload printed") String transferId) {
         Transfer t = transfer(clientId, transferId);
         t.pause();
-        return line(t);
+        return shell.text(line(t));
     }
 
     /** {@code m800:fileresume <clientId> <transferId>} */
-    public String fileresume(String clientId, String transferId) {
+    @Descriptor("resumes a paused transfer")
+    public String fileresume(@Descriptor("the client id") String clientId,
+            @Descriptor("the transfer's id, or what m800:fileupload printed") String transferId) {
         Transfer t = transfer(clientId, transferId);
         t.resume();
-        return line(t);
+        return shell.text(line(t));
     }
 
     /** {@code m800:filecancel <clientId> <transferId>} */
-    public String filecancel(String clientId, String transferId) {
+    @Descriptor("cancels a transfer")
+    public String filecancel(@Descriptor("the client id") String clientId,
+            @Descriptor("the transfer's id, or what m800:fileupload printed") String transferId) {
         Transfer t = transfer(clientId, transferId);
         t.cancel();
-        return line(t);
+        return shell.text(line(t));
     }
 
     /**
      * {@code m800:fileshare <clientId> <conversationId> <path> [caption...]}: shares a file into a
      * conversation; waits until the message is in chat's outbox.
      */
-    public String fileshare(String clientId, String conversationId, String path, String... caption)
+    @Descriptor("shares a file into a conversation; waits until the message is in chat's outbox; prints 'message <id>'")
+    public String fileshare(@Descriptor("the client id") String clientId,
+            @Descriptor("the conversation: its id, or what m800:chatopen printed") String conversationId,
+            @Descriptor("the file's path") String path, @Descriptor("the caption (words)") String... caption)
             throws InterruptedException {
-        Share s = files(clientId).share(conversationId, Path.of(path), caption.length == 0 ? null
+        Share s = files(clientId).share(shell.id("conversation", conversationId), Path.of(path), caption.length == 0 ? null
                 : String.join(" ", caption));
         Message m = join(s.sent(), 600);
-        return "shared as message " + m.id() + ": " + describe((MessageContent.Media) m.content());
+        MessageContent.Media media = (MessageContent.Media) m.content();
+        return shell.result("message " + m.id() + " shared: " + describe(media),
+                Map.of("message", m.id(), "file", media.fileId()));
     }
 
     /**
      * {@code m800:filedemo}: two new users; the first shares an image into their conversation; the
      * second gets the message, its thumbnail by itself, then downloads the file and checks its hash.
      */
+    @Descriptor("two new users share an image through the runtime's embedded server: thumbnail, download and hash check")
     public String filedemo() throws Exception {
         List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
         String suffix = UUID.randomUUID().toString().substring(0, 6);
@@ -174,32 +183,11 @@ public final class FileCommands {
             alice.close();
             bob.close();
         }
-        return String.join("\n", log);
+        return shell.text(String.join("\n", log));
     }
 
     private Client demoClient(String id, Path data) throws Exception {
-        Map<String, Object> map = new LinkedHashMap<>();
-        for (String key : DEFAULT_KEYS) {
-            String value = context.getProperty("m800.defaults." + key);
-            if (value != null) {
-                map.put(key, value);
-            }
-        }
-        if (!map.containsKey(ClientConfig.IM_SERVERS)) {
-            throw M800Exception.invalidArgument("no m800.defaults.imServers framework property: start the runtime with "
-                    + "its embedded server");
-        }
-        map.put(ClientConfig.DATA_DIRECTORY, data.toString());
-        map.put(ClientConfig.CLIENT_ID, id);
-        Client c = factory.create(AppMeta.fromMap(map), ClientConfig.fromMap(map));
-        CompletableFuture<String> ready = new CompletableFuture<>();
-        c.on(ClientEvent.FEATURE_READY, name -> {
-            if (name.equals(FileManager.MODULE)) {
-                ready.complete(name);
-            }
-        });
-        join(ready, 30);
-        return c;
+        return shell.demoClient(id, data, List.of(), FileManager.MODULE);
     }
 
     private static String describe(MessageContent.Media m) {
@@ -224,41 +212,16 @@ public final class FileCommands {
     }
 
     private Transfer transfer(String clientId, String transferId) {
-        return files(clientId).transfer(transferId).orElseThrow(() -> new M800Exception(ErrorCode.NOT_FOUND,
-                "no transfer " + transferId + " in client " + clientId + "; m800:filetransfers lists them"));
+        String id = shell.id("transfer", transferId);
+        return files(clientId).transfer(id).orElseThrow(() -> new M800Exception(ErrorCode.NOT_FOUND,
+                "no transfer " + id + " in client " + clientId + "; m800:filetransfers lists them"));
     }
 
     private FileManager files(String clientId) {
-        Client client = factory.clients().stream().filter(c -> c.id().equals(clientId)).findFirst().orElse(null);
-        if (client == null) {
-            try {
-                for (var ref : context.getServiceReferences(Client.class, null)) {
-                    Client c = context.getService(ref);
-                    if (c != null && c.id().equals(clientId)) {
-                        client = c;
-                    }
-                    context.ungetService(ref);
-                }
-            } catch (org.osgi.framework.InvalidSyntaxException impossible) {
-                throw new IllegalStateException(impossible);
-            }
-        }
-        if (client == null) {
-            throw new M800Exception(ErrorCode.NOT_FOUND, "no client " + clientId + "; m800:clients lists them");
-        }
-        return client.require(FileManager.class);
+        return shell.feature(clientId, FileManager.class);
     }
 
-    private static <T> T join(CompletableFuture<T> future, int seconds) throws InterruptedException {
-        try {
-            return future.get(seconds, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof M800Exception m) {
-                throw new M800Exception(m.code(), m.getMessage(), m);
-            }
-            throw new M800Exception(ErrorCode.ILLEGAL_STATE, String.valueOf(e.getCause()), e.getCause());
-        } catch (TimeoutException e) {
-            throw new M800Exception(ErrorCode.TIMEOUT, "no answer within " + seconds + " s");
-        }
+    private <T> T join(CompletableFuture<T> future, int seconds) throws InterruptedException {
+        return shell.join(future, java.time.Duration.ofSeconds(seconds));
     }
 }

@@ -30,7 +30,9 @@ public final class ContactsFeature implements ServerFeature {
         return List.of(new Migration(1, "contacts, block lists, presence settings and subscriptions",
                 "/org/m800/server/internal/db/contacts/V1__contacts.sql"),
                 new Migration(2, "presence visibility: everyone, contacts or nobody",
-                        "/org/m800/server/internal/db/contacts/V2__presence_visibility.sql"));
+                        "/org/m800/server/internal/db/contacts/V2__presence_visibility.sql"),
+                new Migration(3, "who may be found by display name",
+                        "/org/m800/server/internal/db/contacts/V3__user_discovery.sql"));
     }
 
     @Override
@@ -51,8 +53,11 @@ public final class ContactsFeature implements ServerFeature {
                 contactIndex, presence, limiter);
         context.blockPolicy().plug(blocks);
         context.connections().addListener(presence);
+        LookupLimiter lookups = new LookupLimiter(context.clock(), LookupLimiter.MAX_PER_WINDOW);
+        UserDirectory directory = new UserDirectory(context.database(), context.clock(), blocks, lookups);
         context.scheduler().scheduleWithFixedDelay(() -> {
             try {
+                lookups.purge();
                 limiter.purge();
             } catch (RuntimeException e) {
                 LOG.warn("Purging match windows failed", e);
@@ -73,5 +78,8 @@ public final class ContactsFeature implements ServerFeature {
         im.register("presence.unsubscribe", presence::unsubscribe);
         im.registerIdempotent("presence.get", presence::get);
         im.registerIdempotent("presence.subscriptions", (ctx, data) -> presence.subscriptions(ctx));
+        im.registerIdempotent("user.find", directory::find);
+        im.registerIdempotent("user.search", directory::search);
+        im.register("user.discoverable", directory::discoverable);
     }
 }

@@ -60,6 +60,10 @@ public final class VerificationFeature implements ServerFeature {
                     (int) Math.min(OutboxProvider.CAPACITY, limit == null || limit == 0 ? 20 : limit)));
         });
         context.accounts().signUpGuard(service::checkSignUp);
+        AccountPhoneNumbers phones = new AccountPhoneNumbers(context.database(), context.clock());
+        context.imHandlers().register("phone.attach", phones::attach);
+        context.imHandlers().register("phone.remove", phones::remove);
+        context.imHandlers().registerIdempotent("phone.list", (ctx, data) -> phones.list(ctx));
         context.scheduler().scheduleWithFixedDelay(() -> {
             try {
                 service.purge();

@@ -101,6 +101,39 @@ public final class HttpVerificationManager extends FeatureManager implements Ver
         return open;
     }
 
+    @Override
+    public CompletableFuture<String> attachPhoneNumber(String proof) {
+        return call(() -> {
+            if (proof == null || proof.isBlank()) {
+                throw M800Exception.invalidArgument("proof is required: the proof of a verification of this application");
+            }
+            requireUser();
+            return request("phone.attach", Map.of("proof", proof.strip()))
+                    .thenApply(d -> new org.m800.sdk.core.WireFields(d, "phone.attach").text("phoneNumber"));
+        });
+    }
+
+    @Override
+    public CompletableFuture<Void> removePhoneNumber(String phoneNumber) {
+        return call(() -> {
+            if (phoneNumber == null || !phoneNumber.strip().matches("\\+[1-9][0-9]{6,14}")) {
+                throw M800Exception.invalidArgument("phoneNumber '" + phoneNumber
+                        + "' is not an E.164 number (+ and 7 to 15 digits, no spaces)");
+            }
+            requireUser();
+            return request("phone.remove", Map.of("phoneNumber", phoneNumber.strip())).thenApply(d -> null);
+        });
+    }
+
+    @Override
+    public CompletableFuture<List<String>> phoneNumbers() {
+        return call(() -> {
+            requireUser();
+            return request("phone.list", Map.of())
+                    .thenApply(d -> List.copyOf(new org.m800.sdk.core.WireFields(d, "phone.list").texts("phoneNumbers")));
+        });
+    }
+
     private static String languageTag(Locale l) {
         String language = l.getLanguage().matches("[a-z]{2,8}") ? l.getLanguage() : "en";
         String country = l.getCountry().matches("[A-Z]{2}") ? l.getCountry() : "";

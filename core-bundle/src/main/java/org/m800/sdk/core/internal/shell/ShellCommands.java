@@ -21,6 +21,8 @@ import org.m800.sdk.core.M800Exception;
 import org.m800.sdk.core.Profile;
 import org.m800.sdk.core.Subscription;
 import org.m800.sdk.core.internal.ClientDirectoryComponent;
+import org.m800.sdk.core.shell.ShellSupport;
+import org.apache.felix.service.command.Descriptor;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -50,39 +52,47 @@ import org.osgi.service.component.annotations.Reference;
         "osgi.command.function=login",
         "osgi.command.function=logout",
         "osgi.command.function=whoami",
-        "osgi.command.function=connection" })
+        "osgi.command.function=connection",
+        "osgi.command.function=json" })
 public final class ShellCommands {
 
     /** Prefix of the framework properties that give defaults to {@code m800:create}. */
-    public static final String DEFAULTS_PREFIX = "m800.defaults.";
-
-    private static final String[] DEFAULT_KEYS = { AppMeta.CARRIER, AppMeta.APPLICATION_IDENTIFIER,
-        AppMeta.APPLICATION_KEY, AppMeta.APPLICATION_SECRET, AppMeta.DEVELOPER_KEY, AppMeta.APPLICATION_VERSION,
-        ClientConfig.IM_SERVERS, ClientConfig.SIGN_UP_SERVERS, ClientConfig.VERIFICATION_SERVERS,
-        ClientConfig.CALL_SERVERS, ClientConfig.DATA_DIRECTORY };
+    public static final String DEFAULTS_PREFIX = ShellSupport.DEFAULTS_PREFIX;
 
     private final BundleContext context;
     private final ClientFactory factory;
     private final ClientDirectoryComponent directory;
+    private final ShellSupport shell;
 
     /** Called by Declarative Services. */
     @Activate
     public ShellCommands(BundleContext context, @Reference ClientFactory factory,
-            @Reference ClientDirectoryComponent directory) {
+            @Reference ClientDirectoryComponent directory, @Reference ShellSupport shell) {
         this.context = context;
         this.factory = factory;
         this.directory = directory;
+        this.shell = shell;
+    }
+
+    /** {@code m800:json [on|off]}: prints or switches the JSON mode of every shell. */
+    @Descriptor("prints results as JSON lines (on) or as text (off); without an argument, says which")
+    public String json(@Descriptor("on or off") String... onOff) {
+        if (onOff.length > 0) {
+            switch (onOff[0].toLowerCase(java.util.Locale.ROOT)) {
+                case "on", "true" -> shell.json(true);
+                case "off", "false" -> shell.json(false);
+                default -> throw M800Exception.invalidArgument("m800:json takes on or off, not '" + onOff[0] + "'");
+            }
+        }
+        return shell.result("json " + (shell.json() ? "on" : "off"), Map.of("json", shell.json()));
     }
 
     /** {@code m800:create <clientId> [key=value ...]}: creates a client; keys as in AppMeta and ClientConfig. */
-    public String create(String clientId, String... settings) {
-        Map<String, Object> map = new LinkedHashMap<>();
-        for (String key : DEFAULT_KEYS) {
-            String value = context.getProperty(DEFAULTS_PREFIX + key);
-            if (value != null) {
-                map.put(key, value);
-            }
-        }
+    @Descriptor("creates a client on the runtime's defaults; prints 'client <id>'")
+    public String create(@Descriptor("the new client's id") String clientId,
+            @Descriptor("key=value settings of AppMeta and ClientConfig over the defaults, such as imServers=ws://host:8080/v1/im")
+            String... settings) {
+        Map<String, Object> map = new LinkedHashMap<>(shell.defaults());
         for (String setting : settings) {
             int eq = setting.indexOf('=');
             if (eq <= 0) {
@@ -96,46 +106,57 @@ public final class ShellCommands {
             map.put(ClientConfig.DATA_DIRECTORY, java.nio.file.Path.of(dataRoot, clientId).toString());
         }
         Client client = factory.create(AppMeta.fromMap(map), ClientConfig.fromMap(map));
-        return "client " + client.id() + " created";
+        return shell.result("client " + client.id() + " created", Map.of("client", client.id()));
     }
 
     /** {@code m800:clients}: one line per client with its state. */
+    @Descriptor("lists every open client with its state")
     public String clients() {
         StringBuilder out = new StringBuilder();
+        List<Map<String, Object>> rows = new java.util.ArrayList<>();
         for (Client c : directory.clients()) {
-            out.append(c.id()).append(c.isClosed() ? " CLOSED" : c.isReady() ? " READY" : " NOT READY").append('\n');
+            String state = c.isClosed() ? "CLOSED" : c.isReady() ? "READY" : "NOT READY";
+            out.append(c.id()).append(' ').append(state).append('\n');
+            rows.add(Map.of("client", c.id(), "state", state));
         }
-        return out.length() == 0 ? "no clients" : out.toString().stripTrailing();
+        return shell.rows(out.length() == 0 ? "no clients" : out.toString().stripTrailing(), "clients", rows);
     }
 
     /** {@code m800:status [clientId]}: every feature and module with its state and what it waits for. */
-    public String status(String... clientId) {
+    @Descriptor("every feature and module of a client (or of all) with its state and what it waits for")
+    public String status(@Descriptor("a client id; all clients without it") String... clientId) {
         if (clientId.length > 0) {
-            return client(clientId[0]).diagnostics().describe().stripTrailing();
+            return shell.text(client(clientId[0]).diagnostics().describe().stripTrailing());
         }
         StringBuilder out = new StringBuilder();
         directory.clients().forEach(c -> out.append(c.diagnostics().describe()));
-        return out.length() == 0 ? "no clients" : out.toString().stripTrailing();
+        return shell.text(out.length() == 0 ? "no clients" : out.toString().stripTrailing());
     }
 
     /** {@code m800:add <clientId> <location>}: installs a feature bundle and waits until it is ready. */
-    public String add(String clientId, String location) throws InterruptedException {
+    @Descriptor("installs a feature bundle into a client and waits until the feature is ready; prints 'feature <name> ready'")
+    public String add(@Descriptor("the client id") String clientId,
+            @Descriptor("the bundle's location, such as file:/opt/features/chat-bundle.jar") String location)
+            throws InterruptedException {
         Client client = client(clientId);
         String feature = join(client.addFeature(location), client.config().featureTimeout().toMillis() + 5_000);
-        return "feature " + feature + " ready";
+        return shell.result("feature " + feature + " ready", Map.of("feature", feature));
     }
 
     /** {@code m800:remove <clientId> <feature>}: removes a feature added in code or installed by add. */
-    public String remove(String clientId, String feature) {
+    @Descriptor("removes a feature added in code or by m800:add")
+    public String remove(@Descriptor("the client id") String clientId, @Descriptor("the feature's name") String feature) {
         client(clientId).removeFeature(feature);
-        return "feature " + feature + " removed";
+        return shell.result("feature " + feature + " removed", Map.of("removed", feature));
     }
 
     /**
      * {@code m800:await <clientId> <feature> [seconds]}: waits until the feature is ready (default 30 s).
      * A client that does not exist yet (one a configuration is creating) is waited for as well.
      */
-    public String await(String clientId, String feature, int... seconds) throws InterruptedException {
+    @Descriptor("waits until a feature of a client is ready (also for a client that a configuration is still creating)")
+    public String await(@Descriptor("the client id") String clientId, @Descriptor("the feature's name, such as chat") String feature,
+            @Descriptor("how long to wait, in seconds (default 30)") int... seconds) throws InterruptedException {
         long start = System.nanoTime();
         long deadline = start + TimeUnit.SECONDS.toNanos(seconds.length > 0 ? seconds[0] : 30);
         Client client = awaitClient(clientId, deadline);
@@ -148,8 +169,9 @@ public final class ShellCommands {
             int left = (int) Math.max(1, TimeUnit.NANOSECONDS.toSeconds(deadline - System.nanoTime()));
             waitFor(ready, client, feature, "ready", left);
         }
-        return "feature " + feature + " ready (waited " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)
-                + " ms)";
+        long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        return shell.result("feature " + feature + " ready (waited " + waited + " ms)",
+                Map.of("ready", feature, "waitedMillis", waited));
     }
 
     private Client awaitClient(String clientId, long deadline) throws InterruptedException {
@@ -185,7 +207,9 @@ public final class ShellCommands {
     }
 
     /** {@code m800:unavailable <clientId> <feature> [seconds]}: waits until the feature is not ready. */
-    public String unavailable(String clientId, String feature, int... seconds) throws InterruptedException {
+    @Descriptor("waits until a feature of a client is not ready")
+    public String unavailable(@Descriptor("the client id") String clientId, @Descriptor("the feature's name") String feature,
+            @Descriptor("how long to wait, in seconds (default 30)") int... seconds) throws InterruptedException {
         Client client = client(clientId);
         CompletableFuture<String> gone = new CompletableFuture<>();
         try (Subscription s = client.on(ClientEvent.FEATURE_UNAVAILABLE, name -> {
@@ -195,72 +219,88 @@ public final class ShellCommands {
         })) {
             if (client.diagnostics().feature(feature) == null
                     || client.diagnostics().feature(feature).state() != org.m800.sdk.core.ClientDiagnostics.FeatureState.READY) {
-                return "feature " + feature + " unavailable";
+                return shell.result("feature " + feature + " unavailable", Map.of("unavailable", feature));
             }
             waitFor(gone, client, feature, "unavailable", seconds);
         }
-        return "feature " + feature + " unavailable";
+        return shell.result("feature " + feature + " unavailable", Map.of("unavailable", feature));
     }
 
     /** {@code m800:events <clientId>}: the events the client fired since it was created (the last 200). */
-    public String events(String clientId) {
+    @Descriptor("the events a client fired since it was made (the last 200)")
+    public String events(@Descriptor("the client id") String clientId) {
         List<String> lines = directory.events(clientId).orElseThrow(() -> new M800Exception(ErrorCode.NOT_FOUND,
                 "no client " + clientId + "; m800:clients lists them"));
-        return lines.isEmpty() ? "no events yet" : String.join("\n", lines);
+        return shell.result(lines.isEmpty() ? "no events yet" : String.join("\n", lines), Map.of("events", lines));
     }
 
     /** {@code m800:close <clientId>}: closes a client created with m800:create. */
-    public String close(String clientId) {
+    @Descriptor("closes a client made by m800:create")
+    public String close(@Descriptor("the client id") String clientId) {
         Client client = factory.clients().stream().filter(c -> c.id().equals(clientId)).findFirst()
                 .orElseThrow(() -> new M800Exception(ErrorCode.NOT_FOUND, "no client " + clientId
                         + " created by the shell; configured clients close when their configuration is deleted"));
         client.close();
-        return "client " + clientId + " closed";
+        return shell.result("client " + clientId + " closed", Map.of("closed", clientId));
     }
 
     /** {@code m800:signup <clientId> <username> <password> [displayName]}: creates an account and logs in. */
-    public String signup(String clientId, String username, String password, String... displayName)
+    @Descriptor("signs up a new user on a client and logs in; prints 'user <id>' and the username")
+    public String signup(@Descriptor("the client id") String clientId, @Descriptor("the new username") String username,
+            @Descriptor("the password") String password, @Descriptor("the display name (words)") String... displayName)
             throws InterruptedException {
         Client client = client(clientId);
         AccountManager account = client.require(AccountManager.class);
         Profile p = join(account.signUp(username, password, displayName.length > 0 ? String.join(" ", displayName) : null),
                 client.config().requestTimeout().toMillis() * 2);
-        return "signed up and logged in as " + p.username() + " (" + p.userId() + ")";
+        return shell.result("user " + p.userId() + " signed up and logged in as " + p.username(),
+                Map.of("user", p.userId(), "username", p.username()));
     }
 
     /** {@code m800:login <clientId> <username> <password>}: logs in. */
-    public String login(String clientId, String username, String password) throws InterruptedException {
+    @Descriptor("logs a user in on a client; prints 'user <id>' and the username")
+    public String login(@Descriptor("the client id") String clientId, @Descriptor("the username") String username,
+            @Descriptor("the password") String password) throws InterruptedException {
         Client client = client(clientId);
         Profile p = join(client.require(AccountManager.class).logIn(username, password),
                 client.config().requestTimeout().toMillis() * 2);
-        return "logged in as " + p.username() + " (" + p.userId() + ")";
+        return shell.result("user " + p.userId() + " logged in as " + p.username(),
+                Map.of("user", p.userId(), "username", p.username()));
     }
 
     /** {@code m800:logout <clientId>}: logs out (the local session is dropped even if the server is away). */
-    public String logout(String clientId) throws InterruptedException {
+    @Descriptor("logs the user of a client out (the local session is dropped even if the server is away)")
+    public String logout(@Descriptor("the client id") String clientId) throws InterruptedException {
         Client client = client(clientId);
         join(client.require(AccountManager.class).logOut(), client.config().requestTimeout().toMillis() * 2);
-        return "logged out";
+        return shell.result("logged out", Map.of("loggedOut", clientId));
     }
 
     /** {@code m800:whoami <clientId>}: the logged-in user's profile and the connection state. */
-    public String whoami(String clientId) {
+    @Descriptor("the user logged in on a client and the connection state")
+    public String whoami(@Descriptor("the client id") String clientId) {
         Client client = client(clientId);
         AccountManager account = client.require(AccountManager.class);
         ConnectionState state = client.require(ConnectService.class).state();
-        return account.profile().map(p -> p.username() + " (" + p.userId() + ") \"" + p.displayName() + "\" status \""
-                + p.statusMessage() + "\", connection " + state).orElse("not logged in, connection " + state);
+        return account.profile().map(p -> shell.result(p.username() + " (" + p.userId() + ") \"" + p.displayName()
+                + "\" status \"" + p.statusMessage() + "\", connection " + state, Map.of("user", p.userId(), "username",
+                        p.username(), "displayName", p.displayName(), "status", p.statusMessage(), "connection",
+                        state.toString())))
+                .orElseGet(() -> shell.result("not logged in, connection " + state, Map.of("connection", state.toString())));
     }
 
     /**
      * {@code m800:connection <clientId> [state] [seconds]}: prints the connection state, or waits until it
      * reaches the given state (default 30 s).
      */
-    public String connection(String clientId, String... args) throws InterruptedException {
+    @Descriptor("the connection state of a client, or waits until it is the given state")
+    public String connection(@Descriptor("the client id") String clientId,
+            @Descriptor("[state [seconds]]: the state to wait for, such as CONNECTED, and how long (default 30 s)") String... args)
+            throws InterruptedException {
         Client client = client(clientId);
         ConnectService connect = client.require(ConnectService.class);
         if (args.length == 0) {
-            return connect.state().toString();
+            return shell.result(connect.state().toString(), Map.of("connection", connect.state().toString()));
         }
         ConnectionState wanted;
         try {
@@ -270,8 +310,9 @@ public final class ShellCommands {
                     + java.util.Arrays.toString(ConnectionState.values()));
         }
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 30;
-        return join(client.connectionState(wanted, java.time.Duration.ofSeconds(seconds)), seconds * 1000L + 1000)
+        String reached = join(client.connectionState(wanted, java.time.Duration.ofSeconds(seconds)), seconds * 1000L + 1000)
                 .toString();
+        return shell.result(reached, Map.of("connection", reached));
     }
 
     private void waitFor(CompletableFuture<String> future, Client client, String feature, String what, int... seconds)
@@ -287,20 +328,11 @@ public final class ShellCommands {
         }
     }
 
-    private static <T> T join(CompletableFuture<T> future, long timeoutMillis) throws InterruptedException {
-        try {
-            return future.get(timeoutMillis, TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof M800Exception m) {
-                throw new M800Exception(m.code(), m.getMessage(), m);
-            }
-            throw new M800Exception(ErrorCode.ILLEGAL_STATE, String.valueOf(e.getCause()), e.getCause());
-        } catch (TimeoutException e) {
-            throw new M800Exception(ErrorCode.TIMEOUT, "no answer within " + timeoutMillis + " ms");
-        }
+    private <T> T join(CompletableFuture<T> future, long timeoutMillis) throws InterruptedException {
+        return shell.join(future, java.time.Duration.ofMillis(timeoutMillis));
     }
 
     private Client client(String id) {
-        return directory.require(id);
+        return shell.client(id);
     }
 }
