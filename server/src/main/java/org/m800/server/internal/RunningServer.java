@@ -50,7 +50,7 @@ public final class RunningServer implements AutoCloseable {
     static List<ServerFeature> features(ServerSettings settings) {
         org.m800.server.internal.chat.ChatFeature chat = new org.m800.server.internal.chat.ChatFeature();
         // contacts after verification (it reads the verified numbers) and with chat (it supplies the block list)
-        return List.of(new AccountsFeature(), chat, new org.m800.server.internal.verification.VerificationFeature(),
+        return List.of(new AccountsFeature(), chat, new org.m800.server.internal.verification.VerificationFeature(settings.developmentOutbox()),
                 new org.m800.server.internal.contacts.ContactsFeature(chat),
                 new org.m800.server.internal.files.FilesFeature(settings.files(), chat),
                 new org.m800.server.internal.call.CallFeature(settings.call(), chat::blockPolicy));
