@@ -22,6 +22,8 @@ public final class Main {
               --jdbc-password <pw>     database password (or env M800_JDBC_PASSWORD)
               --apps <file>            JSON file of application registrations
               --no-dev-app             do not accept the development application (dev-key)
+              --dev-outbox             show verification codes at POST /v1/verification/outbox to callers
+                                       on this machine (development only; default off)
               --keystore <file>        serve https/wss with this PKCS12/JKS key store
               --keystore-password <pw> its password (or env M800_KEYSTORE_PASSWORD)
               --files <dir>            folder of uploaded file bytes (default <data>/files)
@@ -39,6 +41,7 @@ public final class Main {
         String keyStore = null;
         String keyStorePassword = System.getenv("M800_KEYSTORE_PASSWORD");
         String jdbcUser = null;
+        boolean devOutbox = false;
         String jdbcPassword = System.getenv("M800_JDBC_PASSWORD");
         try {
             for (int i = 0; i < args.length; i++) {
@@ -52,6 +55,10 @@ public final class Main {
                     case "--jdbc-password" -> jdbcPassword = value(args, ++i, a);
                     case "--apps" -> b.applicationsFile(Path.of(value(args, ++i, a)));
                     case "--no-dev-app" -> b.developmentApplication(false);
+                    case "--dev-outbox" -> {
+                        b.developmentOutbox(true);
+                        devOutbox = true;
+                    }
                     case "--keystore" -> keyStore = value(args, ++i, a);
                     case "--keystore-password" -> keyStorePassword = value(args, ++i, a);
                     case "--files" -> b.filesDirectory(Path.of(value(args, ++i, a)));
@@ -98,6 +105,10 @@ public final class Main {
         System.out.println("  calls (callServers):                      " + server.callUri());
         System.out.println("  files (fileServers):                      " + server.httpUri() + "/v1/files/");
         System.out.println("  health:                                   " + server.healthUri());
+        if (devOutbox) {
+            System.out.println("  DEVELOPMENT: verification codes are shown at " + server.httpUri()
+                    + "/v1/verification/outbox (--dev-outbox); do not use this server in production");
+        }
         stopped.await();
     }
 

@@ -173,6 +173,7 @@ public final class ReferenceServer implements AutoCloseable {
         private long storagePerUser = FileLimits.DEFAULT_STORAGE_PER_USER_BYTES;
         private java.time.Duration uploadExpiry = FileLimits.DEFAULT_UPLOAD_EXPIRY;
         private CallSettings callSettings;
+        private boolean developmentOutbox;
 
         private Builder() {
         }
@@ -427,6 +428,18 @@ public final class ReferenceServer implements AutoCloseable {
         }
 
         /**
+         * Whether {@code POST /v1/verification/outbox} shows the verification codes the development
+         * delivery provider recorded (docs/protocol.md 11.7; to callers on the server's machine only);
+         * default false: the route answers {@code NOT_FOUND/OUTBOX_DISABLED}. A development tool (the
+         * runtime's embedded server and the tests turn it on): never on a server others can reach
+         * through a proxy on its machine, since the proxy's connections come from the loopback address.
+         */
+        public Builder developmentOutbox(boolean value) {
+            this.developmentOutbox = value;
+            return this;
+        }
+
+        /**
          * @throws IllegalArgumentException if neither a data directory nor a JDBC URL is set, no
          *         application is registered, two differ under one key, or the applications file is bad
          * @throws java.io.UncheckedIOException if the data directory cannot be created or the file read
@@ -472,7 +485,8 @@ public final class ReferenceServer implements AutoCloseable {
                     : dataDirectory != null ? dataDirectory.resolve("files") : null;
             return new ReferenceServer(new ServerSettings(host, port, url, jdbcUser, jdbcPassword,
                     List.copyOf(apps.values()), keyStore, keyStorePassword, clock, idleTimeout, limits,
-                    dataDirectory, new FileLimits(files, maxFileSize, storagePerUser, uploadExpiry), callSettings));
+                    dataDirectory, new FileLimits(files, maxFileSize, storagePerUser, uploadExpiry), callSettings,
+                    developmentOutbox));
         }
     }
 }

@@ -21,7 +21,7 @@ public final class TestServer extends ExternalResource {
 
     /** Starts a new server on the same data directory (the previous one must be closed). */
     public ReferenceServer start() throws IOException {
-        server = ReferenceServer.builder().port(0).dataDirectory(dataDirectory).build().start();
+        server = ReferenceServer.builder().port(0).dataDirectory(dataDirectory).developmentOutbox(true).build().start();
         return server;
     }
 

@@ -78,7 +78,7 @@ public class ReferenceServerFixture extends ExternalResource {
     }
 
     private void start(int wanted) throws IOException {
-        ReferenceServer.Builder builder = ReferenceServer.builder().port(wanted).dataDirectory(serverData);
+        ReferenceServer.Builder builder = ReferenceServer.builder().port(wanted).dataDirectory(serverData).developmentOutbox(true);
         if (idleTimeout != null) {
             builder.idleTimeout(idleTimeout);
         }

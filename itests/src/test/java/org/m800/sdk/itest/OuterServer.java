@@ -103,7 +103,7 @@ public final class OuterServer implements OuterServerMBean, AutoCloseable {
             return;
         }
         ReferenceServer started = ReferenceServer.builder().host("127.0.0.1").port(port)
-                .dataDirectory(dataDirectory).application(ITEST_APPLICATION).build().start();
+                .dataDirectory(dataDirectory).application(ITEST_APPLICATION).developmentOutbox(true).build().start();
         server = started;
         port = started.port();
     }

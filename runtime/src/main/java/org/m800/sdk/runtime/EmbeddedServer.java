@@ -1,6 +1,7 @@
 package org.m800.sdk.runtime;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -46,6 +47,14 @@ public interface EmbeddedServer extends AutoCloseable {
         Map<String, String> endpoints = prepare(dataDirectory, port);
         start();
         return endpoints;
+    }
+
+    /**
+     * @return what this server does that a production server must not (such as showing verification
+     *         codes), one line each, printed with the ready message; empty by default
+     */
+    default List<String> notices() {
+        return List.of();
     }
 
     /** @return where the server listens, for the console, such as {@code http://127.0.0.1:8080}; once started */

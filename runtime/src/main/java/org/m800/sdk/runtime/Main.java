@@ -138,6 +138,9 @@ public final class Main {
         for (EmbeddedServer server : started) {
             text.append(String.format("  server:  %s at %s, started in %d ms; data %s%n", server.name(), server.address(),
                     startMillis, options.serverData()));
+            for (String notice : server.notices()) {
+                text.append(String.format("  NOTE:    %s%n", notice));
+            }
         }
         if (endpoints.isEmpty()) {
             text.append(String.format("  servers: none (%s); give them to m800:create, such as"

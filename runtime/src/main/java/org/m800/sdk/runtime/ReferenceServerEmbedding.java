@@ -5,14 +5,17 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.m800.server.ReferenceServer;
 
 /**
  * The M800 reference server as the runtime's {@link EmbeddedServer}: listens on 127.0.0.1, stores its
- * state in an H2 database in the data folder, and accepts the development application (see
- * {@link ClientDefaults}).
+ * state in an H2 database in the data folder, and runs in development mode: it accepts the development
+ * application (see {@link ClientDefaults}) and shows verification codes in its development outbox
+ * ({@code m800:verifyoutbox}), which a standalone reference server does not unless asked. The ready
+ * message says so ({@link #notices()}).
  */
 public final class ReferenceServerEmbedding implements EmbeddedServer {
 
@@ -37,7 +40,7 @@ public final class ReferenceServerEmbedding implements EmbeddedServer {
             throw new IllegalStateException(name() + (closed ? " is closed" : " is already prepared"));
         }
         ReferenceServer s = ReferenceServer.builder().host(HOST).port(port == 0 ? freeLoopbackPort() : port)
-                .dataDirectory(dataDirectory).developmentApplication(true).build();
+                .dataDirectory(dataDirectory).developmentApplication(true).developmentOutbox(true).build();
         server = s;
         Map<String, String> endpoints = new LinkedHashMap<>();
         endpoints.put(RuntimeOptions.IM_SERVERS, s.imUri().toString());
@@ -67,6 +70,15 @@ public final class ReferenceServerEmbedding implements EmbeddedServer {
             s = server;
         }
         s.start(); // not under this monitor: close() waits on the server's own, then stops it
+    }
+
+    /** The development mode, said at start. */
+    static final String DEVELOPMENT_NOTICE = "development mode: the development application (dev-key) is accepted and"
+            + " verification codes are shown to this machine (m800:verifyoutbox); not for production";
+
+    @Override
+    public List<String> notices() {
+        return List.of(DEVELOPMENT_NOTICE);
     }
 
     @Override

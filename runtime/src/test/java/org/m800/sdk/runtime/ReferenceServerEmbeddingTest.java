@@ -69,6 +69,10 @@ public class ReferenceServerEmbeddingTest {
             assertEquals(health.body(), 200, health.statusCode());
             assertTrue("the database lives in the data folder", Files.exists(data.resolve("m800.mv.db")));
             assertThrows(IllegalStateException.class, () -> server.start(data, 0));
+
+            // development mode, said in the ready message (RuntimeIT reads the outbox through the shell)
+            String ready = Main.describeServers(RuntimeOptions.parse(), List.of(server), endpoints, 1);
+            assertTrue(ready, ready.contains("  NOTE:    " + ReferenceServerEmbedding.DEVELOPMENT_NOTICE));
         }
         try (Socket socket = new Socket()) {
             assertThrows(ConnectException.class, () -> socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000));

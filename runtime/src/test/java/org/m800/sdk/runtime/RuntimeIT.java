@@ -169,7 +169,8 @@ public class RuntimeIT {
     public void aShellClientSignsUpAndConnectsToTheEmbeddedServerWhoseAccountsOutliveTheRun() throws Exception {
         Path serverData = tmp.resolve("server-data");
         Path script = script("m800:create demo dataDirectory=" + tmp.resolve("clients/demo"),
-                "m800:signup demo alice secret-password", "m800:connection demo CONNECTED 20", "m800:whoami demo");
+                "m800:signup demo alice secret-password", "m800:connection demo CONNECTED 20", "m800:whoami demo",
+                "m800:verifyoutbox demo");
         try (RuntimeProcess runtime = RuntimeProcess.start(tmp, options("--server-data", serverData.toString(),
                 "--script", script.toString()))) {
             int status = runtime.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -178,6 +179,8 @@ public class RuntimeIT {
             Matcher server = Pattern.compile("  server:  M800 reference server at http://127\\.0\\.0\\.1:(\\d+), started in"
                     + " \\d+ ms; data " + Pattern.quote(serverData.toString())).matcher(out);
             assertTrue(out, server.find());
+            assertTrue("the development mode is said at start: " + out,
+                    out.contains("  NOTE:    " + ReferenceServerEmbedding.DEVELOPMENT_NOTICE));
             String port = server.group(1);
             assertTrue(out, out.contains("  imServers:           ws://127.0.0.1:" + port + "/v1/im"));
             assertTrue(out, out.contains("  signUpServers:       http://127.0.0.1:" + port));
@@ -188,7 +191,9 @@ public class RuntimeIT {
                     + "CONNECTED"));
             assertTrue(out, Pattern.compile("(?m)^alice \\(.+\\) \"alice\" status \".*\", connection CONNECTED$")
                     .matcher(out).find());
-            assertTrue(out, out.contains("m800-runtime: script done, 4 commands"));
+            // the embedded server's development outbox is on (a standalone server's is off by default)
+            assertTrue(out, out.contains("the outbox is empty"));
+            assertTrue(out, out.contains("m800-runtime: script done, 5 commands"));
             assertFalse("no secret in the output: " + out, out.contains("dev-secret"));
             assertFalse("no password beyond the echoed command: " + out,
                     out.replace("m800:signup demo alice secret-password", "").contains("secret-password"));

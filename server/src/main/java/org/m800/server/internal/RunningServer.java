@@ -51,7 +51,8 @@ public final class RunningServer implements AutoCloseable {
     static List<ServerFeature> features(ServerSettings settings, BlockPolicySlot blocks) {
         org.m800.server.internal.chat.ChatFeature chat = new org.m800.server.internal.chat.ChatFeature();
         // contacts after verification (it reads the verified numbers); it plugs the block list into the slot
-        return List.of(new AccountsFeature(), chat, new org.m800.server.internal.verification.VerificationFeature(),
+        return List.of(new AccountsFeature(), chat,
+                new org.m800.server.internal.verification.VerificationFeature(settings.developmentOutbox()),
                 new org.m800.server.internal.contacts.ContactsFeature(),
                 new org.m800.server.internal.files.FilesFeature(settings.files(), chat),
                 new org.m800.server.internal.call.CallFeature(settings.call(), () -> blocks));

@@ -28,10 +28,13 @@ import org.m800.server.internal.wire.Limits;
  *        database), or null when the database is given by a JDBC URL alone
  * @param files where file bytes live and the file limits; null for the defaults in a temporary folder
  * @param call how calls run (timeouts, relay); null for {@link CallSettings#DEFAULTS}
+ * @param developmentOutbox whether {@code POST /v1/verification/outbox} shows the codes of the
+ *        development delivery provider (docs/protocol.md 11.7); off unless asked for
  */
 public record ServerSettings(String host, int port, String jdbcUrl, String jdbcUser, String jdbcPassword,
         List<ApplicationRegistration> applications, Path keyStore, String keyStorePassword, Clock clock,
-        Duration idleTimeout, ServerLimits limits, Path dataDirectory, FileLimits files, CallSettings call) {
+        Duration idleTimeout, ServerLimits limits, Path dataDirectory, FileLimits files, CallSettings call,
+        boolean developmentOutbox) {
 
     public ServerSettings {
         clock = clock == null ? Clock.systemUTC() : clock;
@@ -46,7 +49,7 @@ public record ServerSettings(String host, int port, String jdbcUrl, String jdbcU
             List<ApplicationRegistration> applications, Path keyStore, String keyStorePassword, Clock clock,
             Duration idleTimeout) {
         this(host, port, jdbcUrl, jdbcUser, jdbcPassword, applications, keyStore, keyStorePassword, clock,
-                idleTimeout, null, null, null, null);
+                idleTimeout, null, null, null, null, false);
     }
 
     /** Settings with the default idle timeout. */

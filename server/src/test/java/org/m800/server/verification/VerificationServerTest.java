@@ -41,7 +41,7 @@ public class VerificationServerTest {
     private HttpServer gateway;
 
     private VerificationHttp start(ApplicationRegistration... apps) throws IOException {
-        ReferenceServer.Builder b = ReferenceServer.builder().port(0).jdbcUrl(db).clock(clock);
+        ReferenceServer.Builder b = ReferenceServer.builder().port(0).jdbcUrl(db).clock(clock).developmentOutbox(true);
         for (ApplicationRegistration a : apps) {
             b.application(a);
         }
@@ -376,7 +376,7 @@ public class VerificationServerTest {
                         "headers": {"X-Api-Key": "key-for-{{method}}"},
                         "bodyTemplate": "{\\"to\\":\\"{{to}}\\",\\"text\\":\\"{{message}}\\",\\"code\\":\\"{{code}}\\"}"}}}]}
                     """.formatted(gateway.getAddress().getPort()));
-            server = ReferenceServer.builder().port(0).jdbcUrl(db).clock(clock).applicationsFile(apps).build().start();
+            server = ReferenceServer.builder().port(0).jdbcUrl(db).clock(clock).developmentOutbox(true).applicationsFile(apps).build().start();
         } finally {
             Files.delete(apps);
         }

@@ -89,7 +89,7 @@ final class VerificationFixture extends ExternalResource {
 
     @Override
     protected void before() throws Throwable {
-        ReferenceServer.Builder b = ReferenceServer.builder().port(0).jdbcUrl(db).clock(clock);
+        ReferenceServer.Builder b = ReferenceServer.builder().port(0).jdbcUrl(db).clock(clock).developmentOutbox(true);
         apps.forEach(b::application);
         server = b.build().start();
         factory = ClientFactory.standalone();

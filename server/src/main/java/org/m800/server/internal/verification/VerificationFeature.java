@@ -14,6 +14,7 @@ import org.m800.server.internal.feature.ServerFeature;
 import org.m800.server.internal.http.HttpCall;
 import org.m800.server.internal.wire.Fields;
 import org.m800.server.internal.wire.Json;
+import org.m800.server.internal.wire.WireCode;
 import org.m800.server.internal.wire.WireException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +29,13 @@ public final class VerificationFeature implements ServerFeature {
     private static final Logger LOG = LoggerFactory.getLogger(VerificationFeature.class);
     private static final Pattern SESSION_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final Pattern LOCALE = Pattern.compile("[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8}){0,4}");
+
+    private final boolean outboxShown;
+
+    /** @param outboxShown whether the development outbox route shows codes (otherwise it is refused) */
+    public VerificationFeature(boolean outboxShown) {
+        this.outboxShown = outboxShown;
+    }
 
     @Override
     public String name() {
@@ -53,6 +61,10 @@ public final class VerificationFeature implements ServerFeature {
         context.httpRoutes().add("POST", PATH + "cancel", call -> service.cancel(call.application(), sessionId(call)));
         context.httpRoutes().add("POST", PATH + "status", call -> service.status(call.application(), sessionId(call)));
         context.httpRoutes().add("POST", PATH + "outbox", call -> {
+            if (!outboxShown) {
+                throw WireException.of(WireCode.NOT_FOUND, "OUTBOX_DISABLED", "the development outbox is off on "
+                        + "this server (ReferenceServer.Builder.developmentOutbox, --dev-outbox)");
+            }
             requireLoopback(call);
             Long limit = Fields.optionalNonNegativeLong(call.body(), "limit");
             String phone = Fields.optionalText(call.body(), "phoneNumber", 1, 64, null);
