@@ -14,8 +14,10 @@ import org.m800.sdk.core.Subscription;
  *
  * <h2>Transfers</h2>
  * Uploads speak tus 1.0 ({@code docs/protocol.md} section 12) in chunks of {@value #CHUNK_SIZE} bytes,
- * each with an {@code Upload-Checksum} (SHA-256); the whole file's SHA-256 goes with the upload and the
- * server checks it before the file exists. A chunk the server finds corrupted is sent again. Downloads
+ * each with a checksum: a file goes in one request of CRC-32C-checked chunks that ends with the whole
+ * file's SHA-256 (computed while the file is read, once), a stream in one request per chunk with an
+ * {@code Upload-Checksum} (SHA-256). The server checks the whole file's SHA-256 before the file exists.
+ * A chunk the server finds corrupted is sent again, not the file. Downloads
  * are written to a temporary file beside the target, resumed with {@code Range}/{@code If-Range} after
  * a cut, and renamed to the target only when their SHA-256 matches the server's; a mismatch fails the
  * transfer with a message naming the file.
@@ -65,7 +67,7 @@ public interface FileManager {
     /** The most pixels (width × height) an image may claim before the SDK decodes it. */
     long MAX_IMAGE_PIXELS = 100_000_000L;
 
-    /** The bytes of one upload request (the unit of a checksum and of a resend). */
+    /** The bytes of one upload chunk (the unit of a checksum and of a resend). */
     int CHUNK_SIZE = 4 * 1024 * 1024;
 
     /**

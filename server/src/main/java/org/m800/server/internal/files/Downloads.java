@@ -2,14 +2,13 @@ package org.m800.server.internal.files;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Blocker;
 import org.eclipse.jetty.util.Callback;
 import org.m800.server.internal.wire.Json;
 import org.m800.server.internal.wire.WireCode;
@@ -82,16 +81,18 @@ final class Downloads {
             callback.succeeded();
             return;
         }
-        // blocking writes in 64 KiB pieces: the heap needed does not grow with the file
+        // blocking writes of one bounded direct buffer: the memory needed does not grow with the file
         TransferRate rate = new TransferRate();
         long[] sent = {0};
-        try (OutputStream out = Content.Sink.asOutputStream(response)) {
-            bytes.copy(f.id(), first, length, (b, off, n) -> {
-                out.write(b, off, n);
-                sent[0] += n;
-                rate.check(sent[0]);
-            });
-        }
+        bytes.copy(f.id(), first, length, b -> {
+            int n = b.remaining();
+            try (Blocker.Callback written = Blocker.callback()) {
+                response.write(false, b, written);
+                written.block();
+            }
+            sent[0] += n;
+            rate.check(sent[0]);
+        });
         callback.succeeded();
     }
 
