@@ -420,6 +420,9 @@ final class CallImpl implements Call, MediaSessionListener {
         AudioSource source = options.source() != null ? options.source() : manager.defaultSource();
         AudioSink sink = options.sink() != null ? options.sink() : manager.defaultSink();
         pendingMedia = media;
+        if (!media.encrypted()) {
+            LOG.warn("Call {}: the audio is plain RTP, not encrypted (the application allowed it)", id);
+        }
         session.start(media, source, sink);
         session.setMuted(muted);
         mediaStarted = true;

@@ -12,8 +12,14 @@ import java.net.InetSocketAddress;
  * @param telephoneEventPayloadType the payload type of RFC 4733 telephone-events, or -1 if not agreed
  * @param direction               what this side does (hold: SENDONLY or INACTIVE)
  * @param remoteSrtpKey           the peer's SRTP master key and salt (30 bytes,
- *                                AES_CM_128_HMAC_SHA1_80) from its {@code a=crypto} line
+ *                                AES_CM_128_HMAC_SHA1_80) from its {@code a=crypto} line; {@code null} for plain
+ *                                RTP both ways (RTP/AVP, only when the application allowed it)
  */
 public record NegotiatedMedia(InetSocketAddress remote, AudioCodecSpec codec, int telephoneEventPayloadType,
         MediaDirection direction, byte[] remoteSrtpKey) {
+
+    /** @return whether the audio is SRTP (not plain RTP) */
+    public boolean encrypted() {
+        return remoteSrtpKey != null;
+    }
 }

@@ -17,12 +17,16 @@ import org.m800.sdk.core.M800Exception;
  * The offer/answer model (RFC 3264) for one audio stream: builds offers, answers an offer, and reads the
  * answer to an offer, each giving the {@link NegotiatedMedia} the engine runs with. The answerer picks the
  * first codec of the offer it accepts (the offerer's preference); telephone-events (RFC 4733) are agreed
- * at the clock rate of that codec. Calls are encrypted: an offer or answer without an
- * {@value SessionDescription#SUITE} key is refused.
+ * at the clock rate of that codec. Calls are encrypted: offers are always SRTP, and an offer or answer
+ * without an {@value SessionDescription#SUITE} key is refused, except a plain RTP offer ({@value #PLAIN}
+ * without {@code a=crypto}) when the application allowed it ({@link Local#plainAllowed()}): it is answered
+ * with plain RTP.
  */
 public final class OfferAnswer {
     /** The transport profile of an SRTP stream. */
     public static final String PROFILE = "RTP/SAVP";
+    /** The transport profile of a plain (unencrypted) RTP stream. */
+    public static final String PLAIN = "RTP/AVP";
 
     private OfferAnswer() {
     }
@@ -43,9 +47,16 @@ public final class OfferAnswer {
      * @param supported  what the engine supports (audio codecs and telephone-events), preferred first
      * @param preference codec names the application allows, preferred first, or empty for all
      * @param key        this side's SRTP master key and salt
+     * @param plainAllowed whether an offer of plain RTP may be answered (the application's explicit choice)
      */
     public record Local(String sessionId, InetSocketAddress local, List<AudioCodecSpec> supported,
-            List<String> preference, byte[] key) {
+            List<String> preference, byte[] key, boolean plainAllowed) {
+
+        /** An encrypted-only side. */
+        public Local(String sessionId, InetSocketAddress local, List<AudioCodecSpec> supported,
+                List<String> preference, byte[] key) {
+            this(sessionId, local, supported, preference, key, false);
+        }
     }
 
     /** An answer and what it agreed. */
@@ -77,7 +88,12 @@ public final class OfferAnswer {
      * @throws IncompatibleException if there is no codec in common or the offer has no usable key
      */
     public static Answer answer(SessionDescription offer, Local local, long version, MediaDirection wish) {
-        byte[] remoteKey = key(offer, "offer");
+        boolean plain = isPlain(offer);
+        if (plain && !local.plainAllowed()) {
+            throw new IncompatibleException("the offer is plain RTP (" + offer.profile() + " without a=crypto): calls "
+                    + "are encrypted (SRTP) unless the application allows plain RTP (CallOptions.withPlainRtpAllowed)");
+        }
+        byte[] remoteKey = plain ? null : key(offer, "offer");
         List<AudioCodecSpec> allowed = allowed(local);
         AudioCodecSpec chosen = null;
         for (AudioCodecSpec offered : offer.audioCodecs()) {
@@ -101,7 +117,8 @@ public final class OfferAnswer {
         MediaDirection direction = intersect(reverse(offer.direction()), wish);
         SessionDescription sdp = new SessionDescription(local.sessionId(), version, host(local.local()),
                 local.local().getPort(), offer.profile(), codecs, fmtp(codecs), offer.rtcpMux(),
-                new SessionDescription.Crypto(offer.crypto().tag(), SessionDescription.SUITE, local.key()), direction);
+                plain ? null : new SessionDescription.Crypto(offer.crypto().tag(), SessionDescription.SUITE, local.key()),
+                direction);
         NegotiatedMedia media = new NegotiatedMedia(address(offer), chosen,
                 events != null && localEvents ? events.payloadType() : -1, direction, remoteKey);
         return new Answer(sdp, media);
@@ -166,6 +183,11 @@ public final class OfferAnswer {
             }
         }
         return out;
+    }
+
+    /** An offer of plain RTP: an RTP/AVP profile (or AVPF) and no key. */
+    private static boolean isPlain(SessionDescription d) {
+        return d.crypto() == null && d.profile() != null && d.profile().startsWith("RTP/AVP");
     }
 
     private static byte[] key(SessionDescription d, String what) {

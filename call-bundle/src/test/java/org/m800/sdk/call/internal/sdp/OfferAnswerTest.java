@@ -127,4 +127,40 @@ public class OfferAnswerTest {
             assertTrue(e.getMessage(), e.getMessage().contains(c[1]));
         }
     }
+
+    /** An offer of plain RTP, as a peer without SRTP makes it. */
+    private static SessionDescription plainOffer() {
+        return SdpParser.parse("v=0\r\no=- 7 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+                + "m=audio 7078 RTP/AVP 0 101\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:101 telephone-event/8000\r\n"
+                + "a=ptime:20\r\n");
+    }
+
+    @Test
+    public void aPlainRtpOfferIsRefusedUnlessTheApplicationAllowsIt() {
+        M800Exception refused = assertThrows(OfferAnswer.IncompatibleException.class,
+                () -> OfferAnswer.answer(plainOffer(), local(6004, (byte) 2), 1, MediaDirection.SENDRECV));
+        assertTrue(refused.getMessage(), refused.getMessage().contains("plain RTP"));
+        assertTrue(refused.getMessage(), refused.getMessage().contains("withPlainRtpAllowed"));
+
+        OfferAnswer.Local allowing = new OfferAnswer.Local("42", new InetSocketAddress("127.0.0.1", 6004), ENGINE,
+                List.of(), new byte[30], true);
+        OfferAnswer.Answer answer = OfferAnswer.answer(plainOffer(), allowing, 1, MediaDirection.SENDRECV);
+        assertEquals("PCMU", answer.media().codec().name());
+        assertEquals(101, answer.media().telephoneEventPayloadType());
+        assertEquals(null, answer.media().remoteSrtpKey());
+        assertTrue(!answer.media().encrypted());
+        String text = SdpWriter.write(answer.sdp());
+        assertTrue(text, text.contains("m=audio 6004 RTP/AVP 0 101\r\n"));
+        assertTrue(text, !text.contains("a=crypto"));
+    }
+
+    @Test
+    public void anSrtpProfileWithoutAKeyIsRefusedEvenWhenPlainRtpIsAllowed() {
+        SessionDescription keyless = SdpParser.parse("v=0\r\no=- 7 1 IN IP4 127.0.0.1\r\ns=-\r\n"
+                + "c=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 7078 RTP/SAVP 0\r\na=rtpmap:0 PCMU/8000\r\n");
+        OfferAnswer.Local allowing = new OfferAnswer.Local("42", new InetSocketAddress("127.0.0.1", 6004), ENGINE,
+                List.of(), new byte[30], true);
+        assertThrows(OfferAnswer.IncompatibleException.class,
+                () -> OfferAnswer.answer(keyless, allowing, 1, MediaDirection.SENDRECV));
+    }
 }

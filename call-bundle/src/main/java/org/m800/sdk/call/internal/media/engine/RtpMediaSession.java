@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One leg of {@link UdpMediaEngine}: a UDP socket carrying SRTP and SRTCP multiplexed (RFC 5761), a
  * {@link SendPath} and a {@link ReceivePath}. Datagrams are accepted only from the negotiated remote
- * address, and RTP only from the first SSRC that authenticates with the peer's key. The engine's threads
+ * address, and RTP only from the first SSRC that authenticates with the peer's key (with plain RTP, which
+ * only an application's explicit choice gives, from the first SSRC that comes from that address). The engine's threads
  * call {@link #receive} and {@link #tick}; the listener is called on them, never under the lock.
  */
 final class RtpMediaSession implements MediaSession {
@@ -145,7 +146,7 @@ final class RtpMediaSession implements MediaSession {
 
     private void apply(NegotiatedMedia negotiated) {
         media = negotiated;
-        send.configure(negotiated.codec(), source.sampleRate());
+        send.configure(negotiated.codec(), source.sampleRate(), negotiated.encrypted());
         receive.configure(negotiated.remoteSrtpKey(), negotiated.codec(), sink.sampleRate());
     }
 
@@ -160,7 +161,7 @@ final class RtpMediaSession implements MediaSession {
         if (negotiated.direction() == null) {
             throw new IllegalArgumentException("no media direction given");
         }
-        if (negotiated.remoteSrtpKey() == null || negotiated.remoteSrtpKey().length != SrtpContext.MASTER_LENGTH) {
+        if (negotiated.remoteSrtpKey() != null && negotiated.remoteSrtpKey().length != SrtpContext.MASTER_LENGTH) {
             throw new IllegalArgumentException("the peer's SRTP master key and salt must be "
                     + SrtpContext.MASTER_LENGTH + " bytes");
         }
@@ -352,9 +353,11 @@ final class RtpMediaSession implements MediaSession {
     }
 
     private MediaStats rtcpLocked(byte[] buf, int len, long nowNanos) {
-        int plain;
+        int plain = len;
         try {
-            plain = receive.srtp().unprotectRtcp(buf, len);
+            if (receive.srtp() != null) {
+                plain = receive.srtp().unprotectRtcp(buf, len);
+            }
         } catch (org.m800.sdk.call.internal.media.srtp.SrtpException e) {
             receive.rejected++;
             LOG.debug("SRTCP packet of {} bytes dropped: {}", len, e.getMessage());
@@ -485,7 +488,7 @@ final class RtpMediaSession implements MediaSession {
     }
 
     private void sendRtcpLocked(int len) {
-        int protectedLen = send.srtp().protectRtcp(rtcpBuffer, len);
+        int protectedLen = send.srtp() == null ? len : send.srtp().protectRtcp(rtcpBuffer, len);
         sendLocked(rtcpBuffer, protectedLen);
     }
 

@@ -23,7 +23,9 @@ final class SendPath {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     final long ssrc = RANDOM.nextInt() & 0xFFFFFFFFL;
-    private final SrtpContext srtp;
+    private final byte[] localMaster;
+    /** null for plain RTP */
+    private SrtpContext srtp;
     private final DtmfSender dtmf = new DtmfSender();
     private final byte[] packet = new byte[1500 + SrtpContext.RTP_OVERHEAD];
     private final byte[] payload = new byte[1500];
@@ -43,11 +45,19 @@ final class SendPath {
     float level;
 
     SendPath(byte[] localMaster) {
-        srtp = new SrtpContext(localMaster);
+        this.localMaster = localMaster;
     }
 
-    /** Sets the codec and the source's rate (a new encoder when either changes). */
-    void configure(AudioCodecSpec spec, int sourceRate) {
+    /**
+     * Sets the codec, the source's rate (a new encoder when either changes) and whether to encrypt (the SRTP
+     * context, once made, is kept: its rollover counter goes on).
+     */
+    void configure(AudioCodecSpec spec, int sourceRate, boolean encrypted) {
+        if (!encrypted) {
+            srtp = null;
+        } else if (srtp == null) {
+            srtp = new SrtpContext(localMaster);
+        }
         if (spec.equals(codec) && sourceFrame != null && sourceFrame.length == sourceRate / 50) {
             return;
         }
@@ -104,13 +114,14 @@ final class SendPath {
         timestamp = (timestamp + units) & 0xFFFFFFFFL;
         packetsSent++;
         octetsSent += len - RtpHeader.FIXED;
-        return srtp.protectRtp(packet, len);
+        return srtp == null ? len : srtp.protectRtp(packet, len);
     }
 
     byte[] packet() {
         return packet;
     }
 
+    /** @return the SRTP context, or {@code null} for plain RTP */
     SrtpContext srtp() {
         return srtp;
     }
