@@ -20,7 +20,8 @@ import org.m800.sdk.core.M800Exception;
  * at the clock rate of that codec. Calls are encrypted: offers are always SRTP, and an offer or answer
  * without an {@value SessionDescription#SUITE} key is refused, except a plain RTP offer ({@value #PLAIN}
  * without {@code a=crypto}) when the application allowed it ({@link Local#plainAllowed()}): it is answered
- * with plain RTP.
+ * with plain RTP. Packet time: each side's {@code a=ptime} says what it wants to receive; this side always
+ * asks for 20 ms and sends G.711 with the peer's 10, 20, 30 or 40 ms ({@link #sendPtime}).
  */
 public final class OfferAnswer {
     /** The transport profile of an SRTP stream. */
@@ -78,7 +79,7 @@ public final class OfferAnswer {
         }
         return new SessionDescription(local.sessionId(), version, host(local.local()), local.local().getPort(), PROFILE,
                 codecs, fmtp(codecs), true, new SessionDescription.Crypto(1, SessionDescription.SUITE, local.key()),
-                direction);
+                direction, SessionDescription.PTIME);
     }
 
     /**
@@ -118,9 +119,10 @@ public final class OfferAnswer {
         SessionDescription sdp = new SessionDescription(local.sessionId(), version, host(local.local()),
                 local.local().getPort(), offer.profile(), codecs, fmtp(codecs), offer.rtcpMux(),
                 plain ? null : new SessionDescription.Crypto(offer.crypto().tag(), SessionDescription.SUITE, local.key()),
-                direction);
+                direction, SessionDescription.PTIME);
         NegotiatedMedia media = new NegotiatedMedia(address(offer), chosen,
-                events != null && localEvents ? events.payloadType() : -1, direction, remoteKey);
+                events != null && localEvents ? events.payloadType() : -1, direction, remoteKey,
+                sendPtime(chosen, offer.ptime()));
         return new Answer(sdp, media);
     }
 
@@ -145,7 +147,7 @@ public final class OfferAnswer {
         AudioCodecSpec events = events(answer.codecs(), chosen.clockRate());
         MediaDirection direction = intersect(offer.direction(), reverse(answer.direction()));
         return new NegotiatedMedia(address(answer), chosen, events == null ? -1 : events.payloadType(), direction,
-                remoteKey);
+                remoteKey, sendPtime(chosen, answer.ptime()));
     }
 
     /** @return what the other side's direction means for this side (sendonly there is recvonly here) */
@@ -183,6 +185,19 @@ public final class OfferAnswer {
             }
         }
         return out;
+    }
+
+    /**
+     * The packet time to send with: what the peer's {@code a=ptime} asks to receive (RFC 4566 6, RFC 3264 6.1)
+     * when the codec can do it (G.711: 10, 20, 30 or 40 ms), else 20 ms (Opus always: the encoder makes 20 ms
+     * frames).
+     */
+    static int sendPtime(AudioCodecSpec codec, int peerPtime) {
+        boolean g711 = codec.name().equalsIgnoreCase("PCMU") || codec.name().equalsIgnoreCase("PCMA");
+        if (g711 && (peerPtime == 10 || peerPtime == 20 || peerPtime == 30 || peerPtime == 40)) {
+            return peerPtime;
+        }
+        return SessionDescription.PTIME;
     }
 
     /** An offer of plain RTP: an RTP/AVP profile (or AVPF) and no key. */

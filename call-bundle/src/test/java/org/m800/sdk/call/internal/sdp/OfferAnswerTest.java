@@ -163,4 +163,46 @@ public class OfferAnswerTest {
         assertThrows(OfferAnswer.IncompatibleException.class,
                 () -> OfferAnswer.answer(keyless, allowing, 1, MediaDirection.SENDRECV));
     }
+
+    private static SessionDescription offerWithPtime(String payloadTypes, String rtpmaps, int ptime) {
+        byte[] key = new byte[30];
+        return SdpParser.parse("v=0\r\no=- 7 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+                + "m=audio 7078 RTP/SAVP " + payloadTypes + "\r\n" + rtpmaps + "a=ptime:" + ptime + "\r\n"
+                + "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" + java.util.Base64.getEncoder().encodeToString(key)
+                + "\r\n");
+    }
+
+    @Test
+    public void g711IsSentWithThePacketTimeThePeerAsksForAndTheAnswerAsksForTwenty() {
+        for (int ptime : new int[] {10, 20, 30, 40}) {
+            SessionDescription offer = offerWithPtime("0", "a=rtpmap:0 PCMU/8000\r\n", ptime);
+            assertEquals(ptime, offer.ptime());
+            OfferAnswer.Answer answer = OfferAnswer.answer(offer, local(6004, (byte) 2), 1, MediaDirection.SENDRECV);
+            assertEquals(ptime, answer.media().sendPtimeMs());
+            assertTrue(SdpWriter.write(answer.sdp()).contains("a=ptime:20\r\n"));
+        }
+        // a packet time G.711 here cannot send (RFC 3264: the answer says what this side receives; it sends 20)
+        OfferAnswer.Answer sixty = OfferAnswer.answer(offerWithPtime("8", "a=rtpmap:8 PCMA/8000\r\n", 60),
+                local(6004, (byte) 2), 1, MediaDirection.SENDRECV);
+        assertEquals(20, sixty.media().sendPtimeMs());
+        // Opus: always 20 ms
+        OfferAnswer.Answer opus = OfferAnswer.answer(offerWithPtime("111", "a=rtpmap:111 opus/48000/2\r\n", 40),
+                local(6004, (byte) 2), 1, MediaDirection.SENDRECV);
+        assertEquals(20, opus.media().sendPtimeMs());
+        // the offerer sends with the answer's packet time too
+        SessionDescription myOffer = roundTrip(OfferAnswer.offer(local(5004, (byte) 1, "PCMU"), 1, MediaDirection.SENDRECV));
+        assertEquals(20, myOffer.ptime());
+        SessionDescription answer30 = new SessionDescription("9", 1, "127.0.0.1", 6004, OfferAnswer.PROFILE,
+                List.of(new AudioCodecSpec("PCMU", 0, 8000, 1)), java.util.Map.of(), true,
+                new SessionDescription.Crypto(1, SessionDescription.SUITE, new byte[30]), MediaDirection.SENDRECV, 30);
+        assertEquals(30, OfferAnswer.accept(myOffer, roundTrip(answer30)).sendPtimeMs());
+    }
+
+    @Test
+    public void aPtimeOutOfRangeIsABadSdp() {
+        M800Exception e = assertThrows(M800Exception.class,
+                () -> offerWithPtime("0", "a=rtpmap:0 PCMU/8000\r\n", 0));
+        assertEquals(ErrorCode.PROTOCOL, e.code());
+        assertTrue(e.getMessage(), e.getMessage().contains("ptime"));
+    }
 }

@@ -146,7 +146,7 @@ final class RtpMediaSession implements MediaSession {
 
     private void apply(NegotiatedMedia negotiated) {
         media = negotiated;
-        send.configure(negotiated.codec(), source.sampleRate(), negotiated.encrypted());
+        send.configure(negotiated.codec(), source.sampleRate(), negotiated.encrypted(), negotiated.sendPtimeMs());
         receive.configure(negotiated.remoteSrtpKey(), negotiated.codec(), sink.sampleRate());
     }
 
@@ -164,6 +164,13 @@ final class RtpMediaSession implements MediaSession {
         if (negotiated.remoteSrtpKey() != null && negotiated.remoteSrtpKey().length != SrtpContext.MASTER_LENGTH) {
             throw new IllegalArgumentException("the peer's SRTP master key and salt must be "
                     + SrtpContext.MASTER_LENGTH + " bytes");
+        }
+        int ptime = negotiated.sendPtimeMs();
+        boolean g711 = negotiated.codec().name().equalsIgnoreCase("PCMU")
+                || negotiated.codec().name().equalsIgnoreCase("PCMA");
+        if (ptime != 20 && !(g711 && (ptime == 10 || ptime == 30 || ptime == 40))) {
+            throw new IllegalArgumentException("packets of " + ptime + " ms cannot be sent with "
+                    + negotiated.codec().name() + " (20 ms; G.711 also 10, 30, 40 ms)");
         }
         int pt = negotiated.telephoneEventPayloadType();
         if (pt < -1 || pt > 127 || pt == negotiated.codec().payloadType()) {
@@ -404,15 +411,16 @@ final class RtpMediaSession implements MediaSession {
                 return Long.MAX_VALUE;
             }
             if (nowNanos - sendDue >= 0) {
-                long behind = (nowNanos - sendDue) / PERIOD_NANOS;
-                if (behind > MAX_BEHIND_PERIODS) {
+                long period = send.ptimeMs() * 1_000_000L;
+                long behind = (nowNanos - sendDue) / period;
+                if (behind * period > MAX_BEHIND_PERIODS * PERIOD_NANOS) {
                     // the stream's clock jumps ahead instead of flooding the network with the backlog
                     for (long i = 0; i < behind; i++) {
                         send.skip();
                     }
-                    sendDue += behind * PERIOD_NANOS;
+                    sendDue += behind * period;
                 }
-                sendDue += PERIOD_NANOS;
+                sendDue += period;
                 sendStepLocked();
             }
             if (nowNanos - playDue >= 0) {

@@ -135,11 +135,20 @@ public class FfmpegInteropTest {
                 + Goertzel.describe(last, sink.sampleRate(), frequency) + "; ffmpeg said: " + ffmpeg.output());
     }
 
+    @Test
+    public void ffmpegReceivesPcmuIn30MillisecondPacketsAsItsSdpAsks() throws Exception {
+        ffmpegReceives(LoopbackCallTest.PCMU, "PCMU/8000", false, 30);
+    }
+
     private void ffmpegReceives(AudioCodecSpec codec, String rtpmap) throws Exception {
         ffmpegReceives(codec, rtpmap, false);
     }
 
     private void ffmpegReceives(AudioCodecSpec codec, String rtpmap, boolean plain) throws Exception {
+        ffmpegReceives(codec, rtpmap, plain, 20);
+    }
+
+    private void ffmpegReceives(AudioCodecSpec codec, String rtpmap, boolean plain, int ptime) throws Exception {
         int ffmpegPort = Ffmpeg.freeUdpPortPair();
         // what ffmpeg would use to send: unused, it only receives
         byte[] ffmpegKey = plain ? null : SrtpContext.newMaster();
@@ -148,7 +157,7 @@ public class FfmpegInteropTest {
             MediaSession session = engine.open(loopback);
             String sdp = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=m800\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
                     + "m=audio " + ffmpegPort + (plain ? " RTP/AVP " : " RTP/SAVP ") + codec.payloadType() + "\r\n"
-                    + "a=rtpmap:" + codec.payloadType() + " " + rtpmap + "\r\n"
+                    + "a=rtpmap:" + codec.payloadType() + " " + rtpmap + "\r\n" + "a=ptime:" + ptime + "\r\n"
                     + (plain ? "" : "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:"
                             + Base64.getEncoder().encodeToString(session.localSrtpKey()) + "\r\n");
             Path sdpFile = temp.getRoot().toPath().resolve("in.sdp");
@@ -158,7 +167,8 @@ public class FfmpegInteropTest {
                     "-i", sdpFile.toString(), "-t", "3", "-ac", "1", "-ar", "16000", wav.getName())) {
                 // ffmpeg needs a moment to bind its port; what the session sends before that is lost, as UDP may
                 session.start(new NegotiatedMedia(new InetSocketAddress(loopback, ffmpegPort), codec, -1,
-                        MediaDirection.SENDONLY, ffmpegKey), new ToneSource(48000, 440, 8000), new RecordingSink(8000));
+                        MediaDirection.SENDONLY, ffmpegKey, ptime), new ToneSource(48000, 440, 8000),
+                        new RecordingSink(8000));
                 ffmpeg.awaitSuccess(60);
                 short[] audio = readWav(wav);
                 short[] tail = java.util.Arrays.copyOfRange(audio, audio.length / 3, audio.length);
