@@ -83,4 +83,13 @@ public interface Call {
 
     /** @return the statistics so far ({@link CallStatistics#NONE} before the audio) */
     CallStatistics statistics();
+
+    /**
+     * @return the quality warnings raised and not cleared now ({@link CallListener#qualityChanged}); empty
+     *         before the audio starts and when all is well. The default (for implementations older than
+     *         API 1.1) is empty.
+     */
+    default java.util.Set<QualityMetric> qualityWarnings() {
+        return java.util.Set.of();
+    }
 }

@@ -29,6 +29,13 @@ public interface CallListener {
     default void dtmfReceived(Call call, char digit) {
     }
 
+    /**
+     * A quality warning was raised or cleared ({@link QualityMetric} documents each threshold). A call ends
+     * with its warnings as they are: no clearing event follows the end.
+     */
+    default void qualityChanged(Call call, QualityWarning warning) {
+    }
+
     /** New statistics (about once a second while the audio flows). */
     default void statistics(Call call, CallStatistics statistics) {
     }

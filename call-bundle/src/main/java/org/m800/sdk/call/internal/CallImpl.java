@@ -63,6 +63,7 @@ final class CallImpl implements Call, MediaSessionListener {
     /** what the offer/answer agreed (for an incoming call: before the server confirmed the answer) */
     private NegotiatedMedia pendingMedia;
     private volatile CallStatistics statistics = CallStatistics.NONE;
+    private final QualityMonitor quality = new QualityMonitor();
 
     private CallImpl(CallManagerImpl manager, String id, String peer, CallDirection direction, Instant startedAt,
             boolean waiting, String incomingOffer, CallState state) {
@@ -419,6 +420,9 @@ final class CallImpl implements Call, MediaSessionListener {
         AudioSource source = options.source() != null ? options.source() : manager.defaultSource();
         AudioSink sink = options.sink() != null ? options.sink() : manager.defaultSink();
         pendingMedia = media;
+        if (!media.encrypted()) {
+            LOG.warn("Call {}: the audio is plain RTP, not encrypted (the application allowed it)", id);
+        }
         session.start(media, source, sink);
         session.setMuted(muted);
         mediaStarted = true;
@@ -514,7 +518,23 @@ final class CallImpl implements Call, MediaSessionListener {
         CallStatistics s = new CallStatistics(codec, stats.packetsSent(), stats.packetsReceived(), stats.fractionLost(),
                 stats.cumulativeLost(), stats.jitterMs(), stats.roundTripMs());
         statistics = s;
+        // queued (emit only queues) under the monitor's lock, so that the rx and tick threads cannot reorder a
+        // warning and its clearing
+        java.util.List<org.m800.sdk.call.QualityWarning> changes;
+        synchronized (quality) {
+            changes = quality.update(stats);
+            for (org.m800.sdk.call.QualityWarning w : changes) {
+                LOG.info("Call {}: quality warning {} {} ({})", id, w.metric(), w.raised() ? "raised" : "cleared",
+                        Math.round(w.value()));
+                manager.listeners().emit(l -> l.qualityChanged(this, w));
+            }
+        }
         manager.listeners().emit(l -> l.statistics(this, s));
+    }
+
+    @Override
+    public java.util.Set<org.m800.sdk.call.QualityMetric> qualityWarnings() {
+        return quality.raised();
     }
 
     // ----------------------------------------------------------------------------- helpers

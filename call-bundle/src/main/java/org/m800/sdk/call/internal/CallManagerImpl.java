@@ -415,7 +415,7 @@ public final class CallManagerImpl extends FeatureManager implements CallManager
 
     OfferAnswer.Local local(MediaSession leg, CallOptions options) {
         return new OfferAnswer.Local(Long.toString(System.currentTimeMillis()), leg.localAddress(),
-                leg.supportedCodecs(), options.codecs(), leg.localSrtpKey());
+                leg.supportedCodecs(), options.codecs(), leg.localSrtpKey(), options.plainRtpAllowed());
     }
 
     /**

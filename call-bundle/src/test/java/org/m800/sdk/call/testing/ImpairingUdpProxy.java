@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * A UDP proxy between two media endpoints that loses and delays datagrams, for tests: what A sends to
  * {@link #addressForA()} goes to B from {@link #addressForB()}, and the other way round. Each datagram is
  * dropped with probability {@code loss} and otherwise delayed by a uniform random 0..{@code jitterMs} ms
- * (so datagrams get reordered), from a seeded {@link Random}, so a run is repeatable. It remembers the
+ * (so datagrams get reordered), from a seeded {@link Random}, so a run is repeatable; {@link #impair} changes
+ * the loss and jitter and adds a fixed delay while it runs. It remembers the
  * last datagram towards B so that a test can replay it, and can inject datagrams of its own. Closing it
  * stops its threads and closes its sockets.
  */
@@ -26,8 +27,9 @@ public final class ImpairingUdpProxy implements AutoCloseable {
     private final DatagramSocket facingB;
     private final InetSocketAddress a;
     private final InetSocketAddress b;
-    private final double loss;
-    private final int jitterMs;
+    private volatile double loss;
+    private volatile int jitterMs;
+    private volatile int delayMs;
     private final Random random;
     private final ScheduledThreadPoolExecutor delayer;
     private final Thread fromA;
@@ -63,6 +65,19 @@ public final class ImpairingUdpProxy implements AutoCloseable {
         fromB.start();
     }
 
+    /**
+     * Changes the impairment of the datagrams that arrive from now on, both ways.
+     *
+     * @param newLoss     the probability of dropping a datagram, 0..1
+     * @param newJitterMs the largest random delay added on top of {@code newDelayMs}
+     * @param newDelayMs  a delay added to every datagram (raises the round-trip time by twice this)
+     */
+    public void impair(double newLoss, int newJitterMs, int newDelayMs) {
+        loss = newLoss;
+        jitterMs = newJitterMs;
+        delayMs = newDelayMs;
+    }
+
     /** @return where A sends (A's negotiated remote address) */
     public InetSocketAddress addressForA() {
         return (InetSocketAddress) facingA.getLocalSocketAddress();
@@ -87,7 +102,8 @@ public final class ImpairingUdpProxy implements AutoCloseable {
             int delay;
             synchronized (random) {
                 drop = random.nextDouble() < loss;
-                delay = jitterMs > 0 ? random.nextInt(jitterMs + 1) : 0;
+                int jitter = jitterMs;
+                delay = delayMs + (jitter > 0 ? random.nextInt(jitter + 1) : 0);
             }
             if (towardsB) {
                 lastToB = data;

@@ -17,12 +17,17 @@ import org.m800.sdk.core.M800Exception;
  * The offer/answer model (RFC 3264) for one audio stream: builds offers, answers an offer, and reads the
  * answer to an offer, each giving the {@link NegotiatedMedia} the engine runs with. The answerer picks the
  * first codec of the offer it accepts (the offerer's preference); telephone-events (RFC 4733) are agreed
- * at the clock rate of that codec. Calls are encrypted: an offer or answer without an
- * {@value SessionDescription#SUITE} key is refused.
+ * at the clock rate of that codec. Calls are encrypted: offers are always SRTP, and an offer or answer
+ * without an {@value SessionDescription#SUITE} key is refused, except a plain RTP offer ({@value #PLAIN}
+ * without {@code a=crypto}) when the application allowed it ({@link Local#plainAllowed()}): it is answered
+ * with plain RTP. Packet time: each side's {@code a=ptime} says what it wants to receive; this side always
+ * asks for 20 ms and sends G.711 with the peer's 10, 20, 30 or 40 ms ({@link #sendPtime}).
  */
 public final class OfferAnswer {
     /** The transport profile of an SRTP stream. */
     public static final String PROFILE = "RTP/SAVP";
+    /** The transport profile of a plain (unencrypted) RTP stream. */
+    public static final String PLAIN = "RTP/AVP";
 
     private OfferAnswer() {
     }
@@ -43,9 +48,16 @@ public final class OfferAnswer {
      * @param supported  what the engine supports (audio codecs and telephone-events), preferred first
      * @param preference codec names the application allows, preferred first, or empty for all
      * @param key        this side's SRTP master key and salt
+     * @param plainAllowed whether an offer of plain RTP may be answered (the application's explicit choice)
      */
     public record Local(String sessionId, InetSocketAddress local, List<AudioCodecSpec> supported,
-            List<String> preference, byte[] key) {
+            List<String> preference, byte[] key, boolean plainAllowed) {
+
+        /** An encrypted-only side. */
+        public Local(String sessionId, InetSocketAddress local, List<AudioCodecSpec> supported,
+                List<String> preference, byte[] key) {
+            this(sessionId, local, supported, preference, key, false);
+        }
     }
 
     /** An answer and what it agreed. */
@@ -67,7 +79,7 @@ public final class OfferAnswer {
         }
         return new SessionDescription(local.sessionId(), version, host(local.local()), local.local().getPort(), PROFILE,
                 codecs, fmtp(codecs), true, new SessionDescription.Crypto(1, SessionDescription.SUITE, local.key()),
-                direction);
+                direction, SessionDescription.PTIME);
     }
 
     /**
@@ -77,7 +89,12 @@ public final class OfferAnswer {
      * @throws IncompatibleException if there is no codec in common or the offer has no usable key
      */
     public static Answer answer(SessionDescription offer, Local local, long version, MediaDirection wish) {
-        byte[] remoteKey = key(offer, "offer");
+        boolean plain = isPlain(offer);
+        if (plain && !local.plainAllowed()) {
+            throw new IncompatibleException("the offer is plain RTP (" + offer.profile() + " without a=crypto): calls "
+                    + "are encrypted (SRTP) unless the application allows plain RTP (CallOptions.withPlainRtpAllowed)");
+        }
+        byte[] remoteKey = plain ? null : key(offer, "offer");
         List<AudioCodecSpec> allowed = allowed(local);
         AudioCodecSpec chosen = null;
         for (AudioCodecSpec offered : offer.audioCodecs()) {
@@ -101,9 +118,11 @@ public final class OfferAnswer {
         MediaDirection direction = intersect(reverse(offer.direction()), wish);
         SessionDescription sdp = new SessionDescription(local.sessionId(), version, host(local.local()),
                 local.local().getPort(), offer.profile(), codecs, fmtp(codecs), offer.rtcpMux(),
-                new SessionDescription.Crypto(offer.crypto().tag(), SessionDescription.SUITE, local.key()), direction);
+                plain ? null : new SessionDescription.Crypto(offer.crypto().tag(), SessionDescription.SUITE, local.key()),
+                direction, SessionDescription.PTIME);
         NegotiatedMedia media = new NegotiatedMedia(address(offer), chosen,
-                events != null && localEvents ? events.payloadType() : -1, direction, remoteKey);
+                events != null && localEvents ? events.payloadType() : -1, direction, remoteKey,
+                sendPtime(chosen, offer.ptime()));
         return new Answer(sdp, media);
     }
 
@@ -128,7 +147,7 @@ public final class OfferAnswer {
         AudioCodecSpec events = events(answer.codecs(), chosen.clockRate());
         MediaDirection direction = intersect(offer.direction(), reverse(answer.direction()));
         return new NegotiatedMedia(address(answer), chosen, events == null ? -1 : events.payloadType(), direction,
-                remoteKey);
+                remoteKey, sendPtime(chosen, answer.ptime()));
     }
 
     /** @return what the other side's direction means for this side (sendonly there is recvonly here) */
@@ -166,6 +185,24 @@ public final class OfferAnswer {
             }
         }
         return out;
+    }
+
+    /**
+     * The packet time to send with: what the peer's {@code a=ptime} asks to receive (RFC 4566 6, RFC 3264 6.1)
+     * when the codec can do it (G.711: 10, 20, 30 or 40 ms), else 20 ms (Opus always: the encoder makes 20 ms
+     * frames).
+     */
+    static int sendPtime(AudioCodecSpec codec, int peerPtime) {
+        boolean g711 = codec.name().equalsIgnoreCase("PCMU") || codec.name().equalsIgnoreCase("PCMA");
+        if (g711 && (peerPtime == 10 || peerPtime == 20 || peerPtime == 30 || peerPtime == 40)) {
+            return peerPtime;
+        }
+        return SessionDescription.PTIME;
+    }
+
+    /** An offer of plain RTP: an RTP/AVP profile (or AVPF) and no key. */
+    private static boolean isPlain(SessionDescription d) {
+        return d.crypto() == null && d.profile() != null && d.profile().startsWith("RTP/AVP");
     }
 
     private static byte[] key(SessionDescription d, String what) {

@@ -44,6 +44,7 @@ public final class SdpParser {
         Map<Integer, AudioCodecSpec> rtpmap = new HashMap<>();
         Map<Integer, String> fmtp = new HashMap<>();
         boolean rtcpMux = false;
+        int ptime = 0;
         SessionDescription.Crypto crypto = null;
         MediaDirection direction = MediaDirection.SENDRECV;
         boolean inMedia = false;
@@ -119,6 +120,12 @@ public final class SdpParser {
                             throw bad("fmtp needs parameters: " + shorten(line));
                         }
                         fmtp.put((int) number(value.substring(5, space), line), value.substring(space + 1));
+                    } else if (value.startsWith("ptime:")) {
+                        long p = number(value.substring(6).strip(), line);
+                        if (p < 1 || p > 1000) {
+                            throw bad("ptime out of range (1-1000 ms): " + shorten(line));
+                        }
+                        ptime = (int) p;
                     } else if (value.equals("rtcp-mux")) {
                         rtcpMux = true;
                     } else if (value.startsWith("crypto:")) {
@@ -162,7 +169,7 @@ public final class SdpParser {
             }
         }
         return new SessionDescription(sessionId, version, address, port, profile, new ArrayList<>(ordered.values()),
-                fmtp, rtcpMux, crypto, direction);
+                fmtp, rtcpMux, crypto, direction, ptime);
     }
 
     private static MediaDirection direction(String value, MediaDirection current) {

@@ -30,7 +30,7 @@ public final class SdpWriter {
                 line(s, "a=fmtp:" + c.payloadType() + " " + fmtp);
             }
         }
-        line(s, "a=ptime:20");
+        line(s, "a=ptime:" + (d.ptime() > 0 ? d.ptime() : SessionDescription.PTIME));
         if (d.rtcpMux()) {
             line(s, "a=rtcp-mux");
         }

@@ -19,10 +19,14 @@ import org.m800.sdk.call.internal.media.MediaDirection;
  * @param rtcpMux        whether {@code a=rtcp-mux} is present
  * @param crypto         the first {@code a=crypto} line's key, or null
  * @param direction      the direction attribute (default sendrecv)
+ * @param ptime          the {@code a=ptime} the writer wants to receive, in milliseconds, or 0 when absent
  */
 public record SessionDescription(String sessionId, long version, String address, int port, String profile,
         List<AudioCodecSpec> codecs, Map<Integer, String> fmtp, boolean rtcpMux, Crypto crypto,
-        MediaDirection direction) {
+        MediaDirection direction, int ptime) {
+
+    /** The packet time this SDK receives and writes in its own descriptions. */
+    public static final int PTIME = 20;
 
     /** The SDES suite calls use (RFC 4568). */
     public static final String SUITE = "AES_CM_128_HMAC_SHA1_80";
@@ -50,6 +54,6 @@ public record SessionDescription(String sessionId, long version, String address,
     /** @return this description with another direction and version */
     public SessionDescription with(MediaDirection newDirection, long newVersion) {
         return new SessionDescription(sessionId, newVersion, address, port, profile, codecs, fmtp, rtcpMux, crypto,
-                newDirection);
+                newDirection, ptime);
     }
 }

@@ -127,4 +127,82 @@ public class OfferAnswerTest {
             assertTrue(e.getMessage(), e.getMessage().contains(c[1]));
         }
     }
+
+    /** An offer of plain RTP, as a peer without SRTP makes it. */
+    private static SessionDescription plainOffer() {
+        return SdpParser.parse("v=0\r\no=- 7 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+                + "m=audio 7078 RTP/AVP 0 101\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:101 telephone-event/8000\r\n"
+                + "a=ptime:20\r\n");
+    }
+
+    @Test
+    public void aPlainRtpOfferIsRefusedUnlessTheApplicationAllowsIt() {
+        M800Exception refused = assertThrows(OfferAnswer.IncompatibleException.class,
+                () -> OfferAnswer.answer(plainOffer(), local(6004, (byte) 2), 1, MediaDirection.SENDRECV));
+        assertTrue(refused.getMessage(), refused.getMessage().contains("plain RTP"));
+        assertTrue(refused.getMessage(), refused.getMessage().contains("withPlainRtpAllowed"));
+
+        OfferAnswer.Local allowing = new OfferAnswer.Local("42", new InetSocketAddress("127.0.0.1", 6004), ENGINE,
+                List.of(), new byte[30], true);
+        OfferAnswer.Answer answer = OfferAnswer.answer(plainOffer(), allowing, 1, MediaDirection.SENDRECV);
+        assertEquals("PCMU", answer.media().codec().name());
+        assertEquals(101, answer.media().telephoneEventPayloadType());
+        assertEquals(null, answer.media().remoteSrtpKey());
+        assertTrue(!answer.media().encrypted());
+        String text = SdpWriter.write(answer.sdp());
+        assertTrue(text, text.contains("m=audio 6004 RTP/AVP 0 101\r\n"));
+        assertTrue(text, !text.contains("a=crypto"));
+    }
+
+    @Test
+    public void anSrtpProfileWithoutAKeyIsRefusedEvenWhenPlainRtpIsAllowed() {
+        SessionDescription keyless = SdpParser.parse("v=0\r\no=- 7 1 IN IP4 127.0.0.1\r\ns=-\r\n"
+                + "c=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 7078 RTP/SAVP 0\r\na=rtpmap:0 PCMU/8000\r\n");
+        OfferAnswer.Local allowing = new OfferAnswer.Local("42", new InetSocketAddress("127.0.0.1", 6004), ENGINE,
+                List.of(), new byte[30], true);
+        assertThrows(OfferAnswer.IncompatibleException.class,
+                () -> OfferAnswer.answer(keyless, allowing, 1, MediaDirection.SENDRECV));
+    }
+
+    private static SessionDescription offerWithPtime(String payloadTypes, String rtpmaps, int ptime) {
+        byte[] key = new byte[30];
+        return SdpParser.parse("v=0\r\no=- 7 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+                + "m=audio 7078 RTP/SAVP " + payloadTypes + "\r\n" + rtpmaps + "a=ptime:" + ptime + "\r\n"
+                + "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" + java.util.Base64.getEncoder().encodeToString(key)
+                + "\r\n");
+    }
+
+    @Test
+    public void g711IsSentWithThePacketTimeThePeerAsksForAndTheAnswerAsksForTwenty() {
+        for (int ptime : new int[] {10, 20, 30, 40}) {
+            SessionDescription offer = offerWithPtime("0", "a=rtpmap:0 PCMU/8000\r\n", ptime);
+            assertEquals(ptime, offer.ptime());
+            OfferAnswer.Answer answer = OfferAnswer.answer(offer, local(6004, (byte) 2), 1, MediaDirection.SENDRECV);
+            assertEquals(ptime, answer.media().sendPtimeMs());
+            assertTrue(SdpWriter.write(answer.sdp()).contains("a=ptime:20\r\n"));
+        }
+        // a packet time G.711 here cannot send (RFC 3264: the answer says what this side receives; it sends 20)
+        OfferAnswer.Answer sixty = OfferAnswer.answer(offerWithPtime("8", "a=rtpmap:8 PCMA/8000\r\n", 60),
+                local(6004, (byte) 2), 1, MediaDirection.SENDRECV);
+        assertEquals(20, sixty.media().sendPtimeMs());
+        // Opus: always 20 ms
+        OfferAnswer.Answer opus = OfferAnswer.answer(offerWithPtime("111", "a=rtpmap:111 opus/48000/2\r\n", 40),
+                local(6004, (byte) 2), 1, MediaDirection.SENDRECV);
+        assertEquals(20, opus.media().sendPtimeMs());
+        // the offerer sends with the answer's packet time too
+        SessionDescription myOffer = roundTrip(OfferAnswer.offer(local(5004, (byte) 1, "PCMU"), 1, MediaDirection.SENDRECV));
+        assertEquals(20, myOffer.ptime());
+        SessionDescription answer30 = new SessionDescription("9", 1, "127.0.0.1", 6004, OfferAnswer.PROFILE,
+                List.of(new AudioCodecSpec("PCMU", 0, 8000, 1)), java.util.Map.of(), true,
+                new SessionDescription.Crypto(1, SessionDescription.SUITE, new byte[30]), MediaDirection.SENDRECV, 30);
+        assertEquals(30, OfferAnswer.accept(myOffer, roundTrip(answer30)).sendPtimeMs());
+    }
+
+    @Test
+    public void aPtimeOutOfRangeIsABadSdp() {
+        M800Exception e = assertThrows(M800Exception.class,
+                () -> offerWithPtime("0", "a=rtpmap:0 PCMU/8000\r\n", 0));
+        assertEquals(ErrorCode.PROTOCOL, e.code());
+        assertTrue(e.getMessage(), e.getMessage().contains("ptime"));
+    }
 }

@@ -25,10 +25,11 @@ final class G711Codec implements AudioEncoder, AudioDecoder {
 
     @Override
     public int encode(short[] pcm, byte[] out) {
-        for (int i = 0; i < FRAME; i++) {
+        // any packet time: one byte per sample
+        for (int i = 0; i < pcm.length; i++) {
             out[i] = ulaw ? G711.ulawEncode(pcm[i]) : G711.alawEncode(pcm[i]);
         }
-        return FRAME;
+        return pcm.length;
     }
 
     @Override

@@ -46,13 +46,16 @@ final class ReceivePath {
         jitter = new JitterBuffer(minPlayoutMs, maxPlayoutMs);
     }
 
-    /** Sets the peer's key (a new stream when it changes), the codec and the sink's rate. */
+    /**
+     * Sets the peer's key (a new stream when it changes; {@code null} for plain RTP), the codec and the sink's
+     * rate.
+     */
     void configure(byte[] master, AudioCodecSpec spec, int sinkRate) {
-        boolean newKey = !Arrays.equals(master, remoteMaster);
+        boolean newKey = !Arrays.equals(master, remoteMaster) || reception == null;
         boolean newClock = codec == null || codec.clockRate() != spec.clockRate();
         if (newKey) {
-            remoteMaster = master.clone();
-            srtp = new SrtpContext(remoteMaster);
+            remoteMaster = master == null ? null : master.clone();
+            srtp = master == null ? null : new SrtpContext(remoteMaster);
             remoteSsrc = -1;
             jitter.reset();
         }
@@ -84,9 +87,11 @@ final class ReceivePath {
             LOG.debug("RTP from SSRC {} dropped: the call's is {}", ssrc, remoteSsrc);
             return null;
         }
-        int plain;
+        int plain = len;
         try {
-            plain = srtp.unprotectRtp(buf, len);
+            if (srtp != null) {
+                plain = srtp.unprotectRtp(buf, len);
+            }
         } catch (SrtpException e) {
             rejected++;
             LOG.debug("SRTP packet of {} bytes dropped: {}", len, e.getMessage());
@@ -151,6 +156,7 @@ final class ReceivePath {
         return decoded;
     }
 
+    /** @return the peer's SRTP context, or {@code null} for plain RTP */
     SrtpContext srtp() {
         return srtp;
     }

@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One leg of {@link UdpMediaEngine}: a UDP socket carrying SRTP and SRTCP multiplexed (RFC 5761), a
  * {@link SendPath} and a {@link ReceivePath}. Datagrams are accepted only from the negotiated remote
- * address, and RTP only from the first SSRC that authenticates with the peer's key. The engine's threads
+ * address, and RTP only from the first SSRC that authenticates with the peer's key (with plain RTP, which
+ * only an application's explicit choice gives, from the first SSRC that comes from that address). The engine's threads
  * call {@link #receive} and {@link #tick}; the listener is called on them, never under the lock.
  */
 final class RtpMediaSession implements MediaSession {
@@ -145,7 +146,7 @@ final class RtpMediaSession implements MediaSession {
 
     private void apply(NegotiatedMedia negotiated) {
         media = negotiated;
-        send.configure(negotiated.codec(), source.sampleRate());
+        send.configure(negotiated.codec(), source.sampleRate(), negotiated.encrypted(), negotiated.sendPtimeMs());
         receive.configure(negotiated.remoteSrtpKey(), negotiated.codec(), sink.sampleRate());
     }
 
@@ -160,9 +161,16 @@ final class RtpMediaSession implements MediaSession {
         if (negotiated.direction() == null) {
             throw new IllegalArgumentException("no media direction given");
         }
-        if (negotiated.remoteSrtpKey() == null || negotiated.remoteSrtpKey().length != SrtpContext.MASTER_LENGTH) {
+        if (negotiated.remoteSrtpKey() != null && negotiated.remoteSrtpKey().length != SrtpContext.MASTER_LENGTH) {
             throw new IllegalArgumentException("the peer's SRTP master key and salt must be "
                     + SrtpContext.MASTER_LENGTH + " bytes");
+        }
+        int ptime = negotiated.sendPtimeMs();
+        boolean g711 = negotiated.codec().name().equalsIgnoreCase("PCMU")
+                || negotiated.codec().name().equalsIgnoreCase("PCMA");
+        if (ptime != 20 && !(g711 && (ptime == 10 || ptime == 30 || ptime == 40))) {
+            throw new IllegalArgumentException("packets of " + ptime + " ms cannot be sent with "
+                    + negotiated.codec().name() + " (20 ms; G.711 also 10, 30, 40 ms)");
         }
         int pt = negotiated.telephoneEventPayloadType();
         if (pt < -1 || pt > 127 || pt == negotiated.codec().payloadType()) {
@@ -352,9 +360,11 @@ final class RtpMediaSession implements MediaSession {
     }
 
     private MediaStats rtcpLocked(byte[] buf, int len, long nowNanos) {
-        int plain;
+        int plain = len;
         try {
-            plain = receive.srtp().unprotectRtcp(buf, len);
+            if (receive.srtp() != null) {
+                plain = receive.srtp().unprotectRtcp(buf, len);
+            }
         } catch (org.m800.sdk.call.internal.media.srtp.SrtpException e) {
             receive.rejected++;
             LOG.debug("SRTCP packet of {} bytes dropped: {}", len, e.getMessage());
@@ -401,15 +411,16 @@ final class RtpMediaSession implements MediaSession {
                 return Long.MAX_VALUE;
             }
             if (nowNanos - sendDue >= 0) {
-                long behind = (nowNanos - sendDue) / PERIOD_NANOS;
-                if (behind > MAX_BEHIND_PERIODS) {
+                long period = send.ptimeMs() * 1_000_000L;
+                long behind = (nowNanos - sendDue) / period;
+                if (behind * period > MAX_BEHIND_PERIODS * PERIOD_NANOS) {
                     // the stream's clock jumps ahead instead of flooding the network with the backlog
                     for (long i = 0; i < behind; i++) {
                         send.skip();
                     }
-                    sendDue += behind * PERIOD_NANOS;
+                    sendDue += behind * period;
                 }
-                sendDue += PERIOD_NANOS;
+                sendDue += period;
                 sendStepLocked();
             }
             if (nowNanos - playDue >= 0) {
@@ -485,7 +496,7 @@ final class RtpMediaSession implements MediaSession {
     }
 
     private void sendRtcpLocked(int len) {
-        int protectedLen = send.srtp().protectRtcp(rtcpBuffer, len);
+        int protectedLen = send.srtp() == null ? len : send.srtp().protectRtcp(rtcpBuffer, len);
         sendLocked(rtcpBuffer, protectedLen);
     }
 

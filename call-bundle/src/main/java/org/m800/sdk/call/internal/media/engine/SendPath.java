@@ -14,7 +14,9 @@ import org.m800.sdk.media.AudioSource;
 
 /**
  * The sending half of a session: source → resampler → encoder (or a DTMF event) → RTP → SRTP, one packet
- * per tick. The sequence number and SSRC start at random values (RFC 3550 5.1); the timestamp advances by
+ * per tick of the send clock, whose period is the packet time. The source gives 20 ms frames; a packet
+ * time of 10, 30 or 40 ms (G.711) takes its samples from a queue of resampled frames, reading as many
+ * frames as the packet needs. The sequence number and SSRC start at random values (RFC 3550 5.1); the timestamp advances by
  * 20 ms every tick, sent or not, so that it keeps the wall-clock pace across a hold. Guarded by the
  * session's lock.
  */
@@ -23,7 +25,9 @@ final class SendPath {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     final long ssrc = RANDOM.nextInt() & 0xFFFFFFFFL;
-    private final SrtpContext srtp;
+    private final byte[] localMaster;
+    /** null for plain RTP */
+    private SrtpContext srtp;
     private final DtmfSender dtmf = new DtmfSender();
     private final byte[] packet = new byte[1500 + SrtpContext.RTP_OVERHEAD];
     private final byte[] payload = new byte[1500];
@@ -35,6 +39,11 @@ final class SendPath {
     private Resampler resampler;
     private short[] sourceFrame;
     private short[] codecFrame;
+    private int ptimeMs = 20;
+    /** resampled audio not sent yet, at the encoder's rate: {@code queued} samples */
+    private short[] queue = new short[0];
+    private int queued;
+    private short[] packetPcm = new short[0];
     private boolean talkspurt = true;
 
     long packetsSent;
@@ -43,20 +52,37 @@ final class SendPath {
     float level;
 
     SendPath(byte[] localMaster) {
-        srtp = new SrtpContext(localMaster);
+        this.localMaster = localMaster;
     }
 
-    /** Sets the codec and the source's rate (a new encoder when either changes). */
-    void configure(AudioCodecSpec spec, int sourceRate) {
-        if (spec.equals(codec) && sourceFrame != null && sourceFrame.length == sourceRate / 50) {
+    /**
+     * Sets the codec, the source's rate (a new encoder when either changes) and whether to encrypt (the SRTP
+     * context, once made, is kept: its rollover counter goes on).
+     */
+    void configure(AudioCodecSpec spec, int sourceRate, boolean encrypted, int packetMs) {
+        if (!encrypted) {
+            srtp = null;
+        } else if (srtp == null) {
+            srtp = new SrtpContext(localMaster);
+        }
+        if (spec.equals(codec) && sourceFrame != null && sourceFrame.length == sourceRate / 50 && packetMs == ptimeMs) {
             return;
         }
+        ptimeMs = packetMs;
         codec = spec;
         encoder = Codecs.encoder(spec, sourceRate);
         resampler = new Resampler(sourceRate, encoder.sampleRate());
         sourceFrame = new short[sourceRate / 50];
         codecFrame = new short[encoder.sampleRate() / 50];
+        packetPcm = new short[encoder.sampleRate() * ptimeMs / 1000];
+        queue = new short[packetPcm.length + codecFrame.length];
+        queued = 0;
         talkspurt = true;
+    }
+
+    /** @return the packet time in milliseconds */
+    int ptimeMs() {
+        return ptimeMs;
     }
 
     void queueDtmf(int code) {
@@ -70,7 +96,8 @@ final class SendPath {
 
     /** Advances 20 ms without sending (hold, inactive). */
     void skip() {
-        timestamp = (timestamp + codec.clockRate() / 50) & 0xFFFFFFFFL;
+        timestamp = (timestamp + codec.clockRate() * ptimeMs / 1000) & 0xFFFFFFFFL;
+        queued = 0;
         talkspurt = true;
         level = 0;
     }
@@ -81,7 +108,7 @@ final class SendPath {
      * @return its length in {@link #packet()}
      */
     int next(AudioSource source, boolean muted, int eventPayloadType) {
-        int units = codec.clockRate() / 50;
+        int units = codec.clockRate() * ptimeMs / 1000;
         DtmfSender.Packet event = eventPayloadType >= 0 ? dtmf.next(timestamp, units) : null;
         int len;
         if (event != null) {
@@ -89,12 +116,19 @@ final class SendPath {
             System.arraycopy(event.payload(), 0, packet, RtpHeader.FIXED, event.payload().length);
             len = RtpHeader.FIXED + event.payload().length;
         } else {
-            if (source == null || !source.read(sourceFrame) || muted) {
-                Arrays.fill(sourceFrame, (short) 0);
+            while (queued < packetPcm.length) {
+                if (source == null || !source.read(sourceFrame) || muted) {
+                    Arrays.fill(sourceFrame, (short) 0);
+                }
+                level = Levels.rms(sourceFrame);
+                resampler.process(sourceFrame, codecFrame);
+                System.arraycopy(codecFrame, 0, queue, queued, codecFrame.length);
+                queued += codecFrame.length;
             }
-            level = Levels.rms(sourceFrame);
-            resampler.process(sourceFrame, codecFrame);
-            int n = encoder.encode(codecFrame, payload);
+            System.arraycopy(queue, 0, packetPcm, 0, packetPcm.length);
+            queued -= packetPcm.length;
+            System.arraycopy(queue, packetPcm.length, queue, 0, queued);
+            int n = encoder.encode(packetPcm, payload);
             RtpHeader.write(packet, talkspurt, codec.payloadType(), sequence, timestamp, ssrc);
             System.arraycopy(payload, 0, packet, RtpHeader.FIXED, n);
             len = RtpHeader.FIXED + n;
@@ -104,13 +138,14 @@ final class SendPath {
         timestamp = (timestamp + units) & 0xFFFFFFFFL;
         packetsSent++;
         octetsSent += len - RtpHeader.FIXED;
-        return srtp.protectRtp(packet, len);
+        return srtp == null ? len : srtp.protectRtp(packet, len);
     }
 
     byte[] packet() {
         return packet;
     }
 
+    /** @return the SRTP context, or {@code null} for plain RTP */
     SrtpContext srtp() {
         return srtp;
     }

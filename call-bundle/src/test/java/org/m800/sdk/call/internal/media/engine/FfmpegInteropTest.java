@@ -8,7 +8,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 
 import javax.sound.sampled.AudioFormat;
 import javax.sound.sampled.AudioInputStream;
@@ -33,7 +35,8 @@ import org.m800.sdk.call.testing.ToneSource;
  * Interoperability with an RTP and SRTP implementation no one here wrote: FFmpeg (libavformat's RTP muxer
  * and demuxer, its SRTP, libopus and its own Opus decoder). FFmpeg sends a 1,000 Hz sine as SRTP PCMU and
  * Opus to a session, which must hear it; a session sends 440 Hz that FFmpeg receives from an SDP file with
- * an {@code a=crypto} line and decodes to a WAV file, which must hold the tone.
+ * an {@code a=crypto} line and decodes to a WAV file, which must hold the tone. The same with plain PCMU RTP
+ * (RTP/AVP, no key) both ways, which a session runs when the application allowed it.
  */
 public class FfmpegInteropTest {
 
@@ -65,8 +68,23 @@ public class FfmpegInteropTest {
         ffmpegReceives(new AudioCodecSpec("opus", 111, 48000, 2), "opus/48000/2");
     }
 
+    @Test
+    public void ffmpegSendsPlainPcmu() throws Exception {
+        ffmpegSends(LoopbackCallTest.PCMU, "pcm_mulaw", 8000, true);
+    }
+
+    @Test
+    public void ffmpegReceivesPlainPcmuAndDecodesIt() throws Exception {
+        ffmpegReceives(LoopbackCallTest.PCMU, "PCMU/8000", true);
+    }
+
     private void ffmpegSends(AudioCodecSpec codec, String encoder, int rate) throws Exception {
-        byte[] ffmpegKey = SrtpContext.newMaster();
+        ffmpegSends(codec, encoder, rate, false);
+    }
+
+    /** With {@code plain}: plain RTP (RTP/AVP), as an application that allows it gets from a peer without SRTP. */
+    private void ffmpegSends(AudioCodecSpec codec, String encoder, int rate, boolean plain) throws Exception {
+        byte[] ffmpegKey = plain ? null : SrtpContext.newMaster();
         int ffmpegPort = Ffmpeg.freeUdpPortPair();
         InetAddress loopback = InetAddress.getLoopbackAddress();
         try (MediaEngine engine = MediaEngine.create()) {
@@ -76,16 +94,21 @@ public class FfmpegInteropTest {
                     MediaDirection.RECVONLY, ffmpegKey), new ToneSource(16000, 440, 1000), sink);
             int port = session.localAddress().getPort();
             // RTCP to the RTP port (rtcp-mux), sent from ffmpegPort: the address the session accepts
-            String url = "srtp://127.0.0.1:" + port + "?rtcpport=" + port + "&localrtpport=" + ffmpegPort
+            String url = (plain ? "rtp" : "srtp") + "://127.0.0.1:" + port + "?rtcpport=" + port + "&localrtpport=" + ffmpegPort
                     + "&localrtcpport=" + (ffmpegPort + 1);
-            try (Ffmpeg ffmpeg = Ffmpeg.start(temp.getRoot().toPath(), "-re", "-f", "lavfi", "-i",
+            List<String> args = new ArrayList<>(List.of("-re", "-f", "lavfi", "-i",
                     "sine=frequency=1000:sample_rate=" + rate + ":duration=6:samples_per_frame=" + rate / 50, "-ac", "1", "-c:a", encoder,
                     // 20 ms packets (the engine's ptime): for Opus the encoder's frame, for G.711 20 ms source frames
                     // in packets of at most 160 bytes of payload
                     encoder.equals("libopus") ? "-frame_duration" : "-packetsize",
                     encoder.equals("libopus") ? "20" : "172",
-                    "-payload_type", Integer.toString(codec.payloadType()), "-f", "rtp", "-srtp_out_suite",
-                    "AES_CM_128_HMAC_SHA1_80", "-srtp_out_params", Base64.getEncoder().encodeToString(ffmpegKey), url)) {
+                    "-payload_type", Integer.toString(codec.payloadType()), "-f", "rtp"));
+            if (!plain) {
+                args.addAll(List.of("-srtp_out_suite", "AES_CM_128_HMAC_SHA1_80", "-srtp_out_params",
+                        Base64.getEncoder().encodeToString(ffmpegKey)));
+            }
+            args.add(url);
+            try (Ffmpeg ffmpeg = Ffmpeg.start(temp.getRoot().toPath(), args.toArray(String[]::new))) {
                 short[] audio = awaitTone(sink, 1000, ffmpeg);
                 String heard = "from ffmpeg " + encoder + ": " + Goertzel.describe(audio, 16000, 1000, 440) + " "
                         + session.stats();
@@ -112,17 +135,31 @@ public class FfmpegInteropTest {
                 + Goertzel.describe(last, sink.sampleRate(), frequency) + "; ffmpeg said: " + ffmpeg.output());
     }
 
+    @Test
+    public void ffmpegReceivesPcmuIn30MillisecondPacketsAsItsSdpAsks() throws Exception {
+        ffmpegReceives(LoopbackCallTest.PCMU, "PCMU/8000", false, 30);
+    }
+
     private void ffmpegReceives(AudioCodecSpec codec, String rtpmap) throws Exception {
+        ffmpegReceives(codec, rtpmap, false);
+    }
+
+    private void ffmpegReceives(AudioCodecSpec codec, String rtpmap, boolean plain) throws Exception {
+        ffmpegReceives(codec, rtpmap, plain, 20);
+    }
+
+    private void ffmpegReceives(AudioCodecSpec codec, String rtpmap, boolean plain, int ptime) throws Exception {
         int ffmpegPort = Ffmpeg.freeUdpPortPair();
-        byte[] ffmpegKey = SrtpContext.newMaster(); // what ffmpeg would use to send: unused, it only receives
+        // what ffmpeg would use to send: unused, it only receives
+        byte[] ffmpegKey = plain ? null : SrtpContext.newMaster();
         InetAddress loopback = InetAddress.getLoopbackAddress();
         try (MediaEngine engine = MediaEngine.create()) {
             MediaSession session = engine.open(loopback);
             String sdp = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=m800\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
-                    + "m=audio " + ffmpegPort + " RTP/SAVP " + codec.payloadType() + "\r\n"
-                    + "a=rtpmap:" + codec.payloadType() + " " + rtpmap + "\r\n"
-                    + "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:"
-                    + Base64.getEncoder().encodeToString(session.localSrtpKey()) + "\r\n";
+                    + "m=audio " + ffmpegPort + (plain ? " RTP/AVP " : " RTP/SAVP ") + codec.payloadType() + "\r\n"
+                    + "a=rtpmap:" + codec.payloadType() + " " + rtpmap + "\r\n" + "a=ptime:" + ptime + "\r\n"
+                    + (plain ? "" : "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:"
+                            + Base64.getEncoder().encodeToString(session.localSrtpKey()) + "\r\n");
             Path sdpFile = temp.getRoot().toPath().resolve("in.sdp");
             Files.writeString(sdpFile, sdp);
             File wav = new File(temp.getRoot(), "out.wav");
@@ -130,7 +167,8 @@ public class FfmpegInteropTest {
                     "-i", sdpFile.toString(), "-t", "3", "-ac", "1", "-ar", "16000", wav.getName())) {
                 // ffmpeg needs a moment to bind its port; what the session sends before that is lost, as UDP may
                 session.start(new NegotiatedMedia(new InetSocketAddress(loopback, ffmpegPort), codec, -1,
-                        MediaDirection.SENDONLY, ffmpegKey), new ToneSource(48000, 440, 8000), new RecordingSink(8000));
+                        MediaDirection.SENDONLY, ffmpegKey, ptime), new ToneSource(48000, 440, 8000),
+                        new RecordingSink(8000));
                 ffmpeg.awaitSuccess(60);
                 short[] audio = readWav(wav);
                 short[] tail = java.util.Arrays.copyOfRange(audio, audio.length / 3, audio.length);
