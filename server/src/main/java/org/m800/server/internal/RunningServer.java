@@ -120,9 +120,9 @@ public final class RunningServer implements AutoCloseable {
 
         long idleMs = settings.idleTimeout().toMillis();
         WsServices imServices = new WsServices(IM_PATH, true, im, appAuth, accounts, events, requests, connections,
-                scheduler, settings.idleTimeout());
+                scheduler, settings.idleTimeout(), database);
         WsServices callServices = new WsServices(CALL_PATH, true, call, appAuth, accounts, events, requests,
-                connections, scheduler, settings.idleTimeout(), "call.");
+                connections, scheduler, settings.idleTimeout(), "call.", database);
         ContextHandler context = new ContextHandler("/");
         WebSocketUpgradeHandler ws = WebSocketUpgradeHandler.from(jetty, context, container -> {
             container.setMaxTextMessageSize(Limits.MAX_FRAME_BYTES);

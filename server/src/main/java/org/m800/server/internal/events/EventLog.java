@@ -82,6 +82,10 @@ public final class EventLog {
      */
     public List<Event> appendAll(List<String> userIds, String type, String json, Database.SessionWork<?> first)
             throws SQLException {
+        if (!database.onWriterThread()) {
+            // appends take their seqs and are delivered in the order of the writer's batches
+            return database.onWriter(c -> appendAll(userIds, type, json, first));
+        }
         int[] stripes = stripesOf(userIds);
         for (int stripe : stripes) {
             locks[stripe].lock();
@@ -111,18 +115,39 @@ public final class EventLog {
             });
             List<Event> stored = new ArrayList<>(seqs.length);
             for (int i = 0; i < seqs.length; i++) {
-                String userId = userIds.get(i);
-                heads.put(userId, seqs[i]);
-                Event event = new Event(userId, seqs[i], type, json, now);
-                stored.add(event);
-                Set<EventSink> sinks = live.get(userId);
+                heads.put(userIds.get(i), seqs[i]);
+                stored.add(new Event(userIds.get(i), seqs[i], type, json, now));
+            }
+            // an event leaves only once its batch is on disk; if the batch is rolled back its seqs are
+            // given again, so the heads are read again from the database
+            database.afterCommit(() -> deliver(stripes, stored));
+            database.ifRolledBack(() -> userIds.forEach(heads::remove));
+            return stored;
+        } finally {
+            for (int i = stripes.length - 1; i >= 0; i--) {
+                locks[stripes[i]].unlock();
+            }
+        }
+    }
+
+    /**
+     * Delivers stored events to the live connections of their users, under the users' stripe locks so
+     * that no connection attaches in between (a connection that attached after the commit has the events
+     * from its replay already, and its sink ignores seqs it has had).
+     */
+    private void deliver(int[] stripes, List<Event> stored) {
+        for (int stripe : stripes) {
+            locks[stripe].lock();
+        }
+        try {
+            for (Event event : stored) {
+                Set<EventSink> sinks = live.get(event.userId());
                 if (sinks != null) {
                     for (EventSink sink : sinks) {
                         sink.deliver(event, false);
                     }
                 }
             }
-            return stored;
         } finally {
             for (int i = stripes.length - 1; i >= 0; i--) {
                 locks[stripes[i]].unlock();

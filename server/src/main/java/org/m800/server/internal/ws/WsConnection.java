@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
@@ -36,6 +37,10 @@ import org.slf4j.LoggerFactory;
 public final class WsConnection implements Session.Listener.AutoDemanding, EventSink {
     private static final Logger LOG = LoggerFactory.getLogger(WsConnection.class);
     private static final int VERSION = 1;
+    /** Frames of one connection that may wait for the writer at once. */
+    static final int MAX_PIPELINED = 1024;
+    /** How long a reading thread waits for room before the connection is closed as stuck. */
+    private static final long PIPELINE_WAIT_MS = 30_000;
 
     private final WsServices services;
     private volatile Session session;
@@ -48,6 +53,10 @@ public final class WsConnection implements Session.Listener.AutoDemanding, Event
     /** When the last frame arrived (System.nanoTime), for the liveness check of {@link ConnectionRegistry#dropSilent}. */
     private volatile long lastFrameNanos = System.nanoTime();
     private int protocolErrors;
+    /** Places for frames waiting for the database's writer (see {@link #waitForRoom}). */
+    private final Semaphore pipelined = new Semaphore(MAX_PIPELINED);
+    /** The newest event seq handed to the outbox; read and written under the user's event-log lock. */
+    private long lastDelivered = -1;
 
     public WsConnection(WsServices services) {
         this.services = services;
@@ -67,6 +76,43 @@ public final class WsConnection implements Session.Listener.AutoDemanding, Event
     @Override
     public void onWebSocketText(String text) {
         lastFrameNanos = System.nanoTime();
+        if (context == null) {
+            // the hello (and anything before it) is handled here: it writes nothing that must wait
+            handle(text);
+            return;
+        }
+        // after the hello, every frame is handled by the database's writer in a group-commit batch, in the
+        // order received; its answer leaves once the batch is committed
+        if (!waitForRoom()) {
+            close(1008, "too many requests waiting");
+            return;
+        }
+        if (!services.database().submit(() -> {
+            try {
+                handle(text);
+            } finally {
+                pipelined.release();
+            }
+        })) {
+            pipelined.release();
+            close(1001, "server stopping");
+        }
+    }
+
+    /**
+     * Bounds the frames of this connection waiting for the writer: the reading thread waits, so a client
+     * that sends faster than the server commits is slowed by TCP instead of filling the memory.
+     */
+    private boolean waitForRoom() {
+        try {
+            return pipelined.tryAcquire(PIPELINE_WAIT_MS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private void handle(String text) {
         try {
             onFrame(text);
         } catch (RuntimeException e) {
@@ -149,13 +195,18 @@ public final class WsConnection implements Session.Listener.AutoDemanding, Event
     void close(int code, String reason) {
         Outbox o = outbox;
         if (o != null) {
-            o.close(code, reason);
+            // after the answers of the running batch, which leave when it commits
+            services.database().afterCommit(() -> o.close(code, reason));
         }
     }
 
     @Override
     public void deliver(Event event, boolean replay) {
         String prefix = services.eventTypePrefix();
+        if (event.seq() <= lastDelivered) {
+            return; // replayed at the attach already: it was committed before its live delivery ran
+        }
+        lastDelivered = event.seq();
         if (prefix != null && !event.type().startsWith(prefix)) {
             return;
         }
@@ -171,6 +222,9 @@ public final class WsConnection implements Session.Listener.AutoDemanding, Event
             return;
         }
         String id = usableId(frame);
+        if (id != null) {
+            services.database().ifRolledBack(() -> fail(id, WireException.serverError("server error")));
+        }
         try {
             String type = envelopeType(frame);
             if (!"hello".equals(type)) {
@@ -399,24 +453,23 @@ public final class WsConnection implements Session.Listener.AutoDemanding, Event
         // the scope is the user; a repeat must also be of the same type with the same data
         RequestLog.Request key = new RequestLog.Request("user:" + ctx.userId(), id, type, null,
                 data == null ? "" : Json.write(data));
+        // no RequestLog lock: the requests of every connection run one at a time on the database's writer
         ObjectNode response;
-        synchronized (log.lockFor(key.scope(), id)) {
-            Optional<String> known = log.find(key);
-            if (known.isPresent()) {
-                response = envelope("response", id);
-                response.setAll((ObjectNode) Json.read(known.get()));
-            } else {
-                response = answer(id, reg, ctx, data);
-                JsonNode error = response.get("error");
-                if (error == null || isFinal(error)) {
-                    ObjectNode stored = Json.object();
-                    if (error == null) {
-                        stored.set("data", response.get("data"));
-                    } else {
-                        stored.set("error", error);
-                    }
-                    log.remember(key, Json.write(stored));
+        Optional<String> known = log.find(key);
+        if (known.isPresent()) {
+            response = envelope("response", id);
+            response.setAll((ObjectNode) Json.read(known.get()));
+        } else {
+            response = answer(id, reg, ctx, data);
+            JsonNode error = response.get("error");
+            if (error == null || isFinal(error)) {
+                ObjectNode stored = Json.object();
+                if (error == null) {
+                    stored.set("data", response.get("data"));
+                } else {
+                    stored.set("error", error);
                 }
+                log.remember(key, Json.write(stored));
             }
         }
         send(response);
@@ -466,7 +519,10 @@ public final class WsConnection implements Session.Listener.AutoDemanding, Event
         return o;
     }
 
+    /** Queues the frame, once the running batch (if any) has committed. */
     private void send(ObjectNode frame) {
-        outbox.send(Json.write(frame), true);
+        String json = Json.write(frame);
+        Outbox o = outbox;
+        services.database().afterCommit(() -> o.send(json, true));
     }
 }
