@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class WsConnection implements Session.Listener.AutoDemanding, EventSink {
     private static final Logger LOG = LoggerFactory.getLogger(WsConnection.class);
-    private static final int VERSION = 1;
+    /** The protocol version of the frames before the hello's answer. */
+    private static final int FIRST_VERSION = 1;
     /** Frames of one connection that may wait for the writer at once. */
     static final int MAX_PIPELINED = 1024;
     /** How long a reading thread waits for room before the connection is closed as stuck. */
@@ -53,6 +54,8 @@ public final class WsConnection implements Session.Listener.AutoDemanding, Event
     /** When the last frame arrived (System.nanoTime), for the liveness check of {@link ConnectionRegistry#dropSilent}. */
     private volatile long lastFrameNanos = System.nanoTime();
     private int protocolErrors;
+    /** The negotiated protocol version (docs/protocol.md 7.1); 1 until the hello is answered. */
+    private volatile int version = FIRST_VERSION;
     /** Places for frames waiting for the database's writer (see {@link #waitForRoom}). */
     private final Semaphore pipelined = new Semaphore(MAX_PIPELINED);
     /** The newest event seq handed to the outbox; read and written under the user's event-log lock. */
@@ -210,7 +213,22 @@ public final class WsConnection implements Session.Listener.AutoDemanding, Event
         if (prefix != null && !event.type().startsWith(prefix)) {
             return;
         }
-        outbox.send(event.toFrame(), !replay);
+        outbox.send(event.toFrame(version), !replay);
+    }
+
+    /**
+     * An event caused by a request of this connection. From version 2 the sender's own {@code chat.message}
+     * is not sent back to the connection that sent it: its answer carries the seqs (docs/protocol.md 7.6).
+     */
+    @Override
+    public void deliverOwn(Event event) {
+        if (version >= 2 && "chat.message".equals(event.type())) {
+            if (event.seq() > lastDelivered) {
+                lastDelivered = event.seq();
+            }
+            return;
+        }
+        deliver(event, false);
     }
 
     private void onFrame(String text) {
@@ -231,7 +249,7 @@ public final class WsConnection implements Session.Listener.AutoDemanding, Event
                 checkVersion(frame);
             }
             switch (type) {
-                case "ping" -> send(Json.object().put("v", VERSION).put("type", "pong").put("id", requireId(id))
+                case "ping" -> send(Json.object().put("v", version).put("type", "pong").put("id", requireId(id))
                         .put("ts", System.currentTimeMillis()));
                 case "pong" -> {
                     // an answer to a ping of ours; nothing to do
@@ -276,15 +294,15 @@ public final class WsConnection implements Session.Listener.AutoDemanding, Event
         return type.textValue();
     }
 
-    private static void checkVersion(ObjectNode frame) throws WireException {
+    private void checkVersion(ObjectNode frame) throws WireException {
         JsonNode v = frame.get("v");
         if (v == null || !v.isIntegralNumber()) {
             throw WireException.protocol("BAD_ENVELOPE", "v is required: the protocol version, an integer");
         }
         // canConvertToInt: 2^32+1 must not be read as 1
-        if (!v.canConvertToInt() || v.asInt() != VERSION) {
+        if (!v.canConvertToInt() || v.asInt() != version) {
             throw WireException.unsupportedVersion("frame version " + v.asText() + " is not the negotiated version "
-                    + VERSION, Limits.supportedVersions());
+                    + version, Limits.supportedVersions());
         }
     }
 
@@ -305,7 +323,7 @@ public final class WsConnection implements Session.Listener.AutoDemanding, Event
             return;
         }
         try {
-            int version = negotiate(data.get("versions"));
+            int negotiated = negotiate(data.get("versions"));
             ObjectNode app = Fields.requiredObject(data, "app");
             String token = Fields.requiredText(data, "accessToken", 1, 256, null);
             Long lastSeq = Fields.optionalNonNegativeLong(data, "lastSeq");
@@ -326,6 +344,7 @@ public final class WsConnection implements Session.Listener.AutoDemanding, Event
             }
             placeOf = s.userId();
             placeHeld.set(true);
+            version = negotiated;
             context = ctx;
             services.connections().add(s.sessionId(), this);
             if (services.deliversEvents()) {
@@ -344,12 +363,12 @@ public final class WsConnection implements Session.Listener.AutoDemanding, Event
 
                     @Override
                     public void started(long head, long resumeFrom, boolean gap) {
-                        respond(id, welcome(version, s, head, resumeFrom).put("gap", gap));
+                        welcomed(id, welcome(negotiated, s, head, resumeFrom).put("gap", gap));
                     }
                 });
             } else {
                 long head = services.events().head(s.userId());
-                respond(id, welcome(version, s, head, head));
+                welcomed(id, welcome(negotiated, s, head, head));
             }
             if (!session.isOpen()) {
                 // closed while attaching: onWebSocketClose may have run before the registrations
@@ -400,9 +419,9 @@ public final class WsConnection implements Session.Listener.AutoDemanding, Event
         return best;
     }
 
-    private ObjectNode welcome(int version, AuthenticatedSession s, long head, long resumeFrom) {
+    private ObjectNode welcome(int negotiated, AuthenticatedSession s, long head, long resumeFrom) {
         ObjectNode w = Json.object();
-        w.put("version", version);
+        w.put("version", negotiated);
         w.put("userId", s.userId());
         w.put("sessionId", s.sessionId());
         w.put("serverTime", System.currentTimeMillis());
@@ -482,20 +501,33 @@ public final class WsConnection implements Session.Listener.AutoDemanding, Event
 
     private ObjectNode answer(String id, HandlerRegistry.Registration reg, RequestContext ctx, ObjectNode data) {
         ObjectNode response = envelope("response", id);
+        services.events().beginOrigin(this, ctx.userId());
         try {
             JsonNode result = reg.handler().handle(ctx, data);
+            long own = services.events().endOrigin();
+            if (version >= 2 && own > 0 && result instanceof ObjectNode o) {
+                // the seq of the event this request put in the user's own log (not sent to this connection);
+                // on a copy: a handler may hand out an answer it keeps
+                ObjectNode withSeq = o.deepCopy();
+                withSeq.put("eventSeq", own);
+                result = withSeq;
+            }
             response.set("data", result == null ? Json.object() : result);
         } catch (WireException e) {
             response.set("error", e.toJson());
         } catch (SQLException | RuntimeException e) {
             LOG.error("Handler failed", e);
             response.set("error", WireException.serverError("server error").toJson());
+        } finally {
+            services.events().endOrigin();
         }
         return response;
     }
 
-    private void respond(String id, JsonNode data) {
+    /** The hello's answer: a frame of version 1 whatever was negotiated (docs/protocol.md 7.1). */
+    private void welcomed(String id, JsonNode data) {
         ObjectNode r = envelope("response", id);
+        r.put("v", FIRST_VERSION);
         r.set("data", data);
         send(r);
     }
@@ -509,9 +541,9 @@ public final class WsConnection implements Session.Listener.AutoDemanding, Event
         }
     }
 
-    private static ObjectNode envelope(String type, String id) {
+    private ObjectNode envelope(String type, String id) {
         ObjectNode o = Json.object();
-        o.put("v", VERSION);
+        o.put("v", version);
         o.put("type", type);
         if (id != null) {
             o.put("id", id);
