@@ -120,10 +120,11 @@ public class WebSocketProtocolTest {
     public void unsupportedVersionIsRefusedWithTheSupportedOnes() throws Exception {
         try (WsTestClient ws = WsTestClient.connect(server.server().imUri())) {
             ObjectNode data = HttpTestClient.JSON.createObjectNode();
-            data.putArray("versions").add(2).add(3);
+            data.putArray("versions").add(3).add(4);
             JsonNode r = ws.request("hello", "h", data);
             assertEquals("UNSUPPORTED_VERSION", r.path("error").path("reason").asText());
             assertEquals(1, r.path("error").path("details").path("supported").get(0).asInt());
+            assertEquals(2, r.path("error").path("details").path("supported").get(1).asInt());
             WsTestClient.Closed closed = ws.awaitClose();
             assertEquals(1002, closed.code());
             assertEquals("unsupported version", closed.reason());

@@ -44,7 +44,14 @@ final class WsTestClient implements WebSocket.Listener, AutoCloseable {
 
     /** Connects to the IM endpoint and completes a hello with the token; asserts success. */
     static WsTestClient loggedIn(ReferenceServer server, String accessToken, Long lastSeq) throws Exception {
+        return loggedIn(server, accessToken, lastSeq, new int[] {1});
+    }
+
+    /** Logs in offering these protocol versions; later frames carry the negotiated one. */
+    static WsTestClient loggedIn(ReferenceServer server, String accessToken, Long lastSeq, int[] versions)
+            throws Exception {
         WsTestClient c = connect(server.imUri());
+        c.offered = versions.clone();
         JsonNode r = c.hello(accessToken, lastSeq, "/v1/im", "dev-key", "dev-secret");
         if (r.has("error")) {
             throw new AssertionError("hello failed: " + r);
@@ -84,6 +91,10 @@ final class WsTestClient implements WebSocket.Listener, AutoCloseable {
         closed.complete(new Closed(-1, String.valueOf(error)));
     }
 
+    /** The versions the hello offers, and the one it negotiated (used in the frames sent after it). */
+    private int[] offered = {1};
+    private volatile int version = 1;
+
     String nextId() {
         return "r-" + ids.incrementAndGet();
     }
@@ -93,6 +104,9 @@ final class WsTestClient implements WebSocket.Listener, AutoCloseable {
     }
 
     void send(JsonNode frame) throws Exception {
+        if (version != 1 && frame instanceof com.fasterxml.jackson.databind.node.ObjectNode o && o.has("v")) {
+            o.put("v", version);
+        }
         send(HttpTestClient.JSON.writeValueAsString(frame));
     }
 
@@ -149,13 +163,18 @@ final class WsTestClient implements WebSocket.Listener, AutoCloseable {
     JsonNode hello(String accessToken, Long lastSeq, String key, long ts, String nonce, String signature)
             throws Exception {
         ObjectNode data = HttpTestClient.JSON.createObjectNode();
-        data.putArray("versions").add(1);
+        com.fasterxml.jackson.databind.node.ArrayNode offer = data.putArray("versions");
+        for (int v : offered) {
+            offer.add(v);
+        }
         data.putObject("app").put("key", key).put("timestamp", ts).put("nonce", nonce).put("signature", signature);
         data.put("accessToken", accessToken);
         if (lastSeq != null) {
             data.put("lastSeq", lastSeq);
         }
-        return request("hello", "hello-1", data);
+        JsonNode answer = request("hello", "hello-1", data);
+        version = answer.path("data").path("version").asInt(1);
+        return answer;
     }
 
     Closed awaitClose() throws Exception {

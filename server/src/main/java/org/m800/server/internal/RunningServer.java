@@ -125,9 +125,9 @@ public final class RunningServer implements AutoCloseable {
         long idleMs = settings.idleTimeout().toMillis();
         RequestLimiter limiter = new RequestLimiter(clock, settings.limits().rates());
         WsServices imServices = new WsServices(IM_PATH, true, im, appAuth, accounts, events, requests, connections,
-                scheduler, settings.idleTimeout(), null, limiter);
+                scheduler, settings.idleTimeout(), null, limiter, database);
         WsServices callServices = new WsServices(CALL_PATH, true, call, appAuth, accounts, events, requests,
-                connections, scheduler, settings.idleTimeout(), "call.", limiter);
+                connections, scheduler, settings.idleTimeout(), "call.", limiter, database);
         ContextHandler context = new ContextHandler("/");
         WebSocketUpgradeHandler ws = WebSocketUpgradeHandler.from(jetty, context, container -> {
             container.setMaxTextMessageSize(Limits.MAX_FRAME_BYTES);

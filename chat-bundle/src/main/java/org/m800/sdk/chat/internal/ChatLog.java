@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The chat store's file: an append-only log ({@code chat.log}) of records. Each record is
  * {@code [length:int][crc32:int][JSON object]}; a torn record at the end (a crash in the middle of a
- * write) is cut off on open. {@link #append} writes a record with one {@code write} call, so it survives
- * a crash of the JVM once it returns; the file is forced to the disk (on the disk executor) at most
+ * write) is cut off on open. {@link #appendAll} writes the records of one store operation with one
+ * {@code write} call, so they survive a crash of the JVM once it returns; the file is forced to the disk (on the disk executor) at most
  * {@link ChatManager#SYNC_INTERVAL_MS} ms after a change. {@link #rewrite} replaces the file with a
  * compact one (written to a new file, forced, then renamed over the old one).
  *
@@ -49,6 +49,8 @@ final class ChatLog implements AutoCloseable {
     private volatile boolean dirty;
     private ScheduledFuture<?> syncTask;
     private int records;
+    /** How many times records were written (a batch of them counts once). */
+    private int writes;
 
     private ChatLog(Path dir, ScheduledExecutorService scheduler, Executor disk) {
         this.dir = dir;
@@ -117,6 +119,11 @@ final class ChatLog implements AutoCloseable {
         return good;
     }
 
+    /** @return how many writes appended records since the log was opened */
+    int writes() {
+        return writes;
+    }
+
     /** @return how many records the file holds */
     int records() {
         return records;
@@ -124,15 +131,28 @@ final class ChatLog implements AutoCloseable {
 
     /** Appends a record; it survives a JVM crash once this returns. */
     void append(Map<String, Object> record) {
+        appendAll(List.of(record));
+    }
+
+    /**
+     * Appends records with one {@code write} of the file (one gathered buffer) and schedules at most one
+     * force for them; they survive a JVM crash once this returns. A crash during the write leaves a prefix
+     * of them (the torn record is cut off on open).
+     */
+    void appendAll(List<Map<String, Object>> batch) {
         if (channel == null) {
             throw new M800Exception(ErrorCode.ILLEGAL_STATE, "the chat store in " + dir + " is closed");
         }
+        if (batch.isEmpty()) {
+            return;
+        }
         try {
-            ByteBuffer frame = frame(record);
-            while (frame.hasRemaining()) {
-                channel.write(frame);
+            ByteBuffer frames = batch.size() == 1 ? frame(batch.get(0)) : frames(batch);
+            while (frames.hasRemaining()) {
+                channel.write(frames);
             }
-            records++;
+            records += batch.size();
+            writes++;
         } catch (IOException e) {
             throw new M800Exception(ErrorCode.ILLEGAL_STATE, "cannot write the chat store in " + dir + ": " + e, e);
         }
@@ -149,6 +169,20 @@ final class ChatLog implements AutoCloseable {
         ByteBuffer b = ByteBuffer.allocate(8 + payload.length);
         b.putInt(payload.length).putInt((int) crc.getValue()).put(payload).flip();
         return b;
+    }
+
+    private static ByteBuffer frames(List<Map<String, Object>> batch) throws IOException {
+        ByteBuffer[] each = new ByteBuffer[batch.size()];
+        int total = 0;
+        for (int i = 0; i < each.length; i++) {
+            each[i] = frame(batch.get(i));
+            total += each[i].remaining();
+        }
+        ByteBuffer all = ByteBuffer.allocate(total);
+        for (ByteBuffer b : each) {
+            all.put(b);
+        }
+        return all.flip();
     }
 
     private void queueSync() {

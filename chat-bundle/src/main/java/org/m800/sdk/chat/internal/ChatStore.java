@@ -51,6 +51,8 @@ final class ChatStore implements AutoCloseable {
     /** Own messages not yet accepted, in send order, by id. */
     private final LinkedHashMap<String, StoredMessage> outbox = new LinkedHashMap<>();
     private ChatLog log;
+    /** The records of the running operation, written together at its end ({@link #grouped}); null: at once. */
+    private List<Map<String, Object>> group;
 
     private ChatStore(String userId, ListenerList<ChatListener> listeners) {
         this.userId = userId;
@@ -74,13 +76,7 @@ final class ChatStore implements AutoCloseable {
             s.log = ChatLog.open(dir, scheduler, disk, s::replay);
             int live = s.convs.size() + s.byKey.size();
             if (s.log.records() > COMPACT_ABOVE && s.log.records() > 2 * live) {
-                List<Map<String, Object>> records = new ArrayList<>();
-                s.convs.values().forEach(c -> records.add(StoreRecords.conversation(c)));
-                s.convs.values().forEach(c -> {
-                    c.bySeq.values().forEach(m -> records.add(StoreRecords.message(m)));
-                    c.unsent.values().forEach(m -> records.add(StoreRecords.message(m)));
-                });
-                s.log.rewrite(records);
+                s.log.rewrite(StoreRecords.all(s.convs.values()));
             }
         }
         return s;
@@ -129,12 +125,33 @@ final class ChatStore implements AutoCloseable {
     }
 
     private void save(StoredMessage m) {
-        log().append(StoreRecords.message(m));
+        write(StoreRecords.message(m));
         index(m);
     }
 
     private void save(StoredConversation c) {
-        log().append(StoreRecords.conversation(c));
+        write(StoreRecords.conversation(c));
+    }
+
+    private void write(Map<String, Object> record) {
+        if (group != null) {
+            log();
+            group.add(record);
+        } else {
+            log().append(record);
+        }
+    }
+
+    /** Runs an operation that may save several records, which then leave in one write of the log. */
+    private <T> T grouped(java.util.function.Supplier<T> operation) {
+        group = new ArrayList<>();
+        try {
+            T result = operation.get();
+            log().appendAll(group);
+            return result;
+        } finally {
+            group = null;
+        }
     }
 
     private ChatLog log() {
@@ -234,6 +251,10 @@ final class ChatStore implements AutoCloseable {
 
     /** Stores a message from the server unless this device has it (by sender and id). */
     synchronized Incoming incoming(ChatWire.WireMessage w) {
+        return grouped(() -> incomingGrouped(w));
+    }
+
+    private Incoming incomingGrouped(ChatWire.WireMessage w) {
         StoredMessage known = byKey.get(key(w.senderId(), w.id()));
         if (known != null) {
             return known.seq == 0 && known.sender.equals(userId) ? new Incoming(false, true, false) : Incoming.KNOWN;
@@ -261,9 +282,13 @@ final class ChatStore implements AutoCloseable {
 
     /** A member's delivery or read marks moved. */
     synchronized void receipt(ChatWire.Receipt r) {
+        grouped(() -> receiptGrouped(r));
+    }
+
+    private Void receiptGrouped(ChatWire.Receipt r) {
         StoredConversation c = convs.get(r.conversationId());
         if (c == null) {
-            return;
+            return null;
         }
         String user = r.userId();
         // own messages this user never got (it blocked us when they were sent): they stay undelivered
@@ -310,6 +335,7 @@ final class ChatStore implements AutoCloseable {
             }
         }
         save(c);
+        return null;
     }
 
     /** An edit, a deletion or a reaction of the message at the change's seq; @return its view, or empty. */
@@ -386,30 +412,7 @@ final class ChatStore implements AutoCloseable {
 
     private StoredConversation apply(ChatWire.WireConversation w) {
         StoredConversation c = conv(w.id(), w.kind());
-        c.kind = w.kind();
-        c.title = w.title();
-        c.lastSeq = Math.max(c.lastSeq, w.lastSeq());
-        List<StoredMember> members = new ArrayList<>();
-        boolean member = false;
-        long othersDelivered = c.othersDelivered;
-        long othersRead = c.othersRead;
-        for (ChatWire.WireMember m : w.members()) {
-            members.add(new StoredMember(m.userId(), m.role(), m.deliveredUpTo(), m.readUpTo()));
-            if (m.userId().equals(userId)) {
-                member = true;
-                c.myRead = Math.max(c.myRead, m.readUpTo());
-            } else {
-                othersDelivered = Math.max(othersDelivered, Math.max(m.deliveredUpTo(), m.readUpTo()));
-                othersRead = Math.max(othersRead, m.readUpTo());
-            }
-        }
-        if (w.joinedSeq() != null) {
-            c.joinedSeq = w.joinedSeq();
-        }
-        c.members = List.copyOf(members);
-        c.member = member;
-        c.othersDelivered = othersDelivered;
-        c.othersRead = othersRead;
+        c.apply(w, userId);
         save(c);
         return c;
     }
@@ -454,6 +457,10 @@ final class ChatStore implements AutoCloseable {
      * @return the seq after which to fetch, or -1 if the local copy is complete
      */
     synchronized long syncConversation(ChatWire.WireConversation w, int pages, int pageSize) {
+        return grouped(() -> syncGrouped(w, pages, pageSize));
+    }
+
+    private long syncGrouped(ChatWire.WireConversation w, int pages, int pageSize) {
         boolean isNew = !convs.containsKey(w.id());
         StoredConversation c = apply(w);
         if (isNew) {
@@ -590,35 +597,16 @@ final class ChatStore implements AutoCloseable {
         if (c == null) {
             throw new M800Exception(ErrorCode.NOT_FOUND, "unknown conversation '" + conversationId + "'");
         }
-        if (beforeSeq == 0) {
-            List<StoredMessage> unsent = new ArrayList<>(c.unsent.values());
-            for (int i = unsent.size() - 1; i >= 0 && local.size() < limit; i--) {
-                local.add(view(c, unsent.get(i)));
-            }
-        }
-        long top = beforeSeq == 0 ? Math.max(c.lastSeq, c.bySeq.isEmpty() ? 0 : c.bySeq.lastKey()) : beforeSeq - 1;
-        long expected = top;
-        boolean complete = true;
-        for (StoredMessage m : c.bySeq.headMap(top, true).descendingMap().values()) {
-            if (local.size() >= limit) {
-                break;
-            }
-            if (m.seq != expected) {
-                complete = false;
-                break;
-            }
-            local.add(view(c, m));
-            expected--;
-        }
-        boolean beginning = expected <= c.joinedSeq;
-        if (complete && (local.size() >= limit || beginning)) {
-            return Optional.of(new org.m800.sdk.chat.HistoryPage(List.copyOf(local), !beginning));
-        }
-        return Optional.empty();
+        return ChatViews.localPage(userId, c, beforeSeq, limit, local);
     }
 
     /** Stores a history page of the server and returns it, with the unsent local messages first when newest. */
     synchronized org.m800.sdk.chat.HistoryPage serverPage(String conversationId, long beforeSeq, int limit,
+            List<Message> local, ChatWire.HistoryAnswer answer) {
+        return grouped(() -> serverPageGrouped(conversationId, beforeSeq, limit, local, answer));
+    }
+
+    private org.m800.sdk.chat.HistoryPage serverPageGrouped(String conversationId, long beforeSeq, int limit,
             List<Message> local, ChatWire.HistoryAnswer answer) {
         StoredConversation c = convs.get(conversationId);
         List<Message> page = new ArrayList<>();
@@ -650,6 +638,11 @@ final class ChatStore implements AutoCloseable {
             log.close();
             log = null;
         }
+    }
+
+    /** @return how many writes of the log this store made since it was opened (tests) */
+    synchronized int logWrites() {
+        return log().writes();
     }
 
     synchronized boolean isClosed() {

@@ -4,9 +4,11 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.m800.sdk.chat.Conversation;
 import org.m800.sdk.chat.ConversationKind;
+import org.m800.sdk.chat.HistoryPage;
 import org.m800.sdk.chat.Member;
 import org.m800.sdk.chat.Message;
 import org.m800.sdk.chat.MessageContent;
@@ -85,5 +87,40 @@ final class ChatViews {
             case "admin" -> Role.ADMIN;
             default -> Role.MEMBER;
         };
+    }
+
+    /**
+     * A history page from the conversation's local messages, if they hold the whole page.
+     *
+     * @param local gets the page's messages found locally (also when incomplete)
+     * @return the page, or empty when the server must be asked
+     */
+    static Optional<HistoryPage> localPage(String me, StoredConversation c,
+            long beforeSeq, int limit, List<Message> local) {
+        if (beforeSeq == 0) {
+            List<StoredMessage> unsent = new ArrayList<>(c.unsent.values());
+            for (int i = unsent.size() - 1; i >= 0 && local.size() < limit; i--) {
+                local.add(message(me, c, unsent.get(i)));
+            }
+        }
+        long top = beforeSeq == 0 ? Math.max(c.lastSeq, c.bySeq.isEmpty() ? 0 : c.bySeq.lastKey()) : beforeSeq - 1;
+        long expected = top;
+        boolean complete = true;
+        for (StoredMessage m : c.bySeq.headMap(top, true).descendingMap().values()) {
+            if (local.size() >= limit) {
+                break;
+            }
+            if (m.seq != expected) {
+                complete = false;
+                break;
+            }
+            local.add(message(me, c, m));
+            expected--;
+        }
+        boolean beginning = expected <= c.joinedSeq;
+        if (complete && (local.size() >= limit || beginning)) {
+            return Optional.of(new HistoryPage(List.copyOf(local), !beginning));
+        }
+        return Optional.empty();
     }
 }

@@ -94,4 +94,15 @@ final class StoreRecords {
         m.withheldFrom = List.copyOf(withheldFrom);
         return m;
     }
+
+    /** @return the records of everything the conversations hold, for a compacted log */
+    static List<Map<String, Object>> all(java.util.Collection<StoredConversation> convs) {
+        List<Map<String, Object>> records = new java.util.ArrayList<>();
+        convs.forEach(c -> records.add(conversation(c)));
+        convs.forEach(c -> {
+            c.bySeq.values().forEach(m -> records.add(message(m)));
+            c.unsent.values().forEach(m -> records.add(message(m)));
+        });
+        return records;
+    }
 }

@@ -1,5 +1,6 @@
 package org.m800.sdk.chat.internal;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,5 +45,33 @@ final class StoredConversation {
             seq = next;
         }
         return seq;
+    }
+
+    /** Takes the server's view of the conversation (as the user {@code me} sees it); marks only grow. */
+    void apply(ChatWire.WireConversation w, String me) {
+        this.kind = w.kind();
+        this.title = w.title();
+        this.lastSeq = Math.max(this.lastSeq, w.lastSeq());
+        List<StoredMember> members = new ArrayList<>();
+        boolean member = false;
+        long othersDelivered = this.othersDelivered;
+        long othersRead = this.othersRead;
+        for (ChatWire.WireMember m : w.members()) {
+            members.add(new StoredMember(m.userId(), m.role(), m.deliveredUpTo(), m.readUpTo()));
+            if (m.userId().equals(me)) {
+                member = true;
+                this.myRead = Math.max(this.myRead, m.readUpTo());
+            } else {
+                othersDelivered = Math.max(othersDelivered, Math.max(m.deliveredUpTo(), m.readUpTo()));
+                othersRead = Math.max(othersRead, m.readUpTo());
+            }
+        }
+        if (w.joinedSeq() != null) {
+            this.joinedSeq = w.joinedSeq();
+        }
+        this.members = List.copyOf(members);
+        this.member = member;
+        this.othersDelivered = othersDelivered;
+        this.othersRead = othersRead;
     }
 }

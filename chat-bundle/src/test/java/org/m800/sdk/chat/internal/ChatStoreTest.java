@@ -190,4 +190,29 @@ public class ChatStoreTest {
         open(dir).close();
         assertEquals(before, Files.size(dir.resolve(ChatLog.FILE)));
     }
+
+    @Test
+    public void theRecordsOfOneOperationLeaveInOneWrite() {
+        Path dir = temp.getRoot().toPath().resolve("grouped");
+        ChatStore s = open(dir);
+        s.conversationAnswer(direct());
+        int before = s.logWrites();
+        List<ChatWire.WireMessage> page = new ArrayList<>();
+        for (long seq = 1; seq <= 50; seq++) {
+            page.add(fromPeer("p-" + seq, seq));
+        }
+        List<org.m800.sdk.chat.Message> local = new ArrayList<>();
+        assertEquals(50, s.serverPage(CONV, 0, 50, local, new ChatWire.HistoryAnswer(page, false)).messages().size());
+        assertEquals("50 messages of a history page, one write", before + 1, s.logWrites());
+        // a message of a conversation not known yet: the conversation and the message, one write
+        s.incoming(new ChatWire.WireMessage("g-1", "g-new", PEER, "group", 1, 5_000, text("hi"), 0, Map.of()));
+        assertEquals(before + 2, s.logWrites());
+        s.close();
+        ChatStore again = open(dir);
+        assertEquals(2, again.conversations().size());
+        for (long seq = 1; seq <= 50; seq++) {
+            assertEquals("from peer " + seq, again.message(PEER, "p-" + seq).orElseThrow().text());
+        }
+        assertEquals("hi", again.message(PEER, "g-1").orElseThrow().text());
+    }
 }

@@ -68,7 +68,10 @@ final class CallService implements AutoCloseable {
             LOG.info("{} call(s) left open by the previous run ended with SERVER_RESTART", orphans);
         }
         long period = Math.max(50, Math.min(1_000, settings.mediaTimeout().toMillis() / 4));
-        scheduler.scheduleWithFixedDelay(this::checkMedia, period, period, TimeUnit.MILLISECONDS);
+        // timer work runs on the database's writer, as the requests do: it locks calls and appends events,
+        // which from another thread would wait for the writer while holding a call the writer may need
+        scheduler.scheduleWithFixedDelay(() -> database.submit(this::checkMedia), period, period,
+                TimeUnit.MILLISECONDS);
     }
 
     // ------------------------------------------------------------------------------------ requests
@@ -131,8 +134,8 @@ final class CallService implements AutoCloseable {
                 legs.close();
                 throw e;
             }
-            call.ringTimer = scheduler.schedule(() -> ringTimedOut(call), settings.ringTimeout().toMillis(),
-                    TimeUnit.MILLISECONDS);
+            call.ringTimer = scheduler.schedule(() -> database.submit(() -> ringTimedOut(call)),
+                    settings.ringTimeout().toMillis(), TimeUnit.MILLISECONDS);
         }
         return accepted(callId, now);
     }

@@ -20,6 +20,9 @@ public final class Database implements AutoCloseable {
     private final String password;
     private final JdbcConnectionPool h2Pool;
     private final ArrayDeque<DbSession> idle = new ArrayDeque<>();
+    private final GroupCommitter committer = new GroupCommitter(this);
+    /** The batch the writer thread is running; read and written by that thread only. */
+    private Batch current;
     private boolean closed;
 
     public Database(String url, String user, String password) {
@@ -60,6 +63,10 @@ public final class Database implements AutoCloseable {
      * Runs the work in a transaction: committed when it returns, rolled back when it throws.
      */
     public <T> T inTransaction(Work<T> work) throws SQLException {
+        Batch b = batch();
+        if (b != null) {
+            return b.unit(() -> work.run(b.connection()));
+        }
         try (Connection c = connection()) {
             c.setAutoCommit(false);
             try {
@@ -91,6 +98,10 @@ public final class Database implements AutoCloseable {
      * (one per message). A session whose rollback fails is closed instead of reused.
      */
     public <T> T inSession(SessionWork<T> work) throws SQLException {
+        Batch b = batch();
+        if (b != null) {
+            return b.unit(() -> work.run(b.session()));
+        }
         DbSession s = borrow();
         boolean reusable = false;
         try {
@@ -121,7 +132,7 @@ public final class Database implements AutoCloseable {
                 return s;
             }
         }
-        return new DbSession(connection());
+        return new DbSession(pooled());
     }
 
     private void giveBack(DbSession s, boolean reusable) {
@@ -134,8 +145,19 @@ public final class Database implements AutoCloseable {
         s.close();
     }
 
-    /** @return a connection the caller closes */
+    /**
+     * @return a connection the caller closes; on the writer thread during a batch, a view of the batch's
+     *         connection (so the work sees the batch's own writes; see {@link Batch})
+     */
     public Connection connection() throws SQLException {
+        Batch b = batch();
+        if (b != null) {
+            return b.connection();
+        }
+        return pooled();
+    }
+
+    private Connection pooled() throws SQLException {
         synchronized (this) {
             if (closed) {
                 throw new SQLException("database closed");
@@ -147,6 +169,124 @@ public final class Database implements AutoCloseable {
         return DriverManager.getConnection(url, user, password);
     }
 
+    // ------------------------------------------------------------------ group commit
+
+    /** @return the batch of the calling thread, null unless it is the writer running one */
+    private Batch batch() {
+        return committer.isWriter() ? current : null;
+    }
+
+    /**
+     * Queues work for the writer thread: it runs in the next group-commit batch, in the order offered,
+     * with {@link #inSession}, {@link #inTransaction} and {@link #connection} joining the batch's
+     * transaction. Whatever must wait for the commit goes to {@link #afterCommit}. Any thread; does not
+     * wait.
+     *
+     * @return false if the database is closed (the work will not run)
+     */
+    public boolean submit(Runnable work) {
+        return committer.offer(work);
+    }
+
+    /**
+     * Runs the work on the writer thread, in a batch, and waits until that batch has committed. For
+     * writes whose order must agree with the batches' (the event log's). The caller must hold no lock the
+     * batches' work takes. On the writer thread it runs at once, in the current batch.
+     *
+     * @throws SQLException the work's, or the commit's failure
+     */
+    public <T> T onWriter(Work<T> work) throws SQLException {
+        if (committer.isWriter()) {
+            return work.run(connection());
+        }
+        java.util.concurrent.CompletableFuture<T> done = new java.util.concurrent.CompletableFuture<>();
+        boolean queued = submit(() -> {
+            try {
+                T result = inTransaction(work);
+                afterCommit(() -> done.complete(result));
+                ifRolledBack(() -> done.completeExceptionally(new SQLException("the batch was rolled back")));
+            } catch (SQLException | RuntimeException e) {
+                done.completeExceptionally(e);
+            }
+        });
+        if (!queued) {
+            throw new SQLException("database closed");
+        }
+        try {
+            return done.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("interrupted while waiting for the writer", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof SQLException s) {
+                throw s;
+            }
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new SQLException(e.getCause());
+        }
+    }
+
+    /** @return whether the calling thread is the writer (its work joins a batch) */
+    public boolean onWriterThread() {
+        return committer.isWriter();
+    }
+
+    /**
+     * Runs the action once the current batch has committed (in the order registered), or at once when the
+     * caller is not in a batch (its writes, if any, are committed already).
+     */
+    public void afterCommit(Runnable action) {
+        Batch b = batch();
+        if (b == null) {
+            action.run();
+        } else {
+            b.afterCommit(action);
+        }
+    }
+
+    /** Runs the action if the current batch is rolled back instead of committed; nothing outside a batch. */
+    public void ifRolledBack(Runnable action) {
+        Batch b = batch();
+        if (b != null) {
+            b.ifRolledBack(action);
+        }
+    }
+
+    Batch beginBatch() throws SQLException {
+        current = new Batch(borrow());
+        return current;
+    }
+
+    /** Commits (or, if a unit left it broken or the commit fails, rolls back) the batch. @return whether committed */
+    boolean endBatch(Batch b) {
+        current = null;
+        DbSession s = b.session();
+        boolean reusable = false;
+        try {
+            if (!b.broken()) {
+                s.commit();
+                reusable = true;
+                return true;
+            }
+            org.slf4j.LoggerFactory.getLogger(Database.class).error("A batch is rolled back: a savepoint failed");
+        } catch (SQLException e) {
+            org.slf4j.LoggerFactory.getLogger(Database.class).error("A batch's commit failed; rolling it back", e);
+        } finally {
+            if (!reusable) {
+                try {
+                    s.rollback();
+                    reusable = true;
+                } catch (SQLException e) {
+                    org.slf4j.LoggerFactory.getLogger(Database.class).error("A batch's rollback failed", e);
+                }
+            }
+            giveBack(s, reusable);
+        }
+        return false;
+    }
+
     /** @return whether the SQL state says a unique or primary key was violated */
     public static boolean isDuplicateKey(SQLException e) {
         String state = e.getSQLState();
@@ -155,6 +295,8 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        // the work already queued runs first, on the open database
+        committer.close();
         synchronized (this) {
             if (closed) {
                 return;

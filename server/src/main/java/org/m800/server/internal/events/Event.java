@@ -15,9 +15,14 @@ public record Event(String userId, long seq, String type, String dataJson, long 
 
     /** @return the event frame of the protocol, for version 1 */
     public String toFrame() {
+        return toFrame(1);
+    }
+
+    /** @return the event frame of the protocol, for that version (the frame is the same in 1 and 2) */
+    public String toFrame(int version) {
         // composed as text: the payload is stored JSON already, parsing it again only to re-write it costs
         StringBuilder f = new StringBuilder(dataJson.length() + type.length() + 80);
-        f.append("{\"v\":1,\"type\":\"event\",\"seq\":").append(seq).append(",\"event\":\"");
+        f.append("{\"v\":").append(version).append(",\"type\":\"event\",\"seq\":").append(seq).append(",\"event\":\"");
         JsonStringEncoder.getInstance().quoteAsString(type, f);
         return f.append("\",\"ts\":").append(createdAt).append(",\"data\":").append(dataJson).append('}').toString();
     }

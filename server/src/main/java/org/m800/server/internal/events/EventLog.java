@@ -30,6 +30,11 @@ public final class EventLog {
     private final Clock clock;
     private final ReentrantLock[] locks = new ReentrantLock[STRIPES];
     private final ConcurrentHashMap<String, Set<EventSink>> live = new ConcurrentHashMap<>();
+    /** The receiver whose request the writer thread is handling, and its user; writer thread only. */
+    private EventSink origin;
+    private String originUser;
+    /** The newest seq appended to the origin's user's log during that request; writer thread only. */
+    private long originSeq;
     /** Newest seq per user, loaded on first use; written under the user's stripe lock. */
     private final ConcurrentHashMap<String, Long> heads = new ConcurrentHashMap<>();
 
@@ -82,6 +87,10 @@ public final class EventLog {
      */
     public List<Event> appendAll(List<String> userIds, String type, String json, Database.SessionWork<?> first)
             throws SQLException {
+        if (!database.onWriterThread()) {
+            // appends take their seqs and are delivered in the order of the writer's batches
+            return database.onWriter(c -> appendAll(userIds, type, json, first));
+        }
         int[] stripes = stripesOf(userIds);
         for (int stripe : stripes) {
             locks[stripe].lock();
@@ -111,23 +120,78 @@ public final class EventLog {
             });
             List<Event> stored = new ArrayList<>(seqs.length);
             for (int i = 0; i < seqs.length; i++) {
-                String userId = userIds.get(i);
-                heads.put(userId, seqs[i]);
-                Event event = new Event(userId, seqs[i], type, json, now);
-                stored.add(event);
-                Set<EventSink> sinks = live.get(userId);
-                if (sinks != null) {
-                    for (EventSink sink : sinks) {
-                        sink.deliver(event, false);
-                    }
+                heads.put(userIds.get(i), seqs[i]);
+                stored.add(new Event(userIds.get(i), seqs[i], type, json, now));
+            }
+            // an event leaves only once its batch is on disk; if the batch is rolled back its seqs are
+            // given again, so the heads are read again from the database
+            EventSink from = origin;
+            if (from != null) {
+                int own = userIds.indexOf(originUser);
+                if (own >= 0) {
+                    originSeq = Math.max(originSeq, seqs[own]);
                 }
             }
+            database.afterCommit(() -> deliver(stripes, stored, from));
+            database.ifRolledBack(() -> userIds.forEach(heads::remove));
             return stored;
         } finally {
             for (int i = stripes.length - 1; i >= 0; i--) {
                 locks[stripes[i]].unlock();
             }
         }
+    }
+
+    /**
+     * Delivers stored events to the live connections of their users, under the users' stripe locks so
+     * that no connection attaches in between (a connection that attached after the commit has the events
+     * from its replay already, and its sink ignores seqs it has had).
+     */
+    private void deliver(int[] stripes, List<Event> stored, EventSink from) {
+        for (int stripe : stripes) {
+            locks[stripe].lock();
+        }
+        try {
+            for (Event event : stored) {
+                Set<EventSink> sinks = live.get(event.userId());
+                if (sinks != null) {
+                    for (EventSink sink : sinks) {
+                        if (sink == from) {
+                            sink.deliverOwn(event);
+                        } else {
+                            sink.deliver(event, false);
+                        }
+                    }
+                }
+            }
+        } finally {
+            for (int i = stripes.length - 1; i >= 0; i--) {
+                locks[stripes[i]].unlock();
+            }
+        }
+    }
+
+    /**
+     * Marks the events appended from now on, on the database's writer thread, as caused by a request of
+     * this receiver of this user: it gets them through {@link EventSink#deliverOwn}. Until {@link #endOrigin}.
+     */
+    public void beginOrigin(EventSink sink, String userId) {
+        origin = sink;
+        originUser = userId;
+        originSeq = 0;
+    }
+
+    /**
+     * Ends what {@link #beginOrigin} began (again: harmless).
+     *
+     * @return the newest seq appended to the origin user's own log since, 0 if none
+     */
+    public long endOrigin() {
+        long seq = originSeq;
+        origin = null;
+        originUser = null;
+        originSeq = 0;
+        return seq;
     }
 
     /** @return the distinct stripes of the users, ascending: the order in which they are locked */

@@ -7,4 +7,12 @@ public interface EventSink {
      * @param replay whether it is part of the replay after a hello (not subject to slow-consumer limits)
      */
     void deliver(Event event, boolean replay);
+
+    /**
+     * A live event that a request of this very receiver caused (see {@link EventLog#beginOrigin}); by
+     * default delivered as any other.
+     */
+    default void deliverOwn(Event event) {
+        deliver(event, false);
+    }
 }

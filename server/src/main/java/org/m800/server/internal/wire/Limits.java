@@ -10,7 +10,7 @@ public final class Limits {
         return SUPPORTED_VERSIONS.clone();
     }
 
-    private static final int[] SUPPORTED_VERSIONS = {1};
+    private static final int[] SUPPORTED_VERSIONS = {1, 2};
     public static final int MAX_FRAME_BYTES = 65_536;
     public static final int MAX_HTTP_BODY_BYTES = 65_536;
     /**

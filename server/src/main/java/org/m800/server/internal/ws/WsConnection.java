@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
@@ -36,7 +37,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class WsConnection implements Session.Listener.AutoDemanding, EventSink {
     private static final Logger LOG = LoggerFactory.getLogger(WsConnection.class);
-    private static final int VERSION = 1;
+    /** The protocol version of the frames before the hello's answer. */
+    private static final int FIRST_VERSION = 1;
+    /** Frames of one connection that may wait for the writer at once. */
+    static final int MAX_PIPELINED = 1024;
+    /** How long a reading thread waits for room before the connection is closed as stuck. */
+    private static final long PIPELINE_WAIT_MS = 30_000;
 
     private final WsServices services;
     private volatile Session session;
@@ -49,6 +55,12 @@ public final class WsConnection implements Session.Listener.AutoDemanding, Event
     /** When the last frame arrived (System.nanoTime), for the liveness check of {@link ConnectionRegistry#dropSilent}. */
     private volatile long lastFrameNanos = System.nanoTime();
     private int protocolErrors;
+    /** The negotiated protocol version (docs/protocol.md 7.1); 1 until the hello is answered. */
+    private volatile int version = FIRST_VERSION;
+    /** Places for frames waiting for the database's writer (see {@link #waitForRoom}). */
+    private final Semaphore pipelined = new Semaphore(MAX_PIPELINED);
+    /** The newest event seq handed to the outbox; read and written under the user's event-log lock. */
+    private long lastDelivered = -1;
 
     public WsConnection(WsServices services) {
         this.services = services;
@@ -68,6 +80,43 @@ public final class WsConnection implements Session.Listener.AutoDemanding, Event
     @Override
     public void onWebSocketText(String text) {
         lastFrameNanos = System.nanoTime();
+        if (context == null) {
+            // the hello (and anything before it) is handled here: it writes nothing that must wait
+            handle(text);
+            return;
+        }
+        // after the hello, every frame is handled by the database's writer in a group-commit batch, in the
+        // order received; its answer leaves once the batch is committed
+        if (!waitForRoom()) {
+            close(1008, "too many requests waiting");
+            return;
+        }
+        if (!services.database().submit(() -> {
+            try {
+                handle(text);
+            } finally {
+                pipelined.release();
+            }
+        })) {
+            pipelined.release();
+            close(1001, "server stopping");
+        }
+    }
+
+    /**
+     * Bounds the frames of this connection waiting for the writer: the reading thread waits, so a client
+     * that sends faster than the server commits is slowed by TCP instead of filling the memory.
+     */
+    private boolean waitForRoom() {
+        try {
+            return pipelined.tryAcquire(PIPELINE_WAIT_MS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private void handle(String text) {
         try {
             onFrame(text);
         } catch (RuntimeException e) {
@@ -150,17 +199,37 @@ public final class WsConnection implements Session.Listener.AutoDemanding, Event
     void close(int code, String reason) {
         Outbox o = outbox;
         if (o != null) {
-            o.close(code, reason);
+            // after the answers of the running batch, which leave when it commits
+            services.database().afterCommit(() -> o.close(code, reason));
         }
     }
 
     @Override
     public void deliver(Event event, boolean replay) {
         String prefix = services.eventTypePrefix();
+        if (event.seq() <= lastDelivered) {
+            return; // replayed at the attach already: it was committed before its live delivery ran
+        }
+        lastDelivered = event.seq();
         if (prefix != null && !event.type().startsWith(prefix)) {
             return;
         }
-        outbox.send(event.toFrame(), !replay);
+        outbox.send(event.toFrame(version), !replay);
+    }
+
+    /**
+     * An event caused by a request of this connection. From version 2 the sender's own {@code chat.message}
+     * is not sent back to the connection that sent it: its answer carries the seqs (docs/protocol.md 7.6).
+     */
+    @Override
+    public void deliverOwn(Event event) {
+        if (version >= 2 && "chat.message".equals(event.type())) {
+            if (event.seq() > lastDelivered) {
+                lastDelivered = event.seq();
+            }
+            return;
+        }
+        deliver(event, false);
     }
 
     private void onFrame(String text) {
@@ -172,13 +241,16 @@ public final class WsConnection implements Session.Listener.AutoDemanding, Event
             return;
         }
         String id = usableId(frame);
+        if (id != null) {
+            services.database().ifRolledBack(() -> fail(id, WireException.serverError("server error")));
+        }
         try {
             String type = envelopeType(frame);
             if (!"hello".equals(type)) {
                 checkVersion(frame);
             }
             switch (type) {
-                case "ping" -> send(Json.object().put("v", VERSION).put("type", "pong").put("id", requireId(id))
+                case "ping" -> send(Json.object().put("v", version).put("type", "pong").put("id", requireId(id))
                         .put("ts", System.currentTimeMillis()));
                 case "pong" -> {
                     // an answer to a ping of ours; nothing to do
@@ -223,15 +295,15 @@ public final class WsConnection implements Session.Listener.AutoDemanding, Event
         return type.textValue();
     }
 
-    private static void checkVersion(ObjectNode frame) throws WireException {
+    private void checkVersion(ObjectNode frame) throws WireException {
         JsonNode v = frame.get("v");
         if (v == null || !v.isIntegralNumber()) {
             throw WireException.protocol("BAD_ENVELOPE", "v is required: the protocol version, an integer");
         }
         // canConvertToInt: 2^32+1 must not be read as 1
-        if (!v.canConvertToInt() || v.asInt() != VERSION) {
+        if (!v.canConvertToInt() || v.asInt() != version) {
             throw WireException.unsupportedVersion("frame version " + v.asText() + " is not the negotiated version "
-                    + VERSION, Limits.supportedVersions());
+                    + version, Limits.supportedVersions());
         }
     }
 
@@ -252,7 +324,7 @@ public final class WsConnection implements Session.Listener.AutoDemanding, Event
             return;
         }
         try {
-            int version = negotiate(data.get("versions"));
+            int negotiated = negotiate(data.get("versions"));
             ObjectNode app = Fields.requiredObject(data, "app");
             String token = Fields.requiredText(data, "accessToken", 1, 256, null);
             Long lastSeq = Fields.optionalNonNegativeLong(data, "lastSeq");
@@ -273,6 +345,7 @@ public final class WsConnection implements Session.Listener.AutoDemanding, Event
             }
             placeOf = s.userId();
             placeHeld.set(true);
+            version = negotiated;
             context = ctx;
             services.connections().add(s.sessionId(), this);
             if (services.deliversEvents()) {
@@ -291,12 +364,12 @@ public final class WsConnection implements Session.Listener.AutoDemanding, Event
 
                     @Override
                     public void started(long head, long resumeFrom, boolean gap) {
-                        respond(id, welcome(version, s, head, resumeFrom).put("gap", gap));
+                        welcomed(id, welcome(negotiated, s, head, resumeFrom).put("gap", gap));
                     }
                 });
             } else {
                 long head = services.events().head(s.userId());
-                respond(id, welcome(version, s, head, head));
+                welcomed(id, welcome(negotiated, s, head, head));
             }
             if (!session.isOpen()) {
                 // closed while attaching: onWebSocketClose may have run before the registrations
@@ -347,9 +420,9 @@ public final class WsConnection implements Session.Listener.AutoDemanding, Event
         return best;
     }
 
-    private ObjectNode welcome(int version, AuthenticatedSession s, long head, long resumeFrom) {
+    private ObjectNode welcome(int negotiated, AuthenticatedSession s, long head, long resumeFrom) {
         ObjectNode w = Json.object();
-        w.put("version", version);
+        w.put("version", negotiated);
         w.put("userId", s.userId());
         w.put("sessionId", s.sessionId());
         w.put("serverTime", System.currentTimeMillis());
@@ -405,24 +478,23 @@ public final class WsConnection implements Session.Listener.AutoDemanding, Event
         // the scope is the user; a repeat must also be of the same type with the same data
         RequestLog.Request key = new RequestLog.Request("user:" + ctx.userId(), id, type, null,
                 data == null ? "" : Json.write(data));
+        // no RequestLog lock: the requests of every connection run one at a time on the database's writer
         ObjectNode response;
-        synchronized (log.lockFor(key.scope(), id)) {
-            Optional<String> known = log.find(key);
-            if (known.isPresent()) {
-                response = envelope("response", id);
-                response.setAll((ObjectNode) Json.read(known.get()));
-            } else {
-                response = answer(id, reg, ctx, data);
-                JsonNode error = response.get("error");
-                if (error == null || isFinal(error)) {
-                    ObjectNode stored = Json.object();
-                    if (error == null) {
-                        stored.set("data", response.get("data"));
-                    } else {
-                        stored.set("error", error);
-                    }
-                    log.remember(key, Json.write(stored));
+        Optional<String> known = log.find(key);
+        if (known.isPresent()) {
+            response = envelope("response", id);
+            response.setAll((ObjectNode) Json.read(known.get()));
+        } else {
+            response = answer(id, reg, ctx, data);
+            JsonNode error = response.get("error");
+            if (error == null || isFinal(error)) {
+                ObjectNode stored = Json.object();
+                if (error == null) {
+                    stored.set("data", response.get("data"));
+                } else {
+                    stored.set("error", error);
                 }
+                log.remember(key, Json.write(stored));
             }
         }
         send(response);
@@ -435,20 +507,33 @@ public final class WsConnection implements Session.Listener.AutoDemanding, Event
 
     private ObjectNode answer(String id, HandlerRegistry.Registration reg, RequestContext ctx, ObjectNode data) {
         ObjectNode response = envelope("response", id);
+        services.events().beginOrigin(this, ctx.userId());
         try {
             JsonNode result = reg.handler().handle(ctx, data);
+            long own = services.events().endOrigin();
+            if (version >= 2 && own > 0 && result instanceof ObjectNode o) {
+                // the seq of the event this request put in the user's own log (not sent to this connection);
+                // on a copy: a handler may hand out an answer it keeps
+                ObjectNode withSeq = o.deepCopy();
+                withSeq.put("eventSeq", own);
+                result = withSeq;
+            }
             response.set("data", result == null ? Json.object() : result);
         } catch (WireException e) {
             response.set("error", e.toJson());
         } catch (SQLException | RuntimeException e) {
             LOG.error("Handler failed", e);
             response.set("error", WireException.serverError("server error").toJson());
+        } finally {
+            services.events().endOrigin();
         }
         return response;
     }
 
-    private void respond(String id, JsonNode data) {
+    /** The hello's answer: a frame of version 1 whatever was negotiated (docs/protocol.md 7.1). */
+    private void welcomed(String id, JsonNode data) {
         ObjectNode r = envelope("response", id);
+        r.put("v", FIRST_VERSION);
         r.set("data", data);
         send(r);
     }
@@ -462,9 +547,9 @@ public final class WsConnection implements Session.Listener.AutoDemanding, Event
         }
     }
 
-    private static ObjectNode envelope(String type, String id) {
+    private ObjectNode envelope(String type, String id) {
         ObjectNode o = Json.object();
-        o.put("v", VERSION);
+        o.put("v", version);
         o.put("type", type);
         if (id != null) {
             o.put("id", id);
@@ -472,7 +557,10 @@ public final class WsConnection implements Session.Listener.AutoDemanding, Event
         return o;
     }
 
+    /** Queues the frame, once the running batch (if any) has committed. */
     private void send(ObjectNode frame) {
-        outbox.send(Json.write(frame), true);
+        String json = Json.write(frame);
+        Outbox o = outbox;
+        services.database().afterCommit(() -> o.send(json, true));
     }
 }
