@@ -66,8 +66,8 @@ public class FindingPeopleTest {
         Files.writeString(apps, "{\"applications\":[{\"carrier\":\"m800.example\",\"applicationIdentifier\":"
                 + "\"com.example.find\",\"applicationKey\":\"example-key\",\"applicationSecret\":\"example-secret\","
                 + "\"developerKey\":\"example-dev\"}]}");
-        return ReferenceServer.builder().port(0).dataDirectory(temp.newFolder("data").toPath()).applicationsFile(apps)
-                .build().start();
+        return ReferenceServer.builder().port(0).developmentOutbox(true).dataDirectory(temp.newFolder("data").toPath())
+                .applicationsFile(apps).build().start();
     }
 
     private static WsTestClient connect(ReferenceServer server, JsonNode account, String key, String secret)
