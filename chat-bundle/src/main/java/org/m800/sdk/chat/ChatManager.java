@@ -48,6 +48,11 @@ import org.m800.sdk.core.Subscription;
  * ({@code chat/<user>/}), per logged-in user; history and unread counts are answered from there and
  * filled from the server when the local store lacks messages. At log-in (and at every start of a
  * logged-in client) the conversation list is synchronised and what arrived while offline is fetched.
+ * A client away longer than the server keeps events (the reference server: 30 days, 10,000 events per
+ * user) notices the gap in the event sequence and resynchronises by itself: the conversation list
+ * (groups it was removed from meanwhile report {@link Conversation#member()} false), the messages it
+ * missed, and the edits, deletions and reactions of the last 1,000 messages of each conversation,
+ * each reported to the listeners as it is applied.
  * Futures complete, and listeners are called, on the client's event threads. Thread-safe.
  *
  * <h2>Order of one sender's messages</h2>
