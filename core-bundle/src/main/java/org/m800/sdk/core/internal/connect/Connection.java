@@ -75,6 +75,6 @@ public final class Connection implements Session.Listener.AutoDemanding {
 
     @Override
     public void onWebSocketError(Throwable cause) {
-        owner.attemptFailed(this, ConnectionFailures.classify(cause), "connection error: " + WebSocketConnectService.rootMessage(cause));
+        owner.attemptFailed(this, ConnectionFailures.classify(cause), "connection error: " + ConnectionFailures.rootMessage(cause));
     }
 }

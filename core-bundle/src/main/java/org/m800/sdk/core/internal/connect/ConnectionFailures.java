@@ -68,4 +68,19 @@ final class ConnectionFailures {
             default -> ConnectionFailure.REJECTED;
         };
     }
+
+    /** @return the class and message of the innermost cause, for a reason people read */
+    static String rootMessage(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
+    }
+
+    /** @return whether a failure to get an access token is passing: tried again after the back-off */
+    static boolean passing(ErrorCode code) {
+        return code == ErrorCode.NETWORK || code == ErrorCode.TIMEOUT || code == ErrorCode.SERVER_ERROR
+                || code == ErrorCode.RATE_LIMITED;
+    }
 }

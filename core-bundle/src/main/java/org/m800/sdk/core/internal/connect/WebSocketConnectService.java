@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -39,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * (connect, hello, heartbeats, reconnect with back-off across the servers, log-out by the server).
  * What it delegates: the unanswered requests to {@link RequestQueue}, the event stream and its stored
  * cursor to {@link EventCursor}, the connections that follow its log-in to {@link Followers}, one
- * socket to {@link Connection}.
+ * socket to {@link Connection}, the state listeners to {@link StateListeners}, naming a failure to
+ * {@link ConnectionFailures}.
  *
  * <p>All state is guarded by one lock, shared with the queue and the cursor. I/O threads only parse
  * frames and hand results to the client's event executor, so no application code ever runs on an I/O
@@ -58,7 +58,7 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
     private final ScheduledExecutorService scheduler;
     private final Consumer<M800Exception> errors;
     private final Backoff backoff;
-    private final List<Consumer<ConnectionStateEvent>> stateListeners = new CopyOnWriteArrayList<>();
+    private final StateListeners stateListeners;
     private final List<URI> servers;
     private final String cursorPrefix;
     private final Followers followers = new Followers();
@@ -104,6 +104,7 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
         this.scheduler = ctx.scheduler();
         this.errors = ctx::reportError;
         this.backoff = new Backoff(config.reconnectMinDelay(), config.reconnectMaxDelay());
+        this.stateListeners = new StateListeners(clientId, events);
         this.requests = new RequestQueue(lock, config, events, scheduler);
         this.cursor = new EventCursor(lock, clientId, ctx.dependency(StorageService.MODULE, StorageService.class),
                 ctx.diskExecutor(), events, scheduler, errors, this::ack);
@@ -247,11 +248,8 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
             throw M800Exception.invalidArgument("listener must not be null");
         }
         synchronized (lock) {
-            stateListeners.add(listener);
-            ConnectionStateEvent now = new ConnectionStateEvent(state, state, "current state", null);
-            events.execute(() -> safely(listener, now));
+            return stateListeners.add(listener, state);
         }
-        return () -> stateListeners.remove(listener);
     }
 
     @Override
@@ -284,11 +282,11 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
         try {
             transport.webSocket().connect(conn, server).whenComplete((session, failure) -> {
                 if (failure != null) {
-                    attemptFailed(conn, ConnectionFailures.classify(failure), "cannot connect: " + rootMessage(failure));
+                    attemptFailed(conn, ConnectionFailures.classify(failure), "cannot connect: " + ConnectionFailures.rootMessage(failure));
                 }
             });
         } catch (Exception | LinkageError e) {
-            attemptFailed(conn, ConnectionFailures.classify(e), "cannot connect: " + rootMessage(e));
+            attemptFailed(conn, ConnectionFailures.classify(e), "cannot connect: " + ConnectionFailures.rootMessage(e));
         }
     }
 
@@ -477,7 +475,7 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
      * back-off. Anything else (the refresh token is refused) ends the session: DISCONNECTED.
      */
     private void noToken(Connection conn, Throwable cause) {
-        if (cause instanceof M800Exception m && passing(m.code())) {
+        if (cause instanceof M800Exception m && ConnectionFailures.passing(m.code())) {
             attemptFailed(conn, ConnectionFailures.ofToken(m.code()), "cannot get an access token: " + m.getMessage());
             return;
         }
@@ -495,10 +493,6 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
         }
     }
 
-    private static boolean passing(ErrorCode code) {
-        return code == ErrorCode.NETWORK || code == ErrorCode.TIMEOUT || code == ErrorCode.SERVER_ERROR
-                || code == ErrorCode.RATE_LIMITED;
-    }
 
     // ---------------------------------------------------------- frames
 
@@ -581,8 +575,7 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
         if (old == next && next != ConnectionState.CONNECTING) {
             return;
         }
-        ConnectionStateEvent event = new ConnectionStateEvent(old, next, reason, server, cause);
-        events.execute(() -> stateListeners.forEach(l -> safely(l, event)));
+        stateListeners.changed(old, next, reason, server, cause);
     }
 
     /**
@@ -598,23 +591,7 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
                 + " (" + cause + "): " + reason + "; retrying with back-off"));
     }
 
-    private void safely(Consumer<ConnectionStateEvent> listener, ConnectionStateEvent event) {
-        try {
-            listener.accept(event);
-        } catch (RuntimeException | LinkageError e) {
-            LOG.warn("client {}: a connection-state listener threw", clientId, e);
-        }
-    }
-
     private static void cancel(ScheduledFuture<?> task) {
         RequestQueue.cancel(task);
-    }
-
-    static String rootMessage(Throwable t) {
-        Throwable root = t;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
     }
 }
