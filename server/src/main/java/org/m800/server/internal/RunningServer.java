@@ -27,6 +27,7 @@ import org.m800.server.internal.http.HttpApi;
 import org.m800.server.internal.http.HttpRoutes;
 import org.m800.server.internal.http.SlowClientGuard;
 import org.m800.server.internal.http.StreamRoutes;
+import org.m800.server.internal.limits.RequestLimiter;
 import org.m800.server.internal.requests.RequestLog;
 import org.m800.server.internal.requests.ServerSecret;
 import org.m800.server.internal.wire.Limits;
@@ -121,10 +122,11 @@ public final class RunningServer implements AutoCloseable {
         }
 
         long idleMs = settings.idleTimeout().toMillis();
+        RequestLimiter limiter = new RequestLimiter(clock, settings.limits().rates());
         WsServices imServices = new WsServices(IM_PATH, true, im, appAuth, accounts, events, requests, connections,
-                scheduler, settings.idleTimeout());
+                scheduler, settings.idleTimeout(), null, limiter);
         WsServices callServices = new WsServices(CALL_PATH, true, call, appAuth, accounts, events, requests,
-                connections, scheduler, settings.idleTimeout(), "call.");
+                connections, scheduler, settings.idleTimeout(), "call.", limiter);
         ContextHandler context = new ContextHandler("/");
         WebSocketUpgradeHandler ws = WebSocketUpgradeHandler.from(jetty, context, container -> {
             container.setMaxTextMessageSize(Limits.MAX_FRAME_BYTES);

@@ -29,24 +29,28 @@ public final class ContactsFeature implements ServerFeature {
     public List<Migration> migrations() {
         return List.of(new Migration(1, "contacts, block lists, presence settings and subscriptions",
                 "/org/m800/server/internal/db/contacts/V1__contacts.sql"),
-                new Migration(2, "who may be found by display name",
-                        "/org/m800/server/internal/db/contacts/V2__user_discovery.sql"));
+                new Migration(2, "presence visibility: everyone, contacts or nobody",
+                        "/org/m800/server/internal/db/contacts/V2__presence_visibility.sql"),
+                new Migration(3, "who may be found by display name",
+                        "/org/m800/server/internal/db/contacts/V3__user_discovery.sql"));
     }
 
     @Override
     public void install(FeatureContext context) {
         BlockList blocks = new BlockList();
+        ContactIndex contactIndex = new ContactIndex();
         PresenceService presence = new PresenceService(context.database(), context.events(), context.clock(), blocks,
-                context.scheduler(), context.imPath());
+                contactIndex, context.scheduler(), context.imPath());
         MatchLimiter limiter = new MatchLimiter(context.clock(), MatchLimiter.MAX_NUMBERS_PER_WINDOW);
         try {
             blocks.load(context.database());
+            contactIndex.load(context.database());
             presence.load();
         } catch (SQLException e) {
             throw new IllegalStateException("cannot load block lists and presence: " + e.getMessage(), e);
         }
         ContactsService contacts = new ContactsService(context.database(), context.events(), context.clock(), blocks,
-                presence, limiter);
+                contactIndex, presence, limiter);
         context.blockPolicy().plug(blocks);
         context.connections().addListener(presence);
         LookupLimiter lookups = new LookupLimiter(context.clock(), LookupLimiter.MAX_PER_WINDOW);
