@@ -47,6 +47,21 @@ public class RuntimeOptionsTest {
     }
 
     @Test
+    public void jsonSwitchesTheShellsOutputAndTakesNoValue() throws Exception {
+        assertFalse(RuntimeOptions.parse().json());
+        assertTrue(RuntimeOptions.parse("--json").json());
+        assertEquals("true", M800Runtime.frameworkProperties(RuntimeOptions.parse("--json"), Map.of())
+                .get("m800.shell.json"));
+        assertEquals("false", M800Runtime.frameworkProperties(RuntimeOptions.parse(), Map.of()).get("m800.shell.json"));
+        try {
+            RuntimeOptions.parse("--json=yes");
+            org.junit.Assert.fail("--json=yes accepted");
+        } catch (UsageException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("--json"));
+        }
+    }
+
+    @Test
     public void theEmbeddedServerTakesAPortAndADataFolder() throws Exception {
         RuntimeOptions o = RuntimeOptions.parse("--home", tmp.toString(), "--server-port", "8080", "--server-data=sd");
         assertTrue(o.server());
