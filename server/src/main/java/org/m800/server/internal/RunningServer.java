@@ -20,6 +20,7 @@ import org.m800.server.internal.auth.Applications;
 import org.m800.server.internal.db.Database;
 import org.m800.server.internal.db.Migrations;
 import org.m800.server.internal.events.EventLog;
+import org.m800.server.internal.feature.BlockPolicySlot;
 import org.m800.server.internal.feature.FeatureContext;
 import org.m800.server.internal.feature.ServerFeature;
 import org.m800.server.internal.http.HttpApi;
@@ -47,13 +48,14 @@ public final class RunningServer implements AutoCloseable {
     public static final String CALL_PATH = "/v1/call";
 
     /** The features of the server, in installation order. Feature issues add theirs here. */
-    static List<ServerFeature> features(ServerSettings settings) {
+    static List<ServerFeature> features(ServerSettings settings, BlockPolicySlot blocks) {
         org.m800.server.internal.chat.ChatFeature chat = new org.m800.server.internal.chat.ChatFeature();
-        // contacts after verification (it reads the verified numbers) and with chat (it supplies the block list)
-        return List.of(new AccountsFeature(), chat, new org.m800.server.internal.verification.VerificationFeature(settings.developmentOutbox()),
-                new org.m800.server.internal.contacts.ContactsFeature(chat),
+        // contacts after verification (it reads the verified numbers); it plugs the block list into the slot
+        return List.of(new AccountsFeature(), chat,
+                new org.m800.server.internal.verification.VerificationFeature(settings.developmentOutbox()),
+                new org.m800.server.internal.contacts.ContactsFeature(),
                 new org.m800.server.internal.files.FilesFeature(settings.files(), chat),
-                new org.m800.server.internal.call.CallFeature(settings.call(), chat::blockPolicy));
+                new org.m800.server.internal.call.CallFeature(settings.call(), () -> blocks));
     }
 
     private final AtomicBoolean ready = new AtomicBoolean();
@@ -111,9 +113,10 @@ public final class RunningServer implements AutoCloseable {
         HandlerRegistry im = new HandlerRegistry();
         HandlerRegistry call = new HandlerRegistry();
         HttpRoutes routes = new HttpRoutes();
+        BlockPolicySlot blocks = new BlockPolicySlot();
         FeatureContext featureContext = new FeatureContext(database, events, accounts, im, call, routes, scheduler,
-                clock, connections, settings.limits());
-        for (ServerFeature feature : features(settings)) {
+                clock, connections, settings.limits(), IM_PATH, blocks);
+        for (ServerFeature feature : features(settings, blocks)) {
             migrations.apply(feature.name(), feature.migrations());
             feature.install(featureContext);
             installed.add(0, feature);

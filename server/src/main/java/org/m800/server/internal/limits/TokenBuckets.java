@@ -9,9 +9,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  * then {@code perSecond} on average. A key's bucket is dropped once it has filled up again (a full
  * bucket is the same as none), so memory is bounded by the keys active within one refill time, not by
  * every key ever seen. Thread-safe; one key's take is atomic, different keys do not wait on each other.
+ *
+ * <h2>A refusal holds the key off</h2>
+ * Once a take is refused, every take of that key is refused for at least {@value #HOLD_MS} ms after the
+ * latest refusal, although tokens trickle back meanwhile. Clients pipeline requests: had one token
+ * come back between two pipelined messages, the first would be refused and the second accepted, and
+ * a sender's messages would be accepted out of the order they were sent in. Held off, the refused
+ * message and every one pipelined behind it are refused together and can be sent again in order after
+ * {@code retryAfterMs}.
  */
 public final class TokenBuckets {
     private static final int SWEEP_EVERY = 4_096;
+    /** How long a key stays refused after its latest refusal. */
+    static final long HOLD_MS = 1_000;
 
     private final Clock clock;
     private final double perMs;
@@ -50,10 +60,14 @@ public final class TokenBuckets {
         buckets.compute(key, (k, b) -> {
             Bucket bucket = b == null ? new Bucket(burst, now) : b;
             bucket.refill(now, perMs, burst);
-            if (bucket.tokens >= 1) {
+            if (now < bucket.holdUntilMs) {
+                bucket.holdUntilMs = now + HOLD_MS;
+                wait[0] = HOLD_MS;
+            } else if (bucket.tokens >= 1) {
                 bucket.tokens -= 1;
             } else {
-                wait[0] = Math.max(1, (long) Math.ceil((1 - bucket.tokens) / perMs));
+                wait[0] = Math.max(HOLD_MS, (long) Math.ceil((1 - bucket.tokens) / perMs));
+                bucket.holdUntilMs = now + wait[0];
             }
             return bucket;
         });
@@ -65,7 +79,7 @@ public final class TokenBuckets {
         for (String key : buckets.keySet()) {
             buckets.computeIfPresent(key, (k, b) -> {
                 b.refill(now, perMs, burst);
-                return b.tokens >= burst ? null : b;
+                return b.tokens >= burst && now >= b.holdUntilMs ? null : b;
             });
         }
     }
@@ -79,6 +93,8 @@ public final class TokenBuckets {
     private static final class Bucket {
         double tokens;
         long lastMs;
+        /** Takes before this instant are refused (a refusal holds the key off). */
+        long holdUntilMs;
 
         Bucket(double tokens, long lastMs) {
             this.tokens = tokens;

@@ -35,13 +35,10 @@ public class TokenBucketsTest {
         assertEquals(0, b.take("u"));
         assertEquals(0, b.take("u"));
         assertEquals(0, b.take("u"));
-        assertEquals("one token per 100 ms", 100, b.take("u"));
-        assertEquals("a refusal takes nothing", 100, b.take("u"));
+        assertEquals("refused: held off for at least the hold time", TokenBuckets.HOLD_MS, b.take("u"));
         assertEquals("another key has its own bucket", 0, b.take("v"));
-        now.addAndGet(50);
-        assertEquals(50, b.take("u"));
-        now.addAndGet(50);
-        assertEquals(0, b.take("u"));
+        now.addAndGet(TokenBuckets.HOLD_MS);
+        assertEquals("after the hold, what refilled meanwhile passes", 0, b.take("u"));
         now.addAndGet(10_000);
         for (int i = 0; i < 3; i++) {
             assertEquals("refilled up to the burst, not beyond", 0, b.take("u"));
@@ -50,12 +47,40 @@ public class TokenBucketsTest {
     }
 
     @Test
+    public void aSlowRateReportsItsOwnWait() {
+        TokenBuckets b = new TokenBuckets(clock, 0.1, 1);
+        assertEquals(0, b.take("u"));
+        assertEquals("one token per 10 s", 10_000, b.take("u"));
+        now.addAndGet(10_000);
+        assertEquals(0, b.take("u"));
+    }
+
+    /**
+     * Pipelined requests: a token trickling back between two of them must not let the second pass
+     * after the first was refused (the sender's order would break).
+     */
+    @Test
+    public void aRefusedKeyStaysRefusedWhileItsRequestsKeepComing() {
+        TokenBuckets b = new TokenBuckets(clock, 1_000, 2);
+        assertEquals(0, b.take("u"));
+        assertEquals(0, b.take("u"));
+        assertTrue(b.take("u") > 0);
+        for (int i = 0; i < 50; i++) {
+            now.addAndGet(20); // 20 tokens' worth each time
+            assertTrue("request " + i + " behind the refused one", b.take("u") > 0);
+        }
+        now.addAndGet(TokenBuckets.HOLD_MS);
+        assertEquals("a pause of the hold time ends it", 0, b.take("u"));
+        assertEquals(0, b.take("u"));
+    }
+
+    @Test
     public void aClockSetBackTakesNothingAway() {
         TokenBuckets b = new TokenBuckets(clock, 1, 2);
         b.take("u");
         now.addAndGet(-60_000);
         assertEquals(0, b.take("u"));
-        assertEquals(1_000, b.take("u"));
+        assertEquals(TokenBuckets.HOLD_MS, b.take("u"));
     }
 
     @Test
