@@ -14,10 +14,15 @@ import org.m800.sdk.core.internal.wire.WireErrors;
  * {@link M800Exception} (reported as PROTOCOL, the connection goes on); anything else thrown would
  * escape into the SDK's I/O thread: that is a finding.
  */
-class EventDecodingFuzzTest {
+public class EventDecodingFuzzTest {
 
     @FuzzTest(maxDuration = "4s")
     void decode(FuzzedDataProvider input) {
+        one(input);
+    }
+
+    /** One input; {@code AllDecodersFuzzTest} calls it too. */
+    public static void one(FuzzedDataProvider input) {
         Map<String, Object> frame;
         try {
             frame = Json.readObject(input.consumeRemainingAsString());

@@ -8,10 +8,15 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
  * {@code Upload-Metadata} and {@code Range}. Any header is parsed or refused with the endpoint's own
  * exception (answered 400 / 416), nothing else; a parsed range lies within the file.
  */
-class TusHeadersFuzzTest {
+public class TusHeadersFuzzTest {
 
     @FuzzTest(maxDuration = "4s")
     void parse(FuzzedDataProvider data) {
+        one(data);
+    }
+
+    /** One input; {@code AllDecodersFuzzTest} calls it too. */
+    public static void one(FuzzedDataProvider data) {
         long size = data.consumeLong(0, Long.MAX_VALUE);
         String range = data.consumeString(200);
         String metadata = data.consumeRemainingAsString();

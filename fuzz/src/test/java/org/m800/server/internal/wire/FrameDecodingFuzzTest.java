@@ -12,10 +12,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * RuntimeException from Jackson, a NullPointerException) would close the connection as a server error:
  * that is a finding.
  */
-class FrameDecodingFuzzTest {
+public class FrameDecodingFuzzTest {
 
     @FuzzTest(maxDuration = "4s")
     void decode(FuzzedDataProvider data) {
+        one(data);
+    }
+
+    /** One input; {@code AllDecodersFuzzTest} calls it too. */
+    public static void one(FuzzedDataProvider data) {
         String field = data.consumeString(12);
         String text = data.consumeRemainingAsString();
         ObjectNode frame;
