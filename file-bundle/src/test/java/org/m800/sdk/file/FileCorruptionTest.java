@@ -26,7 +26,10 @@ import org.junit.rules.RuleChain;
 import org.junit.rules.TemporaryFolder;
 import org.m800.sdk.core.Client;
 
-/** A chunk damaged on the way to the server is found by its checksum and sent again; the file arrives intact. */
+/**
+ * A chunk damaged on the way to the server is found by its checksum and sent again; the file arrives
+ * intact. A server that does not take PATCHes of checked chunks (415) gets plain tus PATCHes.
+ */
 public class FileCorruptionTest {
 
     private static final long MIB = 1024 * 1024;
@@ -59,6 +62,23 @@ public class FileCorruptionTest {
         }
     }
 
+    @Test
+    public void aServerThatRefusesCheckedChunksGetsPlainTusPatches() throws Exception {
+        long size = 9 * MIB;
+        // the relay spoils the content type of checked chunks, as a server that does not know them sees it
+        try (CorruptingRelay relay = new CorruptingRelay(fx.server().httpUri(), -1)) {
+            relay.spoil = "application/vnd.m800.checked-chunks".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            Client ann = fx.newUser("ann", fx.newDataDirectory(), relay.uri());
+            Path source = fx.randomFile("plain.bin", size, 12);
+            String sha = sha256(source);
+            FileInfo info = get(files(ann).upload(source, null, null).result());
+            assertTrue("the relay never saw a PATCH of checked chunks", relay.spoiled.get() > 0);
+            assertEquals(sha, info.sha256());
+            Path target = fx.newFolder().resolve("plain.bin");
+            assertEquals(sha, get(files(ann).download(info.fileId(), target).result()).sha256());
+        }
+    }
+
     /** A TCP relay to the server that flips one bit of the bytes going up, once, at a given position. */
     private static final class CorruptingRelay implements AutoCloseable {
         private final ServerSocket server;
@@ -66,6 +86,9 @@ public class FileCorruptionTest {
         private final long flipAt;
         final AtomicLong upstream = new AtomicLong();
         final AtomicBoolean flipped = new AtomicBoolean();
+        /** Bytes going up whose last byte the relay changes wherever they appear in one read, or null. */
+        volatile byte[] spoil;
+        final java.util.concurrent.atomic.AtomicInteger spoiled = new java.util.concurrent.atomic.AtomicInteger();
         private final List<Socket> sockets = new CopyOnWriteArrayList<>();
         private final List<Thread> threads = new CopyOnWriteArrayList<>();
 
@@ -108,6 +131,9 @@ public class FileCorruptionTest {
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buf)) > 0) {
+                    if (up && spoil != null) {
+                        spoil(buf, n, spoil);
+                    }
                     if (up) {
                         long start = upstream.getAndAdd(n);
                         if (start <= flipAt && flipAt < start + n && flipped.compareAndSet(false, true)) {
@@ -121,6 +147,19 @@ public class FileCorruptionTest {
             } finally {
                 close(from);
                 close(to);
+            }
+        }
+
+        private void spoil(byte[] buf, int n, byte[] pattern) {
+            outer:
+            for (int i = 0; i + pattern.length <= n; i++) {
+                for (int k = 0; k < pattern.length; k++) {
+                    if (buf[i + k] != pattern[k]) {
+                        continue outer;
+                    }
+                }
+                buf[i + pattern.length - 1] = 'X';
+                spoiled.incrementAndGet();
             }
         }
 

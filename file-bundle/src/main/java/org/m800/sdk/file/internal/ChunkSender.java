@@ -34,8 +34,12 @@ final class ChunkSender {
 
     static final String TYPE = "application/vnd.m800.checked-chunks";
     private static final int MAX_CORRUPT_RESENDS = 5;
-    /** How long one buffer may take to go out before the request counts as stuck. */
-    private static final Duration WRITE_TIMEOUT = FileHttp.IDLE_TIMEOUT.multipliedBy(2);
+    /**
+     * How long one chunk may take to go out before the request counts as stuck: as long as a whole
+     * chunk request had before chunks shared one request. A connection on which nothing moves fails
+     * sooner, by the HTTP client's idle timeout.
+     */
+    private static final Duration WRITE_TIMEOUT = Duration.ofMinutes(5);
     /** How long the server may take to answer once the body is out (it forces the file to disk). */
     private static final Duration ANSWER_TIMEOUT = Duration.ofMinutes(5);
 
