@@ -4,6 +4,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import org.m800.server.internal.accounts.AccountService;
 import org.m800.server.internal.auth.AppAuthenticator;
 import org.m800.server.internal.events.EventLog;
+import org.m800.server.internal.limits.RequestLimiter;
 import org.m800.server.internal.requests.RequestLog;
 
 /**
@@ -15,16 +16,18 @@ import org.m800.server.internal.requests.RequestLog;
  * @param idleTimeout a connection that receives no frame for this long is closed (docs/protocol.md 7.3)
  * @param eventTypePrefix null: every event of the log; otherwise only events whose type starts with it (the
  *        call endpoint: {@code call.}), and then the endpoint keeps no ack of its own (section 13.1)
+ * @param limiter the per-user request limits, shared by every endpoint; null for none (tests)
  */
 public record WsServices(String path, boolean deliversEvents, HandlerRegistry handlers, AppAuthenticator appAuth,
         AccountService accounts, EventLog events, RequestLog requests, ConnectionRegistry connections,
-        ScheduledExecutorService scheduler, java.time.Duration idleTimeout, String eventTypePrefix) {
+        ScheduledExecutorService scheduler, java.time.Duration idleTimeout, String eventTypePrefix,
+        RequestLimiter limiter) {
 
     /** Services of an endpoint that delivers every event (or none). */
     public WsServices(String path, boolean deliversEvents, HandlerRegistry handlers, AppAuthenticator appAuth,
             AccountService accounts, EventLog events, RequestLog requests, ConnectionRegistry connections,
             ScheduledExecutorService scheduler, java.time.Duration idleTimeout) {
         this(path, deliversEvents, handlers, appAuth, accounts, events, requests, connections, scheduler, idleTimeout,
-                null);
+                null, null);
     }
 }
