@@ -64,6 +64,8 @@ final class RtpMediaSession implements MediaSession {
     private long lastSrArrivalNanos;
     private double remoteFractionLost;
     private double roundTripMs = -1;
+    /** the earlier of the two clocks, readable without the lock (the tick thread skips sessions not due) */
+    private volatile long nextDue = Long.MAX_VALUE;
     /** when the next packet is due (the send clock) */
     private long sendDue;
     /** when the next frame is due to the sink (the playout clock) */
@@ -124,6 +126,7 @@ final class RtpMediaSession implements MediaSession {
             startedNanos = now;
             sendDue = now;
             playDue = now;
+            nextDue = now;
             lastReceivedNanos = now;
             nextRtcpNanos = now + rtcpDelayNanos();
         }
@@ -258,6 +261,7 @@ final class RtpMediaSession implements MediaSession {
                 return;
             }
             closed = true;
+            nextDue = Long.MAX_VALUE;
             if (media != null && channel.isOpen()) {
                 int len = Rtcp.write(rtcpBuffer, send.ssrc, null, null, cname, true);
                 sendRtcpLocked(len);
@@ -316,6 +320,7 @@ final class RtpMediaSession implements MediaSession {
                     if (receive.jitter().readyToStart() && playDue - nowNanos > 0) {
                         // an idle jitter buffer can start: its first frame is played now, not up to 20 ms later
                         playDue = nowNanos;
+                        nextDue = nowNanos;
                         wake = true;
                     }
                 }
@@ -396,23 +401,31 @@ final class RtpMediaSession implements MediaSession {
         return statsLocked();
     }
 
+    /** @return when this session is next due, {@link Long#MAX_VALUE} before it starts (no lock taken) */
+    long nextDue() {
+        return nextDue;
+    }
+
     /**
-     * The engine's tick thread: what is due of sending (one packet) and playout (one frame), RTCP when due,
-     * the media timeout.
+     * The engine's tick thread: what is due by {@code dueBy} of sending (one packet) and playout (one frame),
+     * RTCP when due, the media timeout.
      *
+     * @param dueBy a clock due up to this moment runs now: the tick thread serves every session due within a
+     *              little slack in one wake-up, so that many calls do not each wake it
      * @return when this session is next due ({@link System#nanoTime()}), {@link Long#MAX_VALUE} if never
      */
-    long tick(long nowNanos) {
+    long tick(long nowNanos, long dueBy) {
         boolean timeout = false;
         MediaStats report = null;
         long next;
         synchronized (lock) {
             if (closed || media == null) {
+                nextDue = Long.MAX_VALUE;
                 return Long.MAX_VALUE;
             }
-            if (nowNanos - sendDue >= 0) {
+            if (dueBy - sendDue >= 0) {
                 long period = send.ptimeMs() * 1_000_000L;
-                long behind = (nowNanos - sendDue) / period;
+                long behind = Math.max(0, nowNanos - sendDue) / period;
                 if (behind * period > MAX_BEHIND_PERIODS * PERIOD_NANOS) {
                     // the stream's clock jumps ahead instead of flooding the network with the backlog
                     for (long i = 0; i < behind; i++) {
@@ -423,8 +436,8 @@ final class RtpMediaSession implements MediaSession {
                 sendDue += period;
                 sendStepLocked();
             }
-            if (nowNanos - playDue >= 0) {
-                long behind = (nowNanos - playDue) / PERIOD_NANOS;
+            if (dueBy - playDue >= 0) {
+                long behind = Math.max(0, nowNanos - playDue) / PERIOD_NANOS;
                 if (behind > MAX_BEHIND_PERIODS) {
                     playDue += behind * PERIOD_NANOS;
                 }
@@ -443,6 +456,7 @@ final class RtpMediaSession implements MediaSession {
                 timeout = true;
             }
             next = sendDue - playDue < 0 ? sendDue : playDue;
+            nextDue = next;
         }
         MediaSessionListener l = listener;
         if (l != null) {

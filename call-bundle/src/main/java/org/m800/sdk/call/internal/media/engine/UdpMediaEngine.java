@@ -42,6 +42,8 @@ public final class UdpMediaEngine implements MediaEngine {
     private static final int MAX_DATAGRAM = 2048;
     /** The longest the tick thread sleeps when no session is due sooner. */
     private static final long IDLE_NANOS = 20_000_000L;
+    /** How early a clock may run, so that one wake-up serves every session due about then. */
+    private static final long SLACK_NANOS = 2_000_000L;
 
     private final MediaEngineOptions options;
     private final Selector selector;
@@ -146,10 +148,18 @@ public final class UdpMediaEngine implements MediaEngine {
     private void tickLoop() {
         while (!closed) {
             long now = System.nanoTime();
+            long dueBy = now + SLACK_NANOS;
             long next = now + IDLE_NANOS;
             for (RtpMediaSession session : sessions) {
+                long due = session.nextDue();
+                if (due - dueBy > 0) {
+                    if (due - next < 0) {
+                        next = due;
+                    }
+                    continue;
+                }
                 try {
-                    long due = session.tick(now);
+                    due = session.tick(now, dueBy);
                     if (due - next < 0) {
                         next = due;
                     }
