@@ -27,6 +27,9 @@ public final class Main {
               --files <dir>            folder of uploaded file bytes (default <data>/files)
               --max-file-size <bytes>  largest file accepted for upload (default 104857600, 100 MiB)
               --storage-per-user <bytes> bytes of files one user may keep (default 1073741824, 1 GiB)
+              --request-rate <r>:<b>   WebSocket requests per user: r per second, bursts of b (default 200:2000)
+              --message-rate <r>:<b>   chat messages per user: r per second, bursts of b (default 100:1000)
+              --signups-per-hour <a>:<p> sign-ups per source address and per application (default 100:10000)
               --help                   show this text
             """;
 
@@ -54,6 +57,18 @@ public final class Main {
                     case "--files" -> b.filesDirectory(Path.of(value(args, ++i, a)));
                     case "--max-file-size" -> b.maxFileSize(Long.parseLong(value(args, ++i, a)));
                     case "--storage-per-user" -> b.storagePerUser(Long.parseLong(value(args, ++i, a)));
+                    case "--request-rate" -> {
+                        String[] rb = pair(value(args, ++i, a), a);
+                        b.requestRate(Double.parseDouble(rb[0]), Integer.parseInt(rb[1]));
+                    }
+                    case "--message-rate" -> {
+                        String[] rb = pair(value(args, ++i, a), a);
+                        b.messageRate(Double.parseDouble(rb[0]), Integer.parseInt(rb[1]));
+                    }
+                    case "--signups-per-hour" -> {
+                        String[] ap = pair(value(args, ++i, a), a);
+                        b.signUpsPerHour(Integer.parseInt(ap[0]), Integer.parseInt(ap[1]));
+                    }
                     case "--help", "-h" -> {
                         System.out.print(USAGE);
                         return;
@@ -84,6 +99,14 @@ public final class Main {
         System.out.println("  files (fileServers):                      " + server.httpUri() + "/v1/files/");
         System.out.println("  health:                                   " + server.healthUri());
         stopped.await();
+    }
+
+    private static String[] pair(String value, String option) {
+        String[] parts = value.split(":", -1);
+        if (parts.length != 2) {
+            throw new IllegalArgumentException(option + " needs two numbers separated by ':', was " + value);
+        }
+        return parts;
     }
 
     private static String value(String[] args, int i, String option) {

@@ -349,6 +349,47 @@ public final class ReferenceServer implements AutoCloseable {
         }
 
         /**
+         * The rate of WebSocket requests one user may send, over all its connections and endpoints
+         * (heartbeats and acks are not requests): {@code burst} at once, then {@code perSecond} on average
+         * (a token bucket). Defaults 200 per second, burst 2,000. A request beyond it is answered
+         * {@code RATE_LIMITED/REQUEST_RATE} with {@code retryAfterMs} and not executed; the connection
+         * stays open.
+         *
+         * @throws IllegalArgumentException if perSecond is not positive and finite or burst below 1
+         */
+        public Builder requestRate(double perSecond, int burst) {
+            this.limits = limits.withRates(limits.rates().withRequestRate(perSecond, burst));
+            return this;
+        }
+
+        /**
+         * The rate of chat messages ({@code chat.send}) one user may send, counted besides the request
+         * rate: {@code burst} at once, then {@code perSecond} on average. Defaults 100 per second, burst
+         * 1,000. Beyond it: {@code RATE_LIMITED/MESSAGE_RATE} with {@code retryAfterMs} (the SDK keeps the
+         * message in its outbox and sends it again).
+         *
+         * @throws IllegalArgumentException if perSecond is not positive and finite or burst below 1
+         */
+        public Builder messageRate(double perSecond, int burst) {
+            this.limits = limits.withRates(limits.rates().withMessageRate(perSecond, burst));
+            return this;
+        }
+
+        /**
+         * How many sign-up attempts are accepted per hour from one source IP address and from one
+         * application (all addresses); each is also the burst (a token bucket refilling over an hour).
+         * Defaults 100 and 10,000. Beyond them: {@code RATE_LIMITED/SIGNUP_ADDRESS_LIMIT} or
+         * {@code SIGNUP_APPLICATION_LIMIT} with {@code retryAfterMs}. Behind a reverse proxy every client
+         * has the proxy's address: raise the first.
+         *
+         * @throws IllegalArgumentException if either is below 1
+         */
+        public Builder signUpsPerHour(int perAddress, int perApplication) {
+            this.limits = limits.withRates(limits.rates().withSignUpsPerHour(perAddress, perApplication));
+            return this;
+        }
+
+        /**
          * How many bytes one user's files and unfinished uploads may take together; default 1 GiB. An
          * upload that would go beyond it is refused with 413 {@code QUOTA_EXCEEDED}.
          *

@@ -20,9 +20,19 @@ final class ServerProcess implements AutoCloseable {
         this.http = http;
     }
 
+    /**
+     * The abuse limits of every benchmark's server, set explicitly: W1 sends tens of thousands of
+     * messages a second from one user and W4 signs up thousands of users from one address, far beyond
+     * the server's defaults (docs/protocol.md section 10). Limits this high are never reached, so they
+     * measure the cost of the check, not its refusals.
+     */
+    static final List<String> LIMITS = List.of("--request-rate", "1000000:10000000", "--message-rate",
+            "1000000:10000000", "--signups-per-hour", "10000000:10000000");
+
     static ServerProcess start(Path dataDirectory, String maxHeap, String... serverArgs) throws Exception {
         List<String> command = new java.util.ArrayList<>(List.of(Env.javaBinary(), "-Xmx" + maxHeap, "-cp",
                 Env.classPath(), "org.m800.server.Main", "--port", "0", "--data", dataDirectory.toString()));
+        command.addAll(LIMITS);
         command.addAll(List.of(serverArgs));
         ChildProcess p = ChildProcess.start(command, null);
         try {

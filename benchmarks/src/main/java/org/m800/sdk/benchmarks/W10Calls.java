@@ -23,6 +23,7 @@ import org.m800.sdk.call.CallEndReason;
 import org.m800.sdk.call.CallListener;
 import org.m800.sdk.call.CallManager;
 import org.m800.sdk.call.CallOptions;
+import org.m800.sdk.call.CallState;
 import org.m800.sdk.call.internal.CallManagerImpl;
 import org.m800.sdk.call.internal.EngineFactory;
 import org.m800.sdk.call.internal.media.AudioCodecSpec;
@@ -84,7 +85,7 @@ final class W10Calls implements Workload {
                 .withRelay("127.0.0.1", 46_000, 46_999);
         try (ReferenceServer server = ReferenceServer.builder().port(0).dataDirectory(env.scratch("w10-server"))
                 .callSettings(settings).build().start()) {
-            results.add(setup(env, server));
+            results.addAll(setup(env, server));
             results.addAll(relay(env, server));
         }
         return results;
@@ -92,22 +93,34 @@ final class W10Calls implements Workload {
 
     // ------------------------------------------------------------------------------------- set-up
 
-    private Result setup(Env env, ReferenceServer server) throws Exception {
+    private List<Result> setup(Env env, ReferenceServer server) throws Exception {
         ToneSink aHears = new ToneSink(1000);
         ToneSink bHears = new ToneSink(440);
+        TracingEngines enginesA = new TracingEngines();
+        TracingEngines enginesB = new TracingEngines();
+        SetupPhases phases = new SetupPhases(SETUP_CALLS);
         List<Client> clients = new ArrayList<>();
         try {
-            Client a = client(env, server, "w10-setup-a", new Tone(440), aHears, MediaEngine::create);
+            Client a = client(env, server, "w10-setup-a", new Tone(440), aHears, enginesA);
             clients.add(a);
-            Client b = client(env, server, "w10-setup-b", new Tone(1000), bHears, MediaEngine::create);
+            Client b = client(env, server, "w10-setup-b", new Tone(1000), bHears, enginesB);
             clients.add(b);
             signUp(a, "w10-setup-a");
             signUp(b, "w10-setup-b");
             CallManager atA = a.require(CallManager.class);
+            atA.addListener(new CallListener() {
+                @Override
+                public void stateChanged(Call call, CallState from, CallState to) {
+                    if (to == CallState.RINGING) {
+                        phases.mark("A: ringing (call.ringing event)");
+                    }
+                }
+            });
             atB(b).addListener(new CallListener() {
                 @Override
                 public void incoming(Call call) {
-                    call.answer();
+                    phases.mark("B: incoming (call.incoming event)");
+                    call.answer().thenRun(() -> phases.mark("B: answer confirmed (media starts)"));
                 }
             });
             String bId = b.require(AccountManager.class).profile().orElseThrow().userId();
@@ -118,9 +131,15 @@ final class W10Calls implements Workload {
                 aHears.reset();
                 bHears.reset();
                 long start = System.nanoTime();
+                phases.begin(i - SETUP_WARMUP, start);
                 Call call = Env.await(atA.call(bId), 10_000, "call " + i);
+                phases.mark("A: invite acknowledged");
                 long aAt = aHears.await(10_000);
                 long bAt = bHears.await(10_000);
+                phases.media("A", enginesA.last());
+                phases.media("B", enginesB.last());
+                phases.at("A: hears B's tone", aAt);
+                phases.at("B: hears A's tone", bAt);
                 if (i >= SETUP_WARMUP) {
                     ms[i - SETUP_WARMUP] = (Math.max(aAt, bAt) - start) / 1e6;
                     aMs[i - SETUP_WARMUP] = (aAt - start) / 1e6;
@@ -133,12 +152,15 @@ final class W10Calls implements Workload {
                 awaitNoCalls(atA, b);
             }
             Stats stats = Stats.of(ms);
-            return Result.stats("W10", "call set-up: call() until both sides hear the other's tone (Opus, relay)",
+            List<Result> rows = new ArrayList<>();
+            rows.add(Result.stats("W10", "call set-up: call() until both sides hear the other's tone (Opus, relay)",
                     "p50 <= 50 ms", "ms", stats, Result.verdict(stats.median() <= 50),
                     String.format(Locale.ROOT, "%d calls one at a time after %d; p50 until A hears %.0f ms, until B "
                             + "hears %.0f ms; includes the jitter buffer's first playout (40 ms minimum) and one 20 ms "
                             + "frame of detection", SETUP_CALLS, SETUP_WARMUP, Stats.of(aMs).median(),
-                            Stats.of(bMs).median()));
+                            Stats.of(bMs).median())));
+            rows.addAll(phases.rows());
+            return rows;
         } finally {
             clients.forEach(Client::close);
         }
@@ -269,6 +291,33 @@ final class W10Calls implements Workload {
     private static void signUp(Client c, String name) throws Exception {
         Env.await(c.require(AccountManager.class).signUp(name + "-" + System.nanoTime(), Env.PASSWORD, null), 30_000,
                 "sign-up " + name);
+    }
+
+    /** Media engines that remember the legs they open, for the set-up phases. */
+    static final class TracingEngines implements EngineFactory {
+        private final List<MediaSession> legs = new CopyOnWriteArrayList<>();
+
+        MediaSession last() {
+            return legs.get(legs.size() - 1);
+        }
+
+        @Override
+        public MediaEngine create() throws IOException {
+            MediaEngine engine = MediaEngine.create();
+            return new MediaEngine() {
+                @Override
+                public MediaSession open(InetAddress bindAddress) throws IOException {
+                    MediaSession leg = engine.open(bindAddress);
+                    legs.add(leg);
+                    return leg;
+                }
+
+                @Override
+                public void close() {
+                    engine.close();
+                }
+            };
+        }
     }
 
     /** A 48 kHz sine. */

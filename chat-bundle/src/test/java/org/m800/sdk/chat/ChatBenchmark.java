@@ -34,7 +34,9 @@ public final class ChatBenchmark {
         int w2 = args.length > 1 ? Integer.parseInt(args[1]) : 2_000;
         Path root = Files.createTempDirectory("chat-bench");
         System.out.printf("cores %d, java %s%n", Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
-        try (ReferenceServer server = ReferenceServer.builder().port(0).dataDirectory(root.resolve("server")).build().start()) {
+        // limits far above the run (the defaults would slow W1 to the default message rate)
+        try (ReferenceServer server = ReferenceServer.builder().port(0).dataDirectory(root.resolve("server"))
+                .requestRate(1_000_000, 10_000_000).messageRate(1_000_000, 10_000_000).build().start()) {
             ClientFactory factory = ClientFactory.standalone();
             Client a = open(factory, server, "bench-a", root);
             Client b = open(factory, server, "bench-b", root);

@@ -32,7 +32,8 @@ import org.m800.sdk.core.Subscription;
  * whose connection dies without a goodbye counts as gone once the server's idle timeout passed
  * without a frame from it (60 s on the reference server, {@code idleTimeoutMs} of the hello); the user
  * is then offline within that time plus one second. Subscriptions are kept by the server for the
- * user (all devices get the events) until unsubscribed.
+ * user (all devices get the events) until unsubscribed. Who sees the user's presence is its
+ * {@link #setPresenceVisibility visibility}: everyone (the default), its contacts, or nobody.
  *
  * <h2>Address-book matching</h2>
  * {@link #matchAddressBook} takes numbers in any common format (international with {@code +} or
@@ -161,6 +162,18 @@ public interface ContactManager {
 
     /** Shows or hides the user's last-seen time from everybody (default shown). */
     CompletableFuture<Presence> setLastSeenVisible(boolean visible);
+
+    /**
+     * Sets who may see the user's presence at all (default {@link PresenceVisibility#EVERYONE}); kept by
+     * the server for every device of the user. With {@link PresenceVisibility#CONTACTS} the audience
+     * follows this user's contact list: a user added sees the presence at once, a user removed loses
+     * it at once.
+     *
+     * @param visibility not null
+     * @return the user's own presence; fails with INVALID_ARGUMENT if {@code visibility} is null,
+     *         NETWORK, TIMEOUT or UNAUTHORIZED as any request
+     */
+    CompletableFuture<Presence> setPresenceVisibility(PresenceVisibility visibility);
 
     /**
      * Subscribes to users' presence: {@link ContactListener#presenceChanged} is called when it changes.

@@ -106,4 +106,35 @@ public class PresenceTest {
         r.await("alice online again for bob", x -> x.presences.size() > 1
                 && x.presences.get(x.presences.size() - 1).state() == PresenceState.ONLINE);
     }
+
+    @Test
+    public void visibilityContactsShowsThePresenceToContactsOnlyAndNobodyToNoOne() throws Exception {
+        Client alice = fx.newUser("alice");
+        Client bob = fx.newUser("bob");
+        Client carol = fx.newUser("carol");
+        String aliceId = userId(alice);
+        get(contacts(alice).add(userId(bob), null));
+        get(contacts(alice).setPresenceVisibility(PresenceVisibility.CONTACTS));
+        assertEquals(PresenceState.ONLINE, get(contacts(bob).fetchPresence(List.of(aliceId))).get(aliceId).state());
+        assertEquals(PresenceState.OFFLINE, get(contacts(carol).fetchPresence(List.of(aliceId))).get(aliceId).state());
+
+        Recorder r = new Recorder();
+        contacts(bob).addListener(r);
+        get(contacts(bob).subscribePresence(List.of(aliceId)));
+        get(contacts(alice).setPresenceVisibility(PresenceVisibility.NOBODY));
+        r.await("alice hidden from bob", x -> x.presence(aliceId, PresenceState.OFFLINE) != null);
+        assertEquals(PresenceState.OFFLINE, get(contacts(bob).fetchPresence(List.of(aliceId))).get(aliceId).state());
+
+        get(contacts(alice).setPresenceVisibility(PresenceVisibility.EVERYONE));
+        assertEquals(PresenceState.ONLINE, get(contacts(carol).fetchPresence(List.of(aliceId))).get(aliceId).state());
+        r.await("alice visible to bob again", x -> x.presences.size() > 1
+                && x.presences.get(x.presences.size() - 1).state() == PresenceState.ONLINE);
+    }
+
+    @Test
+    public void aNullVisibilityFailsTheFuture() throws Exception {
+        Client alice = fx.newUser("alice");
+        assertEquals(org.m800.sdk.core.ErrorCode.INVALID_ARGUMENT, org.m800.sdk.testing.ReferenceServerFixture
+                .failure(contacts(alice).setPresenceVisibility(null)).code());
+    }
 }

@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 import org.junit.rules.ExternalResource;
 import org.junit.rules.TemporaryFolder;
@@ -46,6 +47,7 @@ public class ReferenceServerFixture extends ExternalResource {
     private ReferenceServer server;
     private Path serverData;
     private int port;
+    private UnaryOperator<ReferenceServer.Builder> serverOptions = UnaryOperator.identity();
 
     /** A server with its default idle timeout. */
     public ReferenceServerFixture(TemporaryFolder temp) {
@@ -56,6 +58,17 @@ public class ReferenceServerFixture extends ExternalResource {
     public ReferenceServerFixture(TemporaryFolder temp, Duration idleTimeout) {
         this.temp = temp;
         this.idleTimeout = idleTimeout;
+    }
+
+    /**
+     * Server settings beyond the defaults (limits, for example), applied to every start of the server.
+     * Call it before the rule runs (from the test's field initialiser).
+     *
+     * @return this fixture
+     */
+    public ReferenceServerFixture serverOptions(UnaryOperator<ReferenceServer.Builder> options) {
+        this.serverOptions = options;
+        return this;
     }
 
     @Override
@@ -69,7 +82,7 @@ public class ReferenceServerFixture extends ExternalResource {
         if (idleTimeout != null) {
             builder.idleTimeout(idleTimeout);
         }
-        server = builder.build().start();
+        server = serverOptions.apply(builder).build().start();
         port = server.port();
     }
 

@@ -20,12 +20,14 @@ import org.m800.server.internal.auth.Applications;
 import org.m800.server.internal.db.Database;
 import org.m800.server.internal.db.Migrations;
 import org.m800.server.internal.events.EventLog;
+import org.m800.server.internal.feature.BlockPolicySlot;
 import org.m800.server.internal.feature.FeatureContext;
 import org.m800.server.internal.feature.ServerFeature;
 import org.m800.server.internal.http.HttpApi;
 import org.m800.server.internal.http.HttpRoutes;
 import org.m800.server.internal.http.SlowClientGuard;
 import org.m800.server.internal.http.StreamRoutes;
+import org.m800.server.internal.limits.RequestLimiter;
 import org.m800.server.internal.requests.RequestLog;
 import org.m800.server.internal.requests.ServerSecret;
 import org.m800.server.internal.wire.Limits;
@@ -46,13 +48,13 @@ public final class RunningServer implements AutoCloseable {
     public static final String CALL_PATH = "/v1/call";
 
     /** The features of the server, in installation order. Feature issues add theirs here. */
-    static List<ServerFeature> features(ServerSettings settings) {
+    static List<ServerFeature> features(ServerSettings settings, BlockPolicySlot blocks) {
         org.m800.server.internal.chat.ChatFeature chat = new org.m800.server.internal.chat.ChatFeature();
-        // contacts after verification (it reads the verified numbers) and with chat (it supplies the block list)
+        // contacts after verification (it reads the verified numbers); it plugs the block list into the slot
         return List.of(new AccountsFeature(), chat, new org.m800.server.internal.verification.VerificationFeature(),
-                new org.m800.server.internal.contacts.ContactsFeature(chat),
+                new org.m800.server.internal.contacts.ContactsFeature(),
                 new org.m800.server.internal.files.FilesFeature(settings.files(), chat),
-                new org.m800.server.internal.call.CallFeature(settings.call(), chat::blockPolicy));
+                new org.m800.server.internal.call.CallFeature(settings.call(), () -> blocks));
     }
 
     private final AtomicBoolean ready = new AtomicBoolean();
@@ -110,19 +112,21 @@ public final class RunningServer implements AutoCloseable {
         HandlerRegistry im = new HandlerRegistry();
         HandlerRegistry call = new HandlerRegistry();
         HttpRoutes routes = new HttpRoutes();
+        BlockPolicySlot blocks = new BlockPolicySlot();
         FeatureContext featureContext = new FeatureContext(database, events, accounts, im, call, routes, scheduler,
-                clock, connections, settings.limits());
-        for (ServerFeature feature : features(settings)) {
+                clock, connections, settings.limits(), IM_PATH, blocks);
+        for (ServerFeature feature : features(settings, blocks)) {
             migrations.apply(feature.name(), feature.migrations());
             feature.install(featureContext);
             installed.add(0, feature);
         }
 
         long idleMs = settings.idleTimeout().toMillis();
+        RequestLimiter limiter = new RequestLimiter(clock, settings.limits().rates());
         WsServices imServices = new WsServices(IM_PATH, true, im, appAuth, accounts, events, requests, connections,
-                scheduler, settings.idleTimeout(), database);
+                scheduler, settings.idleTimeout(), null, limiter, database);
         WsServices callServices = new WsServices(CALL_PATH, true, call, appAuth, accounts, events, requests,
-                connections, scheduler, settings.idleTimeout(), "call.", database);
+                connections, scheduler, settings.idleTimeout(), "call.", limiter, database);
         ContextHandler context = new ContextHandler("/");
         WebSocketUpgradeHandler ws = WebSocketUpgradeHandler.from(jetty, context, container -> {
             container.setMaxTextMessageSize(Limits.MAX_FRAME_BYTES);

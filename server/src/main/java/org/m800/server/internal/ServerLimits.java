@@ -1,6 +1,7 @@
 package org.m800.server.internal;
 
 import java.time.Duration;
+import org.m800.server.internal.limits.RateLimits;
 
 /**
  * The server's protections against slow and abusive clients (docs/protocol.md section 10, server
@@ -16,12 +17,13 @@ import java.time.Duration;
  * @param groupsPerUserPerHour groups one user may create in an hour
  * @param eventRetention how long the event log keeps an event (a user's newest is always kept)
  * @param eventsPerUser how many of a user's newest events the log keeps at most
+ * @param rates the rates of requests, messages and sign-ups ({@link RateLimits#DEFAULTS} if null)
  */
 public record ServerLimits(Duration requestHeaderTimeout, Duration requestBodyTimeout, int connectionsPerUser,
-        int groupsPerUserPerHour, Duration eventRetention, int eventsPerUser) {
+        int groupsPerUserPerHour, Duration eventRetention, int eventsPerUser, RateLimits rates) {
     /** The defaults, documented in the server README. */
     public static final ServerLimits DEFAULTS = new ServerLimits(Duration.ofSeconds(10), Duration.ofSeconds(30), 32,
-            100, Duration.ofDays(30), 10_000);
+            100, Duration.ofDays(30), 10_000, RateLimits.DEFAULTS);
 
     public ServerLimits {
         positive("requestHeaderTimeout", requestHeaderTimeout);
@@ -36,26 +38,32 @@ public record ServerLimits(Duration requestHeaderTimeout, Duration requestBodyTi
         if (eventsPerUser < 1) {
             throw new IllegalArgumentException("eventsPerUser must be at least 1, was " + eventsPerUser);
         }
+        rates = rates == null ? RateLimits.DEFAULTS : rates;
     }
 
     public ServerLimits withRequestTimeouts(Duration headers, Duration body) {
         return new ServerLimits(headers, body, connectionsPerUser, groupsPerUserPerHour, eventRetention,
-                eventsPerUser);
+                eventsPerUser, rates);
     }
 
     public ServerLimits withConnectionsPerUser(int value) {
         return new ServerLimits(requestHeaderTimeout, requestBodyTimeout, value, groupsPerUserPerHour, eventRetention,
-                eventsPerUser);
+                eventsPerUser, rates);
     }
 
     public ServerLimits withGroupsPerUserPerHour(int value) {
         return new ServerLimits(requestHeaderTimeout, requestBodyTimeout, connectionsPerUser, value, eventRetention,
-                eventsPerUser);
+                eventsPerUser, rates);
     }
 
     public ServerLimits withEventRetention(Duration retention, int perUser) {
         return new ServerLimits(requestHeaderTimeout, requestBodyTimeout, connectionsPerUser, groupsPerUserPerHour,
-                retention, perUser);
+                retention, perUser, rates);
+    }
+
+    public ServerLimits withRates(RateLimits value) {
+        return new ServerLimits(requestHeaderTimeout, requestBodyTimeout, connectionsPerUser, groupsPerUserPerHour,
+                eventRetention, eventsPerUser, value);
     }
 
     private static void positive(String name, Duration d) {

@@ -33,7 +33,9 @@ import org.slf4j.LoggerFactory;
  * skipped, later ones would be accepted first. So after such a failure nothing new is issued until
  * every message in flight has been answered or failed; then the outbox is sent again from its oldest
  * message (the server answers a repeat with its first answer). A request that fails at once stops the
- * round it was issued in.
+ * round it was issued in. And nothing is issued for {@value #RETRY_DELAY_MS} ms after the latest such
+ * failure: a server that refuses a sender for a while (a rate limit) refuses the messages pipelined
+ * behind the first refused one too, and sending again at once would only be refused again.
  *
  * <p>Thread-safe; {@code lock} is a leaf lock except for the store's monitor, taken inside it.
  */
@@ -63,6 +65,9 @@ final class Outbox {
     /** A message failed on its own: issue nothing until {@code inFlight} is empty, then rescan. */
     private boolean barrier;
     private boolean retryScheduled;
+    /** Nothing is issued before {@code quietUntilNanos} ({@link System#nanoTime()}) while set. */
+    private boolean quiet;
+    private long quietUntilNanos;
     private boolean closed;
     /** A thread is issuing requests; {@code again}: go round once more. */
     private boolean pumping;
@@ -131,6 +136,7 @@ final class Outbox {
     private void issueOnce() {
         ChatStore s = store.get();
         List<StoredMessage> toSend = new ArrayList<>();
+        long retryAfter = 0;
         synchronized (lock) {
             if (s != current) {
                 // another user's store (or none): what was in flight belongs to the old one
@@ -150,7 +156,15 @@ final class Outbox {
                 barrier = false;
                 rescan = true;
             }
-            if (rescan) {
+            if (quiet) {
+                long leftMs = TimeUnit.NANOSECONDS.toMillis(quietUntilNanos - System.nanoTime());
+                if (leftMs > 0) {
+                    retryAfter = leftMs;
+                } else {
+                    quiet = false;
+                }
+            }
+            if (retryAfter == 0 && rescan) {
                 unsent.clear();
                 for (String id : s.outboxIds()) {
                     if (!inFlight.containsKey(id)) {
@@ -159,7 +173,7 @@ final class Outbox {
                 }
                 rescan = false;
             }
-            while (inFlight.size() < WINDOW && !unsent.isEmpty()) {
+            while (retryAfter == 0 && inFlight.size() < WINDOW && !unsent.isEmpty()) {
                 String id = unsent.poll();
                 StoredMessage m = s.outgoing(id);
                 // gone from the outbox: accepted (its event came first) or refused meanwhile
@@ -168,6 +182,10 @@ final class Outbox {
                     toSend.add(m);
                 }
             }
+        }
+        if (retryAfter > 0) {
+            retryLater(retryAfter);
+            return;
         }
         for (int i = 0; i < toSend.size(); i++) {
             StoredMessage m = toSend.get(i);
@@ -215,6 +233,8 @@ final class Outbox {
             if (s == current) {
                 if (cause != null && !refused) {
                     barrier = true;
+                    quiet = true;
+                    quietUntilNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RETRY_DELAY_MS);
                     // the ones issued after it must not be accepted before it is sent again: withdraw them
                     // from what the connection re-sends (one already on the wire goes after it anyway)
                     boolean after = false;
@@ -238,7 +258,7 @@ final class Outbox {
                 LOG.debug("client {}: message {} not sent yet ({}); it stays in the outbox", clientId, id,
                         cause.toString());
             }
-            retryLater();
+            retryLater(RETRY_DELAY_MS);
         }
         pump();
     }
@@ -265,7 +285,7 @@ final class Outbox {
         }
     }
 
-    private void retryLater() {
+    private void retryLater(long delayMs) {
         synchronized (lock) {
             if (retryScheduled || closed) {
                 return;
@@ -277,7 +297,7 @@ final class Outbox {
                 retryScheduled = false;
             }
             pump();
-        }, RETRY_DELAY_MS, TimeUnit.MILLISECONDS);
+        }, delayMs, TimeUnit.MILLISECONDS);
     }
 
     /** Stops sending; the futures handed out are failed by the manager's close. */

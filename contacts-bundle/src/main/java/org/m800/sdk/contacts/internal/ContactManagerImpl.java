@@ -24,6 +24,7 @@ import org.m800.sdk.contacts.ContactManager;
 import org.m800.sdk.contacts.MatchResult;
 import org.m800.sdk.contacts.Presence;
 import org.m800.sdk.contacts.PresenceState;
+import org.m800.sdk.contacts.PresenceVisibility;
 import org.m800.sdk.core.ErrorCode;
 import org.m800.sdk.core.FeatureManager;
 import org.m800.sdk.core.ListenerList;
@@ -522,6 +523,11 @@ public final class ContactManagerImpl extends FeatureManager implements ContactM
     @Override
     public CompletableFuture<Presence> setLastSeenVisible(boolean visible) {
         return attempt(() -> presence.setLastSeenVisible(visible));
+    }
+
+    @Override
+    public CompletableFuture<Presence> setPresenceVisibility(PresenceVisibility visibility) {
+        return attempt(() -> presence.setVisibility(visibility));
     }
 
     @Override

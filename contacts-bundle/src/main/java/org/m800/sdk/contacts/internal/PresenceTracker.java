@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -16,6 +17,7 @@ import org.m800.sdk.contacts.ContactListener;
 import org.m800.sdk.contacts.ContactManager;
 import org.m800.sdk.contacts.Presence;
 import org.m800.sdk.contacts.PresenceState;
+import org.m800.sdk.contacts.PresenceVisibility;
 import org.m800.sdk.core.ListenerList;
 import org.m800.sdk.core.M800Exception;
 
@@ -85,6 +87,15 @@ final class PresenceTracker {
     CompletableFuture<Presence> setLastSeenVisible(boolean visible) {
         requireUser.get();
         return requests.send("presence.set", Map.of("showLastSeen", visible)).thenApply(this::own);
+    }
+
+    CompletableFuture<Presence> setVisibility(PresenceVisibility visibility) {
+        if (visibility == null) {
+            throw M800Exception.invalidArgument("visibility must be EVERYONE, CONTACTS or NOBODY, was null");
+        }
+        requireUser.get();
+        return requests.send("presence.set", Map.of("visibility", visibility.name().toLowerCase(Locale.ROOT)))
+                .thenApply(this::own);
     }
 
     private Presence own(Map<String, Object> d) {

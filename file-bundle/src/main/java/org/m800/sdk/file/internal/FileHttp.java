@@ -8,18 +8,23 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
+import org.eclipse.jetty.client.AsyncRequestContent;
+import org.eclipse.jetty.client.BufferingResponseListener;
 import org.eclipse.jetty.client.ByteBufferRequestContent;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.InputStreamResponseListener;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.client.Result;
 import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 import org.m800.sdk.core.AccountManager;
@@ -238,6 +243,99 @@ final class FileHttp implements AutoCloseable {
             }
             throw new IOException(method + " " + path + ": " + e.getCause(), e.getCause());
         }
+    }
+
+    /**
+     * A request whose body the caller writes piece by piece while it goes out (a PATCH of checked
+     * chunks): each {@link #write} hands a buffer to the I/O threads and returns at once, so the caller
+     * reads the next piece while this one is sent.
+     */
+    static final class Upstream {
+        private final Request request;
+        private final AsyncRequestContent content;
+        private final CompletableFuture<Answer> answer;
+
+        private Upstream(Request request, AsyncRequestContent content, CompletableFuture<Answer> answer) {
+            this.request = request;
+            this.content = content;
+            this.answer = answer;
+        }
+
+        /** @return completes when the buffer was written (the caller may reuse it then); fails if the request did */
+        CompletableFuture<Void> write(ByteBuffer buffer) {
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            content.write(buffer, Callback.from(() -> done.complete(null), done::completeExceptionally));
+            return done;
+        }
+
+        /** The body is complete. */
+        void end() {
+            content.close();
+        }
+
+        /** @return whether the server answered already (then writing more is pointless) */
+        boolean answered() {
+            return answer.isDone();
+        }
+
+        /**
+         * Waits for the answer: also one the server gave before it read the whole body (a corrupted
+         * chunk), which is why this listens to the response rather than to the exchange.
+         *
+         * @throws IOException the request failed without an answer, or none came in time
+         */
+        Answer answer(Duration timeout) throws IOException {
+            try {
+                return answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                request.abort(e);
+                throw new IOException("interrupted", e);
+            } catch (TimeoutException e) {
+                request.abort(e);
+                throw new IOException(request.getMethod() + " " + request.getPath() + ": no answer within "
+                        + timeout.toMillis() + " ms", e);
+            } catch (ExecutionException e) {
+                throw new IOException(request.getMethod() + " " + request.getPath() + ": " + e.getCause(),
+                        e.getCause());
+            }
+        }
+
+        /** Ends the request (if still going) because the caller gives up on it. */
+        void abort(Throwable why) {
+            content.fail(why);
+            request.abort(why);
+        }
+    }
+
+    /**
+     * Starts a request whose body the caller streams through the returned {@link Upstream}.
+     *
+     * @param refresh whether to refresh the access token first (after a TOKEN_EXPIRED answer)
+     * @throws IOException the token could not be had
+     */
+    Upstream upstream(String method, String path, Map<String, String> headers, String contentType, Abort abort,
+            boolean refresh) throws IOException {
+        Request request = newRequest(serverIndex, method, path, headers, refresh);
+        AsyncRequestContent content = new AsyncRequestContent(contentType);
+        request.body(content);
+        if (abort != null) {
+            abort.set(request);
+        }
+        CompletableFuture<Answer> answer = new CompletableFuture<>();
+        request.send(new BufferingResponseListener(64 * 1024) {
+            @Override
+            public void onComplete(Result result) {
+                Response r = result.getResponse();
+                if (result.getResponseFailure() == null && r != null && r.getStatus() > 0) {
+                    answer.complete(new Answer(r.getStatus(), r.getHeaders(), getContentAsString()));
+                } else {
+                    answer.completeExceptionally(result.getFailure());
+                }
+                content.fail(new IOException("the exchange is over"));
+            }
+        });
+        return new Upstream(request, content, answer);
     }
 
     private Request newRequest(int index, String method, String path, Map<String, String> headers, boolean refresh)

@@ -22,11 +22,12 @@ import org.m800.sdk.file.FileManager;
 
 /**
  * An upload over tus 1.0 (docs/protocol.md section 12): create the upload (once; its id is kept before
- * the first byte goes), ask the server's offset (HEAD), then send chunks of
- * {@value FileManager#CHUNK_SIZE} bytes, each with its SHA-256 in {@code Upload-Checksum}. A chunk the
- * server finds corrupted (460) is sent again; a cut connection goes on from the server's offset. The
- * server checks the whole file's SHA-256, given at creation for a file (computed first) and compared
- * with the server's at the end for a stream.
+ * the first byte goes), ask the server's offset (HEAD), then send the bytes. A file goes in one PATCH of
+ * checked chunks ({@link ChunkSender}: a CRC-32C per chunk, the whole file's SHA-256 at the end, checked
+ * by the server before the upload completes). A stream, or a file to a server that refuses checked
+ * chunks (415), goes in plain tus PATCHes of {@value FileManager#CHUNK_SIZE} bytes, each with its SHA-256
+ * in {@code Upload-Checksum}. A chunk the server finds corrupted (460) is sent again; a cut connection
+ * goes on from the server's offset. A stream's whole SHA-256 is compared with the server's at the end.
  */
 final class UploadTask implements TransferTask {
 
@@ -48,12 +49,16 @@ final class UploadTask implements TransferTask {
     private final MessageDigest streamDigest = Hashes.sha256();
     private long streamRead;
     private int recreates;
+    /** Whether the server refused a PATCH of checked chunks (415): plain tus PATCHes from then on. */
+    private boolean chunksRefused;
+    private final ChunkSender chunks;
 
     UploadTask(FileHttp http, ContentTypes types, Duration requestTimeout, InputStream stream) {
         this.http = http;
         this.types = types;
         this.requestTimeout = requestTimeout;
         this.stream = stream;
+        this.chunks = new ChunkSender(this);
     }
 
     @Override
@@ -82,6 +87,22 @@ final class UploadTask implements TransferTask {
         t.offsetKnown(offset);
         FileChannel channel = r.source() == null ? null : FileChannel.open(Path.of(r.source()), StandardOpenOption.READ);
         try {
+            if (channel != null && !chunksRefused) {
+                FileInfo done = chunks.send(t, r, channel, offset);
+                if (done != null) {
+                    return done;
+                }
+                // the server does not take checked chunks: plain tus, with the whole file's hash known first
+                if (r.sha256() == null) {
+                    t.update(r.withContent(r.mimeType(), Hashes.sha256Hex(Path.of(r.source()), r.size()))).join();
+                    r = t.record();
+                }
+                offset = head(t, r);
+                if (offset < 0) {
+                    return attemptOnce(t);
+                }
+                t.offsetKnown(offset);
+            }
             if (chunk == null) {
                 chunk = new byte[(int) Math.min(FileManager.CHUNK_SIZE, Math.max(r.size(), 1))];
             }
@@ -167,15 +188,17 @@ final class UploadTask implements TransferTask {
             throw M800Exception.invalidArgument("the file '" + r.name() + "' changed while it was being uploaded ("
                     + file + ")");
         }
-        if (r.sha256() == null || r.mimeType() == null) {
-            String sha = r.sha256() != null ? r.sha256() : Hashes.sha256Hex(file, size);
-            String mime = r.mimeType();
-            if (mime == null) {
-                try (InputStream in = ContentTypes.markable(Files.newInputStream(file))) {
-                    mime = types.detect(in, r.name());
-                }
+        if (r.sha256() == null && chunksRefused) {
+            t.update(r.withContent(r.mimeType(), Hashes.sha256Hex(file, size))).join();
+            r = t.record();
+        }
+        if (r.mimeType() == null) {
+            // the whole file's SHA-256 is computed while it is sent (ChunkSender), not in a pass of its own
+            String mime;
+            try (InputStream in = ContentTypes.markable(Files.newInputStream(file))) {
+                mime = types.detect(in, r.name());
             }
-            t.update(r.withContent(mime, sha)).join();
+            t.update(r.withContent(mime, r.sha256())).join();
             r = t.record();
         }
         return r;
@@ -225,7 +248,7 @@ final class UploadTask implements TransferTask {
     }
 
     /** @return the server's offset; -1 when the upload is gone and was created anew (attempt again) */
-    private long head(TransferImpl t, TransferRecord r) throws IOException {
+    long head(TransferImpl t, TransferRecord r) throws IOException {
         FileHttp.Answer a = http.exchange("HEAD", UPLOADS + "/" + r.uploadId(), Map.of("Tus-Resumable", TUS), null,
                 null, requestTimeout, t.abort);
         if (a.status() == 200 || a.status() == 204) {
@@ -279,9 +302,11 @@ final class UploadTask implements TransferTask {
         return finished(r, String.valueOf(m.get("fileId")), String.valueOf(m.get("sha256")));
     }
 
-    private FileInfo finished(TransferRecord r, String fileId, String serverSha) {
+    FileInfo finished(TransferRecord r, String fileId, String serverSha) {
         String sha = r.sha256();
-        if (sha == null) {
+        if (sha == null && r.source() != null) {
+            sha = chunks.sha256Of(r);
+        } else if (sha == null) {
             if (streamRead != r.size()) {
                 throw new M800Exception(ErrorCode.ILLEGAL_STATE, "the upload of '" + r.name()
                         + "' finished on the server before this client read the whole stream");
@@ -346,9 +371,19 @@ final class UploadTask implements TransferTask {
         }
     }
 
+    /** Marks the server as one that does not take PATCHes of checked chunks. */
+    void chunksRefused() {
+        chunksRefused = true;
+    }
+
+    FileHttp http() {
+        return http;
+    }
+
     @Override
     public void release() {
         chunk = null;
+        chunks.release();
         if (stream != null) {
             try {
                 stream.close();
@@ -358,7 +393,7 @@ final class UploadTask implements TransferTask {
         }
     }
 
-    private static String required(FileHttp.Answer a, String header) {
+    static String required(FileHttp.Answer a, String header) {
         String v = a.header(header);
         if (v == null) {
             throw new M800Exception(ErrorCode.PROTOCOL, "the file server's answer (HTTP " + a.status() + ") lacks "

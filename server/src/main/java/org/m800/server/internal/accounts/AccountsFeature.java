@@ -6,6 +6,7 @@ import org.m800.server.internal.db.Migration;
 import org.m800.server.internal.feature.FeatureContext;
 import org.m800.server.internal.feature.ServerFeature;
 import org.m800.server.internal.http.HttpCall;
+import org.m800.server.internal.limits.SignUpLimiter;
 import org.m800.server.internal.wire.Fields;
 import org.m800.server.internal.wire.Json;
 import org.m800.server.internal.wire.WireException;
@@ -35,11 +36,17 @@ public final class AccountsFeature implements ServerFeature {
     @Override
     public void install(FeatureContext context) {
         AccountService accounts = context.accounts();
-        context.httpRoutes().add("POST", "/v1/accounts/signup", call -> accounts.signUp(call.application(),
-                Fields.requiredText(call.body(), "username", 3, 64, AccountService.USERNAME),
-                Fields.requiredText(call.body(), "password", 8, 128, null),
-                Fields.optionalText(call.body(), "displayName", 0, AccountService.MAX_DISPLAY_NAME, null),
-                Fields.optionalText(call.body(), "verificationProof", 1, 256, null)));
+        SignUpLimiter signUps = new SignUpLimiter(context.clock(), context.limits().rates());
+        context.httpRoutes().add("POST", "/v1/accounts/signup", call -> {
+            String username = Fields.requiredText(call.body(), "username", 3, 64, AccountService.USERNAME);
+            String password = Fields.requiredText(call.body(), "password", 8, 128, null);
+            String displayName = Fields.optionalText(call.body(), "displayName", 0, AccountService.MAX_DISPLAY_NAME,
+                    null);
+            String proof = Fields.optionalText(call.body(), "verificationProof", 1, 256, null);
+            // after the cheap checks of the body, before the password hash and the write
+            signUps.check(call.application(), call.remoteAddress());
+            return accounts.signUp(call.application(), username, password, displayName, proof);
+        });
         context.httpRoutes().add("POST", "/v1/accounts/login", call -> accounts.logIn(call.application(),
                 Fields.requiredText(call.body(), "username", 1, 64, null),
                 Fields.requiredText(call.body(), "password", 1, 128, null), call.remoteAddress()));

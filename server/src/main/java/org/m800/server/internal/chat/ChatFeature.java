@@ -10,40 +10,21 @@ import org.m800.server.internal.ws.HandlerRegistry;
  * The chat feature of the server: the {@code chat.*} and {@code group.*} request types of
  * docs/protocol.md section 17 and their tables. {@code chat.send} is de-duplicated by (sender,
  * messageId) rather than by request id, so a message re-sent with a new request id (after a client
- * restart) is still accepted once; read-only and idempotent types are not remembered.
+ * restart) is still accepted once; read-only and idempotent types are not remembered. Who blocks whom
+ * comes from {@link FeatureContext#blockPolicy()}.
  */
 public final class ChatFeature implements ServerFeature {
 
-    private volatile BlockPolicy blockPolicy;
-    private volatile ChatService service;
+    private volatile MessageService messages;
     private volatile FileReferences fileReferences = FileReferences.NONE;
-
-    /** A chat feature in which nobody blocks anybody until {@link #blockPolicy(BlockPolicy)} is called. */
-    public ChatFeature() {
-        this(BlockPolicy.NONE);
-    }
-
-    public ChatFeature(BlockPolicy blockPolicy) {
-        this.blockPolicy = blockPolicy == null ? BlockPolicy.NONE : blockPolicy;
-    }
-
-    /** Replaces the block check (the contacts feature plugs its block list in here); any time, any thread. */
-    public void blockPolicy(BlockPolicy policy) {
-        this.blockPolicy = policy == null ? BlockPolicy.NONE : policy;
-        ChatService s = service;
-        if (s != null) {
-            s.blockPolicy(this.blockPolicy);
-        }
-    }
 
     /** Who is told the files a media message refers to (the files feature); call before {@link #install}. */
     public void fileReferences(FileReferences references) {
         this.fileReferences = references == null ? FileReferences.NONE : references;
-    }
-
-    /** @return the block check in force (the call feature refuses calls with it too) */
-    public BlockPolicy blockPolicy() {
-        return blockPolicy;
+        MessageService m = messages;
+        if (m != null) {
+            m.fileReferences(this.fileReferences);
+        }
     }
 
     @Override
@@ -59,25 +40,29 @@ public final class ChatFeature implements ServerFeature {
 
     @Override
     public void install(FeatureContext context) {
-        ChatService chat = new ChatService(context.database(), context.events(), context.clock(), blockPolicy,
+        ChatTables tables = new ChatTables(context.database());
+        Conversations conversations = new Conversations(tables);
+        ChatFanOut fanOut = new ChatFanOut(context.events(), context.blockPolicy());
+        ConversationService groups = new ConversationService(tables, conversations, fanOut, context.clock(),
                 context.limits().groupsPerUserPerHour());
-        service = chat;
+        MessageService chat = new MessageService(tables, conversations, fanOut, context.clock());
         chat.fileReferences(fileReferences);
+        messages = chat;
         HandlerRegistry im = context.imHandlers();
-        im.register("chat.direct", (ctx, data) -> chat.direct(ctx.userId(), data));
-        im.register("chat.send", (ctx, data) -> chat.send(ctx.userId(), data), false);
+        im.register("chat.direct", (ctx, data) -> groups.direct(ctx.userId(), data));
+        im.registerIdempotent("chat.send", (ctx, data) -> chat.send(ctx.userId(), data));
         im.register("chat.edit", (ctx, data) -> chat.edit(ctx.userId(), data));
         im.register("chat.delete", (ctx, data) -> chat.delete(ctx.userId(), data));
         im.register("chat.react", (ctx, data) -> chat.react(ctx.userId(), data));
-        im.register("chat.receipt", (ctx, data) -> chat.receipt(ctx.userId(), data), false);
-        im.register("chat.typing", (ctx, data) -> chat.typing(ctx.userId(), data), false);
-        im.register("chat.conversations", (ctx, data) -> chat.list(ctx.userId()), false);
-        im.register("chat.history", (ctx, data) -> chat.history(ctx.userId(), data), false);
-        im.register("group.create", (ctx, data) -> chat.createGroup(ctx.userId(), data));
-        im.register("group.rename", (ctx, data) -> chat.rename(ctx.userId(), data));
-        im.register("group.invite", (ctx, data) -> chat.invite(ctx.userId(), data));
-        im.register("group.remove", (ctx, data) -> chat.remove(ctx.userId(), data));
-        im.register("group.leave", (ctx, data) -> chat.leave(ctx.userId(), data));
-        im.register("group.role", (ctx, data) -> chat.role(ctx.userId(), data));
+        im.registerIdempotent("chat.receipt", (ctx, data) -> chat.receipt(ctx.userId(), data));
+        im.registerIdempotent("chat.typing", (ctx, data) -> chat.typing(ctx.userId(), data));
+        im.registerIdempotent("chat.conversations", (ctx, data) -> groups.list(ctx.userId()));
+        im.registerIdempotent("chat.history", (ctx, data) -> chat.history(ctx.userId(), data));
+        im.register("group.create", (ctx, data) -> groups.createGroup(ctx.userId(), data));
+        im.register("group.rename", (ctx, data) -> groups.rename(ctx.userId(), data));
+        im.register("group.invite", (ctx, data) -> groups.invite(ctx.userId(), data));
+        im.register("group.remove", (ctx, data) -> groups.remove(ctx.userId(), data));
+        im.register("group.leave", (ctx, data) -> groups.leave(ctx.userId(), data));
+        im.register("group.role", (ctx, data) -> groups.role(ctx.userId(), data));
     }
 }

@@ -3,8 +3,6 @@ package org.m800.server.internal.contacts;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.m800.server.internal.RunningServer;
-import org.m800.server.internal.chat.ChatFeature;
 import org.m800.server.internal.db.Migration;
 import org.m800.server.internal.feature.FeatureContext;
 import org.m800.server.internal.feature.ServerFeature;
@@ -14,19 +12,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The contacts feature of the server (docs/protocol.md section 19): {@code contact.*},
- * {@code block.*} and {@code presence.*}, their tables, the block list that the chat feature asks
- * for every recipient, and presence from the IM connections. Installed after the verification
- * feature, whose verified numbers address-book matching reads.
+ * {@code block.*} and {@code presence.*}, their tables, the block list (plugged into
+ * {@link FeatureContext#blockPolicy()}, which chat and calls ask for every recipient) and presence
+ * from the IM connections. Installed after the verification feature, whose verified numbers
+ * address-book matching reads.
  */
 public final class ContactsFeature implements ServerFeature {
     private static final Logger LOG = LoggerFactory.getLogger(ContactsFeature.class);
-
-    private final ChatFeature chat;
-
-    /** @param chat the chat feature to give the block list to, or null */
-    public ContactsFeature(ChatFeature chat) {
-        this.chat = chat;
-    }
 
     @Override
     public String name() {
@@ -36,26 +28,28 @@ public final class ContactsFeature implements ServerFeature {
     @Override
     public List<Migration> migrations() {
         return List.of(new Migration(1, "contacts, block lists, presence settings and subscriptions",
-                "/org/m800/server/internal/db/contacts/V1__contacts.sql"));
+                "/org/m800/server/internal/db/contacts/V1__contacts.sql"),
+                new Migration(2, "presence visibility: everyone, contacts or nobody",
+                        "/org/m800/server/internal/db/contacts/V2__presence_visibility.sql"));
     }
 
     @Override
     public void install(FeatureContext context) {
         BlockList blocks = new BlockList();
+        ContactIndex contactIndex = new ContactIndex();
         PresenceService presence = new PresenceService(context.database(), context.events(), context.clock(), blocks,
-                context.scheduler(), RunningServer.IM_PATH);
+                contactIndex, context.scheduler(), context.imPath());
         MatchLimiter limiter = new MatchLimiter(context.clock(), MatchLimiter.MAX_NUMBERS_PER_WINDOW);
         try {
             blocks.load(context.database());
+            contactIndex.load(context.database());
             presence.load();
         } catch (SQLException e) {
             throw new IllegalStateException("cannot load block lists and presence: " + e.getMessage(), e);
         }
         ContactsService contacts = new ContactsService(context.database(), context.events(), context.clock(), blocks,
-                presence, limiter);
-        if (chat != null) {
-            chat.blockPolicy(blocks);
-        }
+                contactIndex, presence, limiter);
+        context.blockPolicy().plug(blocks);
         context.connections().addListener(presence);
         context.scheduler().scheduleWithFixedDelay(() -> {
             try {
@@ -69,15 +63,15 @@ public final class ContactsFeature implements ServerFeature {
         im.register("contact.add", contacts::add);
         im.register("contact.remove", contacts::remove);
         im.register("contact.alias", contacts::setAlias);
-        im.register("contact.list", contacts::list, false);
-        im.register("contact.match", contacts::match, false);
+        im.registerIdempotent("contact.list", contacts::list);
+        im.registerIdempotent("contact.match", contacts::match);
         im.register("block.add", contacts::block);
         im.register("block.remove", contacts::unblock);
-        im.register("block.list", (ctx, data) -> contacts.blockList(ctx), false);
-        im.register("presence.set", (ctx, data) -> presence.set(ctx, data), false);
+        im.registerIdempotent("block.list", (ctx, data) -> contacts.blockList(ctx));
+        im.registerIdempotent("presence.set", (ctx, data) -> presence.set(ctx, data));
         im.register("presence.subscribe", presence::subscribe);
         im.register("presence.unsubscribe", presence::unsubscribe);
-        im.register("presence.get", presence::get, false);
-        im.register("presence.subscriptions", (ctx, data) -> presence.subscriptions(ctx), false);
+        im.registerIdempotent("presence.get", presence::get);
+        im.registerIdempotent("presence.subscriptions", (ctx, data) -> presence.subscriptions(ctx));
     }
 }

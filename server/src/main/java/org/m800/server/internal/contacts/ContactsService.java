@@ -44,16 +44,18 @@ final class ContactsService {
     private final EventLog events;
     private final Clock clock;
     private final BlockList blocks;
+    private final ContactIndex contactIndex;
     private final PresenceService presence;
     private final MatchLimiter matchLimiter;
     private final Object[] stripes = new Object[STRIPES];
 
-    ContactsService(Database database, EventLog events, Clock clock, BlockList blocks, PresenceService presence,
-            MatchLimiter matchLimiter) {
+    ContactsService(Database database, EventLog events, Clock clock, BlockList blocks, ContactIndex contactIndex,
+            PresenceService presence, MatchLimiter matchLimiter) {
         this.database = database;
         this.events = events;
         this.clock = clock;
         this.blocks = blocks;
+        this.contactIndex = contactIndex;
         this.presence = presence;
         this.matchLimiter = matchLimiter;
         for (int i = 0; i < STRIPES; i++) {
@@ -206,6 +208,10 @@ final class ContactsService {
             });
             ObjectNode contact = (ObjectNode) out[0];
             if (out[1] != null) {
+                if (out[1].equals("added")) {
+                    contactIndex.add(owner, target);
+                    presence.contactsChanged(owner, target);
+                }
                 changed(owner, (String) out[1], target, contact, now);
             }
             return contact;
@@ -256,6 +262,8 @@ final class ContactsService {
                 updateRow(c, owner, target, null, true, r.addedAt(), now, nextVersion(c, owner));
                 return null;
             });
+            contactIndex.remove(owner, target);
+            presence.contactsChanged(owner, target);
             changed(owner, "removed", target, null, now);
             return Json.object().put("userId", target).put("removed", true).put("updatedAt", now);
         }

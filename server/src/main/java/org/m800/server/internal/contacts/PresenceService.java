@@ -48,8 +48,13 @@ final class PresenceService implements ConnectionRegistry.Listener {
         boolean away;
     }
 
-    private record Settings(String text, boolean showLastSeen, long lastSeen) {
-        static final Settings DEFAULT = new Settings("", true, 0);
+    /** Who may see a user's presence: its {@code visibility} setting, as on the wire. */
+    static final String EVERYONE = "everyone";
+    static final String CONTACTS = "contacts";
+    static final String NOBODY = "nobody";
+
+    private record Settings(String text, boolean showLastSeen, long lastSeen, String visibility) {
+        static final Settings DEFAULT = new Settings("", true, 0, EVERYONE);
     }
 
     private sealed interface Item permits Publish, Visibility {
@@ -70,6 +75,7 @@ final class PresenceService implements ConnectionRegistry.Listener {
     private final EventLog events;
     private final Clock clock;
     private final BlockList blocks;
+    private final ContactIndex contacts;
     private final Executor fanOut;
     private final String imPath;
     private final Object subscribeLock = new Object();
@@ -83,11 +89,13 @@ final class PresenceService implements ConnectionRegistry.Listener {
     private final ArrayDeque<Item> queue = new ArrayDeque<>();
     private boolean draining;
 
-    PresenceService(Database database, EventLog events, Clock clock, BlockList blocks, Executor fanOut, String imPath) {
+    PresenceService(Database database, EventLog events, Clock clock, BlockList blocks, ContactIndex contacts,
+            Executor fanOut, String imPath) {
         this.database = database;
         this.events = events;
         this.clock = clock;
         this.blocks = blocks;
+        this.contacts = contacts;
         this.fanOut = fanOut;
         this.imPath = imPath;
     }
@@ -95,11 +103,12 @@ final class PresenceService implements ConnectionRegistry.Listener {
     void load() throws SQLException {
         try (Connection c = database.connection()) {
             try (PreparedStatement p = c.prepareStatement(
-                    "SELECT user_id, status_text, show_last_seen, last_seen FROM presence_settings");
+                    "SELECT user_id, status_text, show_last_seen, last_seen, visibility FROM presence_settings");
                     ResultSet r = p.executeQuery()) {
                 synchronized (lock) {
                     while (r.next()) {
-                        settings.put(r.getString(1), new Settings(r.getString(2), r.getBoolean(3), r.getLong(4)));
+                        settings.put(r.getString(1), new Settings(r.getString(2), r.getBoolean(3), r.getLong(4),
+                                r.getString(5)));
                     }
                 }
             }
@@ -146,7 +155,7 @@ final class PresenceService implements ConnectionRegistry.Listener {
             if (devices.isEmpty()) {
                 live.remove(userId);
                 Settings s = settingsOf(userId);
-                settings.put(userId, new Settings(s.text(), s.showLastSeen(), clock.millis()));
+                settings.put(userId, new Settings(s.text(), s.showLastSeen(), clock.millis(), s.visibility()));
                 persist = true;
             }
             queue(new Publish(userId, false, persist));
@@ -154,7 +163,7 @@ final class PresenceService implements ConnectionRegistry.Listener {
         kick();
     }
 
-    /** The owner blocked or unblocked the viewer. */
+    /** The owner blocked or unblocked the viewer, or added it to or removed it from its contacts. */
     void visibilityChanged(String ownerId, String viewerId) {
         synchronized (lock) {
             queue(new Visibility(ownerId, viewerId));
@@ -162,9 +171,26 @@ final class PresenceService implements ConnectionRegistry.Listener {
         kick();
     }
 
+    /**
+     * The owner added the viewer to its contacts or removed it: with the visibility {@code contacts}
+     * the viewer (if subscribed) gains or loses the owner's presence. Call after the index changed.
+     */
+    void contactsChanged(String ownerId, String viewerId) {
+        synchronized (lock) {
+            if (!settingsOf(ownerId).visibility().equals(CONTACTS)) {
+                return;
+            }
+            queue(new Visibility(ownerId, viewerId));
+        }
+        kick();
+    }
+
     // ---------------------------------------------------------------- requests
 
-    /** {@code presence.set}: this device's state, and the user's status text and last-seen privacy. */
+    /**
+     * {@code presence.set}: this device's state, and the user's status text, last-seen privacy and
+     * visibility (who sees its presence at all).
+     */
     JsonNode set(RequestContext ctx, ObjectNode data) throws WireException {
         String state = Fields.optionalText(data, "state", 1, 16, null);
         if (state != null && !state.equals("online") && !state.equals("away")) {
@@ -176,8 +202,15 @@ final class PresenceService implements ConnectionRegistry.Listener {
             throw WireException.invalid("showLastSeen", "BAD_FIELD", "showLastSeen must be true or false");
         }
         Boolean showLastSeen = show == null || show.isNull() ? null : show.booleanValue();
-        if (state == null && text == null && showLastSeen == null) {
-            throw WireException.invalid("state", "MISSING_FIELD", "at least one of state, text and showLastSeen is required");
+        String visibility = Fields.optionalText(data, "visibility", 1, 16, null);
+        if (visibility != null && !visibility.equals(EVERYONE) && !visibility.equals(CONTACTS)
+                && !visibility.equals(NOBODY)) {
+            throw WireException.invalid("visibility", "BAD_FIELD",
+                    "visibility must be \"everyone\", \"contacts\" or \"nobody\"");
+        }
+        if (state == null && text == null && showLastSeen == null && visibility == null) {
+            throw WireException.invalid("state", "MISSING_FIELD",
+                    "at least one of state, text, showLastSeen and visibility is required");
         }
         String user = ctx.userId();
         ObjectNode answer;
@@ -192,16 +225,27 @@ final class PresenceService implements ConnectionRegistry.Listener {
                 deviceState = d.away ? "away" : "online";
             }
             boolean settingsChanged = false;
-            if (text != null || showLastSeen != null) {
+            String oldVisibility = null;
+            if (text != null || showLastSeen != null || visibility != null) {
                 Settings s = settingsOf(user);
                 Settings n = new Settings(text == null ? s.text() : text,
-                        showLastSeen == null ? s.showLastSeen() : showLastSeen, s.lastSeen());
+                        showLastSeen == null ? s.showLastSeen() : showLastSeen, s.lastSeen(),
+                        visibility == null ? s.visibility() : visibility);
                 if (!n.equals(s)) {
                     settings.put(user, n);
                     settingsChanged = true;
+                    oldVisibility = n.visibility().equals(s.visibility()) ? null : s.visibility();
                 }
             }
             queue(new Publish(user, settingsChanged, settingsChanged));
+            if (oldVisibility != null) {
+                // each subscriber who gains or loses the presence is told once what it may now see
+                for (String viewer : subscribers.getOrDefault(user, Set.of())) {
+                    if (maySee(user, viewer, oldVisibility) != maySee(user, viewer)) {
+                        queue(new Visibility(user, viewer));
+                    }
+                }
+            }
             answer = selfView(user);
             answer.put("deviceState", deviceState);
         }
@@ -360,7 +404,10 @@ final class PresenceService implements ConnectionRegistry.Listener {
         return o;
     }
 
-    /** What a user blocked by {@code userId} sees: offline, no text, no last seen. */
+    /**
+     * What a user sees who may not see {@code userId}'s presence (blocked by it, or not in its audience):
+     * offline, no text, no last seen, the same as for a user who is offline without a status text.
+     */
     private static ObjectNode hiddenView(String userId) {
         ObjectNode o = Json.object();
         o.put("userId", userId);
@@ -371,13 +418,30 @@ final class PresenceService implements ConnectionRegistry.Listener {
     }
 
     private ObjectNode viewFor(String target, String viewer) {
-        return blocks.blocks(target, viewer) ? hiddenView(target) : publicView(target);
+        return maySee(target, viewer) ? publicView(target) : hiddenView(target);
+    }
+
+    /** Whether {@code viewer} may see {@code owner}'s presence: not blocked, and in the owner's audience. */
+    private boolean maySee(String owner, String viewer) {
+        return maySee(owner, viewer, settingsOf(owner).visibility());
+    }
+
+    private boolean maySee(String owner, String viewer, String visibility) {
+        if (blocks.blocks(owner, viewer)) {
+            return false;
+        }
+        return switch (visibility) {
+            case NOBODY -> false;
+            case CONTACTS -> contacts.has(owner, viewer);
+            default -> true;
+        };
     }
 
     private ObjectNode selfView(String userId) {
         Settings s = settingsOf(userId);
         ObjectNode o = publicView(userId);
         o.put("showLastSeen", s.showLastSeen());
+        o.put("visibility", s.visibility());
         if (s.lastSeen() > 0) {
             o.put("lastSeen", s.lastSeen());
         }
@@ -448,7 +512,7 @@ final class PresenceService implements ConnectionRegistry.Listener {
                     String json = Json.write(view);
                     if (!json.equals(published.put(p.userId(), json))) {
                         for (String s : subscribers.getOrDefault(p.userId(), Set.of())) {
-                            if (!blocks.blocks(p.userId(), s)) {
+                            if (maySee(p.userId(), s)) {
                                 out.add(new Delivery(s, view));
                             }
                         }
@@ -482,21 +546,23 @@ final class PresenceService implements ConnectionRegistry.Listener {
     private void write(String userId, Settings s) throws SQLException {
         try (Connection c = database.connection()) {
             try (PreparedStatement p = c.prepareStatement("UPDATE presence_settings SET status_text = ?, "
-                    + "show_last_seen = ?, last_seen = ? WHERE user_id = ?")) {
+                    + "show_last_seen = ?, last_seen = ?, visibility = ? WHERE user_id = ?")) {
                 p.setString(1, s.text());
                 p.setBoolean(2, s.showLastSeen());
                 p.setLong(3, s.lastSeen());
-                p.setString(4, userId);
+                p.setString(4, s.visibility());
+                p.setString(5, userId);
                 if (p.executeUpdate() > 0) {
                     return;
                 }
             }
             try (PreparedStatement p = c.prepareStatement("INSERT INTO presence_settings "
-                    + "(user_id, status_text, show_last_seen, last_seen) VALUES (?, ?, ?, ?)")) {
+                    + "(user_id, status_text, show_last_seen, last_seen, visibility) VALUES (?, ?, ?, ?, ?)")) {
                 p.setString(1, userId);
                 p.setString(2, s.text());
                 p.setBoolean(3, s.showLastSeen());
                 p.setLong(4, s.lastSeen());
+                p.setString(5, s.visibility());
                 p.executeUpdate();
             }
         }

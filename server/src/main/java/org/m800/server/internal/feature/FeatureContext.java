@@ -23,19 +23,17 @@ import org.m800.server.internal.ws.HandlerRegistry;
  * @param clock the server's clock
  * @param connections the authenticated WebSocket connections: listen to them come and go (presence)
  * @param limits the configured abuse limits ({@link ServerLimits#DEFAULTS} if null)
+ * @param imPath the path of the IM endpoint ({@code /v1/im}), as {@link ConnectionRegistry} listeners see it
+ * @param blockPolicy the server's block check: contacts plugs its block lists in, chat and calls ask it
  */
 public record FeatureContext(Database database, EventLog events, AccountService accounts,
         HandlerRegistry imHandlers, HandlerRegistry callHandlers, HttpRoutes httpRoutes,
-        ScheduledExecutorService scheduler, Clock clock, ConnectionRegistry connections, ServerLimits limits) {
+        ScheduledExecutorService scheduler, Clock clock, ConnectionRegistry connections, ServerLimits limits,
+        String imPath, BlockPolicySlot blockPolicy) {
 
     public FeatureContext {
         limits = limits == null ? ServerLimits.DEFAULTS : limits;
-    }
-
-    /** A context with the default limits (tests of a feature). */
-    public FeatureContext(Database database, EventLog events, AccountService accounts, HandlerRegistry imHandlers,
-            HandlerRegistry callHandlers, HttpRoutes httpRoutes, ScheduledExecutorService scheduler, Clock clock,
-            ConnectionRegistry connections) {
-        this(database, events, accounts, imHandlers, callHandlers, httpRoutes, scheduler, clock, connections, null);
+        java.util.Objects.requireNonNull(imPath, "imPath");
+        java.util.Objects.requireNonNull(blockPolicy, "blockPolicy");
     }
 }

@@ -126,12 +126,14 @@ final class TusUploads {
     void patch(String userId, String id, Request request, Response response, Callback callback)
             throws FileHttpException, SQLException, IOException {
         String type = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
-        if (type == null || !OFFSET_TYPE.equalsIgnoreCase(type.split(";", 2)[0].strip())) {
+        String bare = type == null ? "" : type.split(";", 2)[0].strip();
+        boolean chunks = CheckedChunks.TYPE.equalsIgnoreCase(bare);
+        if (!chunks && !OFFSET_TYPE.equalsIgnoreCase(bare)) {
             throw FileHttpException.invalid(415, "Content-Type", "BAD_CONTENT_TYPE",
-                    "a PATCH body must have Content-Type: " + OFFSET_TYPE);
+                    "a PATCH body must have Content-Type: " + OFFSET_TYPE + " (or " + CheckedChunks.TYPE + ")");
         }
         long offset = headerLong(request, "Upload-Offset");
-        Checksum checksum = Checksum.parse(request.getHeaders().get("Upload-Checksum"));
+        Checksum checksum = chunks ? null : Checksum.parse(request.getHeaders().get("Upload-Checksum"));
         live(userId, id);
         UploadLocks.Held lock = takeOver(id, request);
         try {
@@ -140,6 +142,10 @@ final class TusUploads {
                 throw FileHttpException.of(409, WireCode.CONFLICT, "OFFSET_MISMATCH", "Upload-Offset is " + offset
                         + " but the upload has " + row.offset() + " bytes; resume from there")
                         .header("Upload-Offset", Long.toString(row.offset()));
+            }
+            if (chunks) {
+                patchChunks(row, request, response, callback);
+                return;
             }
             long declared = request.getLength();
             if (declared > row.size() - offset) {
@@ -157,6 +163,47 @@ final class TusUploads {
         } finally {
             lock.close();
         }
+    }
+
+    /**
+     * A PATCH of checked chunks ({@link CheckedChunks}): the verified chunks are kept (and recorded)
+     * whatever happens after them; a chunk that fails its CRC answers 460 with the offset to resend
+     * from. The bytes are not forced to disk chunk by chunk: a cut or a server process crash keeps
+     * them (the page cache survives a process), an operating-system crash may lose the last ones, which
+     * the whole-file SHA-256 check at the end turns into a FILE_HASH_MISMATCH instead of a wrong file.
+     * A completed upload is forced to disk before it is recorded as a file.
+     */
+    private void patchChunks(FileRow row, Request request, Response response, Callback callback)
+            throws FileHttpException, SQLException, IOException {
+        long offset = row.offset();
+        CheckedChunks body = new CheckedChunks(row.size() - offset, hashes.continueAt(row.id(), offset));
+        try (FileChannel out = bytes.openAt(row.id(), offset)) {
+            try {
+                body.read(Content.Source.asInputStream(request), out);
+            } finally {
+                if (body.kept() > 0) {
+                    store.setOffset(row.id(), offset + body.kept());
+                    keep(row.id(), offset + body.kept(), body.whole());
+                }
+            }
+            long newOffset = offset + body.kept();
+            response.getHeaders().put("Upload-Offset", Long.toString(newOffset));
+            if (body.corrupt()) {
+                throw FileHttpException.invalid(CHECKSUM_MISMATCH, "body", "CHECKSUM_MISMATCH",
+                        "the CRC-32C of the chunk at offset " + newOffset + " does not match; the chunks before it"
+                                + " were kept, send again from offset " + newOffset)
+                        .header("Upload-Offset", Long.toString(newOffset));
+            }
+            if (newOffset == row.size()) {
+                out.force(false);
+                String declared = body.declaredSha256() == null ? null
+                        : HexFormat.of().formatHex(body.declaredSha256());
+                finish(row, declared, response);
+            } else {
+                response.getHeaders().put("Upload-Expires", httpDate(row.expiresAt()));
+            }
+        }
+        Answers.empty(response, callback, 204);
     }
 
     /**
@@ -235,18 +282,26 @@ final class TusUploads {
      * deletes the upload) and adds {@code M800-File-Id} and {@code M800-File-Sha256} to the answer.
      */
     private void finish(FileRow row, Response response) throws FileHttpException, SQLException, IOException {
+        finish(row, null, response);
+    }
+
+    /** @param declared a whole-file SHA-256 (hex) the last PATCH declared, or null */
+    private void finish(FileRow row, String declared, Response response)
+            throws FileHttpException, SQLException, IOException {
         String sha = row.sha256();
         if (sha == null) {
             MessageDigest running = hashes.continueAt(row.id(), row.size());
             sha = running != null ? HexFormat.of().formatHex(running.digest()) : bytes.sha256(row.id(), row.size());
             hashes.forget(row.id());
         }
-        if (row.expectedSha256() != null && !row.expectedSha256().equals(sha)) {
-            delete(row.id());
-            String name = row.name().isEmpty() ? row.id() : "\"" + row.name() + "\" (" + row.id() + ")";
-            throw FileHttpException.of(CHECKSUM_MISMATCH, WireCode.INVALID_ARGUMENT, "FILE_HASH_MISMATCH",
-                    "the SHA-256 of file " + name + " is " + sha + ", not the " + row.expectedSha256()
-                            + " its upload declared; the upload was deleted");
+        for (String expected : new String[] {row.expectedSha256(), declared}) {
+            if (expected != null && !expected.equalsIgnoreCase(sha)) {
+                delete(row.id());
+                String name = row.name().isEmpty() ? row.id() : "\"" + row.name() + "\" (" + row.id() + ")";
+                throw FileHttpException.of(CHECKSUM_MISMATCH, WireCode.INVALID_ARGUMENT, "FILE_HASH_MISMATCH",
+                        "the SHA-256 of file " + name + " is " + sha + ", not the " + expected
+                                + " its upload declared; the upload was deleted");
+            }
         }
         if (!row.completed()) {
             store.complete(row.id(), sha);

@@ -30,7 +30,18 @@ public final class HandlerRegistry {
     }
 
     /**
-     * @param deduplicate false for read-only types whose repetition is harmless (answers not stored)
+     * Registers the handler of a read-only or naturally idempotent type, whose repetition is harmless:
+     * its answers are not remembered by request id (the handler de-duplicates itself if it must).
+     *
+     * @throws IllegalStateException if the type is reserved or registered already
+     */
+    public void registerIdempotent(String type, RequestHandler handler) {
+        register(type, handler, false);
+    }
+
+    /**
+     * @param deduplicate false for read-only types whose repetition is harmless (answers not stored);
+     *        prefer {@link #register(String, RequestHandler)} and {@link #registerIdempotent}
      */
     public void register(String type, RequestHandler handler, boolean deduplicate) {
         if (RESERVED.contains(type)) {

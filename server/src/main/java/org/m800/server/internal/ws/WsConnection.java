@@ -19,6 +19,7 @@ import org.m800.server.internal.auth.Signatures;
 import org.m800.server.internal.events.Event;
 import org.m800.server.internal.events.EventSink;
 import org.m800.server.internal.events.ResumePlan;
+import org.m800.server.internal.limits.RequestLimiter;
 import org.m800.server.internal.requests.RequestLog;
 import org.m800.server.internal.wire.Fields;
 import org.m800.server.internal.wire.Json;
@@ -462,6 +463,11 @@ public final class WsConnection implements Session.Listener.AutoDemanding, Event
 
     private void request(String type, String id, ObjectNode data) throws WireException, SQLException {
         RequestContext ctx = requireContext();
+        RequestLimiter limiter = services.limiter();
+        if (limiter != null) {
+            // before the handler and the request log: a refused request costs the server nothing more
+            limiter.check(ctx.userId(), type);
+        }
         HandlerRegistry.Registration reg = services.handlers().find(type).orElseThrow(
                 () -> WireException.protocol("UNKNOWN_TYPE", "unknown request type: " + type));
         if (!reg.deduplicate()) {

@@ -68,6 +68,11 @@ public interface MediaSession extends AutoCloseable {
         return 0;
     }
 
+    /** @return when this leg's audio first moved (for tracing a call's set-up) */
+    default MediaTimes times() {
+        return MediaTimes.NONE;
+    }
+
     /** Sets the one listener of this session; {@code null} removes it. */
     void setListener(MediaSessionListener listener);
 

@@ -1,19 +1,16 @@
 package org.m800.sdk.core.internal.connect;
 
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 import org.eclipse.jetty.websocket.api.Callback;
@@ -29,7 +26,6 @@ import org.m800.sdk.core.ModuleContext;
 import org.m800.sdk.core.ServerEvent;
 import org.m800.sdk.core.StorageService;
 import org.m800.sdk.core.Subscription;
-import org.m800.sdk.core.internal.storage.DiskQueue;
 import org.m800.sdk.core.internal.transport.SharedTransport;
 import org.m800.sdk.core.internal.wire.AppSigner;
 import org.m800.sdk.core.internal.wire.Json;
@@ -38,45 +34,38 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link ConnectService} over the shared Jetty WebSocket client. All state is guarded by one lock;
- * I/O threads only parse frames and hand results to the client's event executor, so no application
- * code ever runs on an I/O thread or under the lock.
+ * {@link ConnectService} over the shared Jetty WebSocket client: the connection state machine
+ * (connect, hello, heartbeats, reconnect with back-off across the servers, log-out by the server).
+ * What it delegates: the unanswered requests to {@link RequestQueue}, the event stream and its stored
+ * cursor to {@link EventCursor}, the connections that follow its log-in to {@link Followers}, one
+ * socket to {@link Connection}.
+ *
+ * <p>All state is guarded by one lock, shared with the queue and the cursor. I/O threads only parse
+ * frames and hand results to the client's event executor, so no application code ever runs on an I/O
+ * thread or under the lock; storage is read and written on the disk executor only.
  */
 public final class WebSocketConnectService implements ConnectService, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebSocketConnectService.class);
-    private static final int PROTOCOL_VERSION = 1;
-    private static final String SDK = "m800-sdk-java/1.0";
-    /** How long delivered events gather before the cursor is written and acknowledged. */
-    private static final long CURSOR_WRITE_DELAY_MS = 20;
 
     private final String clientId;
     private final String applicationVersion;
     private final ClientConfig config;
     private final AppSigner signer;
     private final SharedTransport.Lease transport;
-    private final StorageService storage;
     private final Executor events;
     private final ScheduledExecutorService scheduler;
     private final Consumer<M800Exception> errors;
     private final Backoff backoff;
-    private final Executor disk;
-    private final java.util.concurrent.atomic.AtomicBoolean cursorWriteQueued = new java.util.concurrent.atomic.AtomicBoolean();
-    // guarded by lock
-    private ScheduledFuture<?> cursorWrite;
-    private final String idPrefix = UUID.randomUUID().toString().substring(0, 8);
-    private final AtomicLong ids = new AtomicLong();
     private final List<Consumer<ConnectionStateEvent>> stateListeners = new CopyOnWriteArrayList<>();
-    private final List<Consumer<ServerEvent>> eventListeners = new CopyOnWriteArrayList<>();
-
     private final List<URI> servers;
     private final String cursorPrefix;
-    /** connections to other endpoints that follow this one's authenticator (the call connection) */
-    private final List<WebSocketConnectService> followers = new CopyOnWriteArrayList<>();
-    /** the connection this one follows, or null */
-    private volatile WebSocketConnectService leader;
+    private final Followers followers = new Followers();
+
     private final Object lock = new Object();
-    private final LinkedHashMap<String, PendingRequest> pending = new LinkedHashMap<>();
+    private final RequestQueue requests;
+    private final EventCursor cursor;
+    // guarded by lock
     private ConnectionState state = ConnectionState.DISCONNECTED;
     private Authenticator authenticator;
     private Connection connection;
@@ -86,9 +75,6 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
     private ScheduledFuture<?> retryTask;
     private ScheduledFuture<?> heartbeatTask;
     private String userId;
-    private String cursorKey;
-    private long lastReceived;
-    private volatile long lastDelivered;
 
     /** Builds the module from its context: deps are {@code service.storage}. */
     public WebSocketConnectService(ModuleContext ctx, SharedTransport shared) {
@@ -97,8 +83,8 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
 
     /**
      * A connection to other endpoints than the IM servers: the call servers' {@code /v1/call}
-     * ({@link CoreFeature#CALL_CONNECT}), which {@link #addFollower} starts and stops with the IM
-     * connection.
+     * ({@link org.m800.sdk.core.internal.CoreFeature#CALL_CONNECT}), which {@link #addFollower} starts
+     * and stops with the IM connection.
      *
      * @param endpoints the servers, tried in order; empty: the service never connects
      * @param cursorPrefix the storage key prefix of its event cursor (each endpoint keeps its own)
@@ -107,16 +93,17 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
             String cursorPrefix) {
         this.servers = List.copyOf(endpoints);
         this.cursorPrefix = cursorPrefix;
-        this.disk = ctx.diskExecutor();
         this.clientId = ctx.clientId();
         this.applicationVersion = ctx.appMeta().applicationVersion();
         this.config = ctx.config();
         this.signer = new AppSigner(ctx.appMeta());
-        this.storage = ctx.dependency(StorageService.MODULE, StorageService.class);
         this.events = ctx.eventExecutor();
         this.scheduler = ctx.scheduler();
         this.errors = ctx::reportError;
         this.backoff = new Backoff(config.reconnectMinDelay(), config.reconnectMaxDelay());
+        this.requests = new RequestQueue(lock, config, events, scheduler);
+        this.cursor = new EventCursor(lock, clientId, ctx.dependency(StorageService.MODULE, StorageService.class),
+                ctx.diskExecutor(), events, scheduler, errors, this::ack);
         this.transport = shared.acquire();
     }
 
@@ -138,7 +125,7 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
 
     @Override
     public long lastSeq() {
-        return lastDelivered;
+        return cursor.lastDelivered();
     }
 
     @Override
@@ -151,13 +138,8 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
                 throw new M800Exception(ErrorCode.ILLEGAL_STATE, "the connection of client " + clientId + " is closed");
             }
             authenticator = auth;
-            String key = cursorPrefix + FeatureManager.userIdHash(String.valueOf(auth.userId()), 24);
-            if (!key.equals(cursorKey)) {
-                cursorKey = key;
-                lastReceived = storage.read(key).map(b -> Long.parseLong(new String(b, StandardCharsets.US_ASCII)))
-                        .orElse(0L);
-                lastDelivered = lastReceived;
-            }
+            // read on the disk executor; the hello waits for it
+            cursor.select(cursorPrefix + FeatureManager.userIdHash(String.valueOf(auth.userId()), 24));
             dropConnection("restarting with new credentials");
             failuresInRow = 0;
             serverIndex = 0;
@@ -165,9 +147,7 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
                 connect(false, "connecting");
             }
         }
-        for (WebSocketConnectService f : followers) {
-            f.start(auth);
-        }
+        followers.startAll(auth);
     }
 
     /**
@@ -175,20 +155,20 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
      * and whenever this one starts, stopped when it stops. Closing either does not close the other.
      */
     public void addFollower(WebSocketConnectService follower) {
-        follower.leader = this;
-        followers.add(follower);
         Authenticator auth;
         synchronized (lock) {
             auth = authenticator;
         }
-        if (auth != null) {
-            follower.start(auth);
-        }
+        followers.add(this, follower, auth);
     }
 
     /** Stops following; the follower itself is not stopped. */
     public void removeFollower(WebSocketConnectService follower) {
         followers.remove(follower);
+    }
+
+    Followers followers() {
+        return followers;
     }
 
     @Override
@@ -199,38 +179,26 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
             }
             authenticator = null;
             dropConnection(reason);
-            failAll(new M800Exception(ErrorCode.NETWORK, "the connection was stopped: " + reason));
+            requests.failAll(new M800Exception(ErrorCode.NETWORK, "the connection was stopped: " + reason));
             setState(ConnectionState.DISCONNECTED, reason, null);
         }
-        for (WebSocketConnectService f : followers) {
-            f.stop(reason);
-        }
+        followers.stopAll(reason);
     }
 
     @Override
     public void close() {
-        WebSocketConnectService following = leader;
-        if (following != null) {
-            following.removeFollower(this);
-        }
+        followers.leave(this);
         synchronized (lock) {
             if (state == ConnectionState.CLOSED) {
                 return;
             }
             authenticator = null;
             dropConnection("client closed");
-            failAll(new M800Exception(ErrorCode.NETWORK, "the client was closed"));
+            requests.failAll(new M800Exception(ErrorCode.NETWORK, "the client was closed"));
             setState(ConnectionState.CLOSED, "client closed", null);
-            cancel(cursorWrite);
         }
         // the last delivered event is on disk before close returns, so a new client resumes after it
-        try {
-            DiskQueue.submit(disk, this::persistCursorAndAck).get(5, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            LOG.warn("client {}: could not store the event cursor on close: {}", clientId, e.toString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        cursor.flush(5);
         transport.close();
     }
 
@@ -239,20 +207,10 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
         if (type == null || type.isBlank()) {
             return CompletableFuture.failedFuture(M800Exception.invalidArgument("request type must not be blank"));
         }
-        String id = "r-" + idPrefix + "-" + ids.incrementAndGet();
-        Map<String, Object> frame = new LinkedHashMap<>();
-        frame.put("v", PROTOCOL_VERSION);
-        frame.put("type", type);
-        frame.put("id", id);
-        frame.put("data", data == null ? Map.of() : data);
-        String json;
-        try {
-            json = Json.write(frame);
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e instanceof M800Exception m ? m
-                    : M800Exception.invalidArgument(type + ": the data cannot be written as JSON: " + e.getMessage()));
+        PendingRequest request = requests.frame(type, data);
+        if (request.future.isDone()) {
+            return request.future;
         }
-        PendingRequest request = new PendingRequest(id, type, json);
         Connection sendOn = null;
         synchronized (lock) {
             if (state == ConnectionState.CLOSED || authenticator == null) {
@@ -260,15 +218,12 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
                 request.future.completeExceptionally(new M800Exception(ErrorCode.NETWORK, type + ": " + why));
                 return request.future;
             }
-            if (state != ConnectionState.CONNECTED && unsent() >= config.offlineQueueLimit()) {
+            if (state != ConnectionState.CONNECTED && requests.offlineQueueFull()) {
                 request.future.completeExceptionally(new M800Exception(ErrorCode.RATE_LIMITED, type
                         + ": the offline queue is full (" + config.offlineQueueLimit() + " requests, offlineQueueLimit)"));
                 return request.future;
             }
-            pending.put(id, request);
-            long timeoutMillis = config.requestTimeout().toMillis();
-            request.timeout = scheduler.schedule(() -> timedOut(request, timeoutMillis), timeoutMillis,
-                    TimeUnit.MILLISECONDS);
+            requests.add(request);
             if (state == ConnectionState.CONNECTED && connection != null && connection.authenticated) {
                 request.sentOn = connection.generation;
                 sendOn = connection;
@@ -300,8 +255,7 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
         if (listener == null) {
             throw M800Exception.invalidArgument("listener must not be null");
         }
-        eventListeners.add(listener);
-        return () -> eventListeners.remove(listener);
+        return cursor.addListener(listener);
     }
 
     // ------------------------------------------------------- connecting
@@ -312,7 +266,7 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
         retryTask = null;
         URI server = servers.get(serverIndex % servers.size());
         long gen = ++generation;
-        Connection conn = new Connection(gen, server, refreshToken);
+        Connection conn = new Connection(this, gen, server, refreshToken, requests.idPrefix());
         connection = conn;
         setState(ConnectionState.CONNECTING, why + ": connecting to " + server, server);
         conn.deadline = scheduler.schedule(() -> attemptFailed(conn, "no hello answer within "
@@ -329,8 +283,45 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
         }
     }
 
+    /** The socket is open (an I/O thread): gets a token and, once the event cursor is read, says hello. */
+    void opened(Connection conn, Session opened) {
+        Authenticator auth;
+        CompletableFuture<Void> cursorRead;
+        synchronized (lock) {
+            if (conn != connection || conn.ended) {
+                opened.close(1000, "bye", Callback.NOOP);
+                return;
+            }
+            conn.session = opened;
+            auth = authenticator;
+            cursorRead = cursor.loaded();
+        }
+        if (auth == null) {
+            return;
+        }
+        CompletableFuture<String> token;
+        try {
+            token = auth.accessToken(conn.refreshedToken);
+        } catch (RuntimeException e) {
+            token = CompletableFuture.failedFuture(e);
+        }
+        token.thenCombine(cursorRead, (accessToken, read) -> accessToken).whenComplete((accessToken, failure) -> {
+            if (failure != null) {
+                noToken(conn, failure instanceof CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure);
+            } else {
+                long resumeFrom;
+                synchronized (lock) {
+                    resumeFrom = cursor.resumeFrom();
+                }
+                conn.send(Hello.frame(signer, conn.server, conn.helloId, accessToken, resumeFrom, clientId,
+                        applicationVersion));
+            }
+        });
+    }
+
     /** An attempt failed before it was authenticated, or an open connection was lost. */
-    private void attemptFailed(Connection conn, String reason) {
+    void attemptFailed(Connection conn, String reason) {
         synchronized (lock) {
             if (conn != connection || conn.ended) {
                 return;
@@ -384,10 +375,7 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
             cancel(heartbeatTask);
             heartbeatTask = null;
         }
-        Session session = conn.session;
-        if (session != null && session.isOpen()) {
-            session.close(code, reason, Callback.NOOP);
-        }
+        conn.close(code, reason);
     }
 
     private void helloAnswered(Connection conn, Map<String, Object> frame) {
@@ -406,11 +394,7 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
             failuresInRow = 0;
             userId = Json.text(data, "userId");
             setState(ConnectionState.CONNECTED, "connected as " + userId, conn.server);
-            dropWithdrawn();
-            for (PendingRequest r : pending.values()) {
-                r.sentOn = conn.generation;
-                conn.send(r.frame);
-            }
+            requests.resend(conn.generation, conn::send);
             long interval = config.heartbeatInterval().toMillis();
             heartbeatTask = scheduler.scheduleAtFixedRate(() -> heartbeat(conn), interval, interval,
                     TimeUnit.MILLISECONDS);
@@ -429,7 +413,7 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
         }
         LOG.warn("client {}: the server refused the connection: {}", clientId, refusal.getMessage());
         authenticator = null;
-        failAll(new M800Exception(refusal.code(), "not connected: " + refusal.getMessage()));
+        requests.failAll(new M800Exception(refusal.code(), "not connected: " + refusal.getMessage()));
         setState(ConnectionState.DISCONNECTED, "refused: " + refusal.getMessage(), conn.server);
         errors.accept(refusal);
     }
@@ -444,16 +428,13 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
         if (TimeUnit.NANOSECONDS.toMillis(silent) > config.heartbeatTimeout().toMillis()) {
             attemptFailed(conn, "no frame from the server for " + TimeUnit.NANOSECONDS.toMillis(silent)
                     + " ms (heartbeatTimeout)");
-            Session s = conn.session;
-            if (s != null) {
-                s.disconnect();
-            }
+            conn.disconnect();
             return;
         }
-        conn.send("{\"v\":1,\"type\":\"ping\",\"id\":\"p-" + ids.incrementAndGet() + "\"}");
+        conn.send("{\"v\":1,\"type\":\"ping\",\"id\":\"p-" + requests.nextNumber() + "\"}");
     }
 
-    private void closedByServer(Connection conn, int code, String reason) {
+    void closedByServer(Connection conn, int code, String reason) {
         if (code == 4001) {
             Authenticator auth;
             synchronized (lock) {
@@ -463,7 +444,7 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
                 auth = authenticator;
                 endConnection(conn, 1000, "bye");
                 authenticator = null;
-                failAll(new M800Exception(ErrorCode.UNAUTHORIZED, "logged out by the server: " + reason));
+                requests.failAll(new M800Exception(ErrorCode.UNAUTHORIZED, "logged out by the server: " + reason));
                 setState(ConnectionState.DISCONNECTED, "logged out by the server: " + reason, conn.server);
             }
             if (auth != null) {
@@ -472,307 +453,6 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
             return;
         }
         attemptFailed(conn, "server closed the connection: " + code + (reason == null ? "" : " " + reason));
-    }
-
-    // ---------------------------------------------------------- frames
-
-    private void onFrame(Connection conn, String text) {
-        conn.lastFrameNanos = System.nanoTime();
-        Map<String, Object> frame;
-        try {
-            frame = Json.readObject(text);
-        } catch (M800Exception e) {
-            errors.accept(new M800Exception(ErrorCode.PROTOCOL, "the server sent a frame that is not a JSON object: "
-                    + e.getMessage()));
-            return;
-        }
-        String type = Json.text(frame, "type");
-        if (type == null) {
-            errors.accept(new M800Exception(ErrorCode.PROTOCOL, "the server sent a frame without a type"));
-            return;
-        }
-        switch (type) {
-            case "response" -> onResponse(conn, frame);
-            case "event" -> onEvent(conn, frame);
-            case "ping" -> conn.send("{\"v\":1,\"type\":\"pong\",\"id\":" + Json.write(Json.text(frame, "id")) + "}");
-            case "pong" -> {
-                // liveness only: lastFrameNanos was updated above
-            }
-            case "error" -> errors.accept(WireErrors.toException(Json.object(frame, "error")));
-            default -> errors.accept(new M800Exception(ErrorCode.PROTOCOL, "the server sent an unknown frame type '"
-                    + type + "'"));
-        }
-    }
-
-    private void onResponse(Connection conn, Map<String, Object> frame) {
-        String id = Json.text(frame, "id");
-        if (id != null && id.equals(conn.helloId)) {
-            helloAnswered(conn, frame);
-            return;
-        }
-        PendingRequest request;
-        synchronized (lock) {
-            request = id == null ? null : pending.remove(id);
-        }
-        if (request == null) {
-            // an answer to a request that timed out, or a repeat after a resend: nothing waits for it
-            LOG.debug("client {}: answer to unknown or finished request {}", clientId, id);
-            return;
-        }
-        cancel(request.timeout);
-        Map<String, Object> error = Json.object(frame, "error");
-        if (!error.isEmpty()) {
-            M800Exception failure = WireErrors.toException(error);
-            events.execute(() -> request.future.completeExceptionally(failure));
-        } else {
-            Map<String, Object> data = Json.object(frame, "data");
-            events.execute(() -> request.future.complete(data));
-        }
-    }
-
-    private void onEvent(Connection conn, Map<String, Object> frame) {
-        long seq = Json.number(frame, "seq", -1);
-        String name = Json.text(frame, "event");
-        if (seq <= 0 || name == null) {
-            errors.accept(new M800Exception(ErrorCode.PROTOCOL, "the server sent an event without seq or event type"));
-            return;
-        }
-        ServerEvent event = new ServerEvent(seq, name, Json.number(frame, "ts", 0),
-                java.util.Collections.unmodifiableMap(Json.object(frame, "data")));
-        synchronized (lock) {
-            if (conn != connection || seq <= lastReceived) {
-                return;
-            }
-            if (lastReceived > 0 && seq != lastReceived + 1) {
-                LOG.warn("client {}: event seq jumped from {} to {}", clientId, lastReceived, seq);
-            }
-            lastReceived = seq;
-            events.execute(() -> deliver(event));
-        }
-    }
-
-    /** On the event executor: listeners, then a coalesced cursor write and ack. */
-    private void deliver(ServerEvent event) {
-        for (Consumer<ServerEvent> l : eventListeners) {
-            try {
-                l.accept(event);
-            } catch (RuntimeException | LinkageError e) {
-                LOG.warn("client {}: an event listener threw on {} #{}", clientId, event.type(), event.seq(), e);
-            }
-        }
-        lastDelivered = event.seq();
-        if (cursorWriteQueued.compareAndSet(false, true)) {
-            // a short wait gathers the events that follow into the same write: each write is an fsync,
-            // which also stalls the other writes of the file system while it runs
-            ScheduledFuture<?> write = scheduler.schedule(() -> DiskQueue.submit(disk, this::persistCursorAndAck),
-                    CURSOR_WRITE_DELAY_MS, TimeUnit.MILLISECONDS);
-            synchronized (lock) {
-                cursorWrite = write;
-            }
-        }
-    }
-
-    /**
-     * On the disk thread: stores the cursor, then acknowledges it, so the server never holds an ack the
-     * client could lose. A burst of events costs one write: the newest cursor is read when the write runs.
-     */
-    private void persistCursorAndAck() {
-        cursorWriteQueued.set(false);
-        long seq = lastDelivered;
-        String key;
-        Connection conn;
-        synchronized (lock) {
-            key = cursorKey;
-            conn = connection;
-        }
-        if (key != null) {
-            try {
-                storage.write(key, Long.toString(seq).getBytes(StandardCharsets.US_ASCII));
-            } catch (M800Exception e) {
-                errors.accept(e);
-                return;
-            }
-        }
-        if (conn != null && conn.authenticated) {
-            conn.send("{\"v\":1,\"type\":\"ack\",\"seq\":" + seq + "}");
-        }
-    }
-
-    // ---------------------------------------------------------- helpers
-
-    private void timedOut(PendingRequest request, long millis) {
-        boolean removed;
-        synchronized (lock) {
-            removed = pending.remove(request.id, request);
-        }
-        if (removed) {
-            events.execute(() -> request.future.completeExceptionally(new M800Exception(ErrorCode.TIMEOUT,
-                    "no answer to " + request.type + " within " + millis + " ms (requestTimeout)")));
-        }
-    }
-
-    private void failAll(M800Exception failure) {
-        List<PendingRequest> failed = new ArrayList<>(pending.values());
-        pending.clear();
-        for (PendingRequest r : failed) {
-            cancel(r.timeout);
-            events.execute(() -> r.future.completeExceptionally(failure));
-        }
-    }
-
-    private long unsent() {
-        dropWithdrawn();
-        return pending.values().stream().filter(r -> r.sentOn == 0).count();
-    }
-
-    /** Forgets the requests whose caller completed or cancelled the future: they are not sent again. Lock held. */
-    private void dropWithdrawn() {
-        pending.values().removeIf(r -> {
-            if (r.future.isDone()) {
-                cancel(r.timeout);
-                return true;
-            }
-            return false;
-        });
-    }
-
-    private void setState(ConnectionState next, String reason, URI server) {
-        ConnectionState old = state;
-        state = next;
-        if (old == next && next != ConnectionState.CONNECTING) {
-            return;
-        }
-        ConnectionStateEvent event = new ConnectionStateEvent(old, next, reason, server);
-        events.execute(() -> stateListeners.forEach(l -> safely(l, event)));
-    }
-
-    private void safely(Consumer<ConnectionStateEvent> listener, ConnectionStateEvent event) {
-        try {
-            listener.accept(event);
-        } catch (RuntimeException | LinkageError e) {
-            LOG.warn("client {}: a connection-state listener threw", clientId, e);
-        }
-    }
-
-    private static void cancel(ScheduledFuture<?> task) {
-        if (task != null) {
-            task.cancel(false);
-        }
-    }
-
-    private static String rootMessage(Throwable t) {
-        Throwable root = t;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
-    }
-
-
-    /** One WebSocket connection attempt; its callbacks run on Jetty's I/O threads. */
-    /** Public because Jetty calls the listener methods through method handles. */
-    public final class Connection implements Session.Listener.AutoDemanding {
-        final long generation;
-        final URI server;
-        final boolean refreshedToken;
-        final String helloId;
-        volatile Session session;
-        volatile boolean authenticated;
-        volatile long lastFrameNanos = System.nanoTime();
-        boolean ended;
-        ScheduledFuture<?> deadline;
-
-        Connection(long generation, URI server, boolean refreshedToken) {
-            this.generation = generation;
-            this.server = server;
-            this.refreshedToken = refreshedToken;
-            this.helloId = "h-" + idPrefix + "-" + generation;
-        }
-
-        void send(String frame) {
-            Session s = session;
-            if (s != null && s.isOpen()) {
-                s.sendText(frame, Callback.NOOP);
-            }
-        }
-
-        @Override
-        public void onWebSocketOpen(Session opened) {
-            Authenticator auth;
-            synchronized (lock) {
-                if (this != connection || ended) {
-                    opened.close(1000, "bye", Callback.NOOP);
-                    return;
-                }
-                session = opened;
-                auth = authenticator;
-            }
-            if (auth == null) {
-                return;
-            }
-            CompletableFuture<String> token;
-            try {
-                token = auth.accessToken(refreshedToken);
-            } catch (RuntimeException e) {
-                token = CompletableFuture.failedFuture(e);
-            }
-            token.whenComplete((accessToken, failure) -> {
-                if (failure != null) {
-                    Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
-                            ? failure.getCause() : failure;
-                    noToken(this, cause);
-                } else {
-                    sendHello(accessToken);
-                }
-            });
-        }
-
-        private void sendHello(String accessToken) {
-            String path = server.getRawPath() == null || server.getRawPath().isEmpty() ? "/" : server.getRawPath();
-            if (server.getRawQuery() != null) {
-                path = path + "?" + server.getRawQuery();
-            }
-            AppSigner.Signature sig = signer.sign("HELLO", path, accessToken.getBytes(StandardCharsets.UTF_8));
-            Map<String, Object> app = new LinkedHashMap<>();
-            app.put("key", sig.key());
-            app.put("timestamp", sig.timestamp());
-            app.put("nonce", sig.nonce());
-            app.put("signature", sig.signature());
-            Map<String, Object> data = new LinkedHashMap<>();
-            data.put("versions", List.of(PROTOCOL_VERSION));
-            data.put("app", app);
-            data.put("accessToken", accessToken);
-            long resumeFrom;
-            synchronized (lock) {
-                resumeFrom = lastReceived;
-            }
-            if (resumeFrom > 0) {
-                data.put("lastSeq", resumeFrom);
-            }
-            data.put("client", Map.of("sdk", SDK, "applicationVersion", applicationVersion, "clientId", clientId));
-            Map<String, Object> frame = new LinkedHashMap<>();
-            frame.put("v", PROTOCOL_VERSION);
-            frame.put("type", "hello");
-            frame.put("id", helloId);
-            frame.put("data", data);
-            send(Json.write(frame));
-        }
-
-        @Override
-        public void onWebSocketText(String message) {
-            onFrame(this, message);
-        }
-
-        @Override
-        @SuppressWarnings("removal") // Jetty 12.1 still calls it (its replacement with a Callback calls this one)
-        public void onWebSocketClose(int statusCode, String reason) {
-            closedByServer(this, statusCode, reason);
-        }
-
-        @Override
-        public void onWebSocketError(Throwable cause) {
-            attemptFailed(this, "connection error: " + rootMessage(cause));
-        }
     }
 
     /**
@@ -793,7 +473,7 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
             authenticator = null;
             M800Exception failure = cause instanceof M800Exception m ? m
                     : new M800Exception(ErrorCode.UNAUTHORIZED, "no access token: " + cause, cause);
-            failAll(new M800Exception(failure.code(), "not connected: " + failure.getMessage()));
+            requests.failAll(new M800Exception(failure.code(), "not connected: " + failure.getMessage()));
             setState(ConnectionState.DISCONNECTED, "no access token: " + failure.getMessage(), conn.server);
         }
     }
@@ -801,5 +481,106 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
     private static boolean passing(ErrorCode code) {
         return code == ErrorCode.NETWORK || code == ErrorCode.TIMEOUT || code == ErrorCode.SERVER_ERROR
                 || code == ErrorCode.RATE_LIMITED;
+    }
+
+    // ---------------------------------------------------------- frames
+
+    /** A text frame arrived (an I/O thread). */
+    void onFrame(Connection conn, String text) {
+        Map<String, Object> frame;
+        try {
+            frame = Json.readObject(text);
+        } catch (M800Exception e) {
+            errors.accept(new M800Exception(ErrorCode.PROTOCOL, "the server sent a frame that is not a JSON object: "
+                    + e.getMessage()));
+            return;
+        }
+        String type = Json.text(frame, "type");
+        if (type == null) {
+            errors.accept(new M800Exception(ErrorCode.PROTOCOL, "the server sent a frame without a type"));
+            return;
+        }
+        switch (type) {
+            case "response" -> onResponse(conn, frame);
+            case "event" -> onEvent(conn, frame);
+            case "ping" -> conn.send("{\"v\":1,\"type\":\"pong\",\"id\":" + Json.write(Json.text(frame, "id")) + "}");
+            case "pong" -> {
+                // liveness only: the connection noted the time of the frame
+            }
+            case "error" -> errors.accept(WireErrors.toException(Json.object(frame, "error")));
+            default -> errors.accept(new M800Exception(ErrorCode.PROTOCOL, "the server sent an unknown frame type '"
+                    + type + "'"));
+        }
+    }
+
+    private void onResponse(Connection conn, Map<String, Object> frame) {
+        String id = Json.text(frame, "id");
+        if (id != null && id.equals(conn.helloId)) {
+            helloAnswered(conn, frame);
+            return;
+        }
+        if (!requests.answer(id, frame)) {
+            // an answer to a request that timed out, or a repeat after a resend: nothing waits for it
+            LOG.debug("client {}: answer to unknown or finished request {}", clientId, id);
+        }
+    }
+
+    private void onEvent(Connection conn, Map<String, Object> frame) {
+        long seq = Json.number(frame, "seq", -1);
+        String name = Json.text(frame, "event");
+        if (seq <= 0 || name == null) {
+            errors.accept(new M800Exception(ErrorCode.PROTOCOL, "the server sent an event without seq or event type"));
+            return;
+        }
+        ServerEvent event = new ServerEvent(seq, name, Json.number(frame, "ts", 0),
+                Collections.unmodifiableMap(Json.object(frame, "data")));
+        synchronized (lock) {
+            if (conn == connection) {
+                cursor.received(event);
+            }
+        }
+    }
+
+    /** Acknowledges a stored cursor on the current connection (the disk thread). */
+    private void ack(long seq) {
+        Connection conn;
+        synchronized (lock) {
+            conn = connection;
+        }
+        if (conn != null && conn.authenticated) {
+            conn.send("{\"v\":1,\"type\":\"ack\",\"seq\":" + seq + "}");
+        }
+    }
+
+    // ---------------------------------------------------------- helpers
+
+    private void setState(ConnectionState next, String reason, URI server) {
+        ConnectionState old = state;
+        state = next;
+        if (old == next && next != ConnectionState.CONNECTING) {
+            return;
+        }
+        ConnectionStateEvent event = new ConnectionStateEvent(old, next, reason, server);
+        events.execute(() -> stateListeners.forEach(l -> safely(l, event)));
+    }
+
+    private void safely(Consumer<ConnectionStateEvent> listener, ConnectionStateEvent event) {
+        try {
+            listener.accept(event);
+        } catch (RuntimeException | LinkageError e) {
+            LOG.warn("client {}: a connection-state listener threw", clientId, e);
+        }
+    }
+
+    private static void cancel(ScheduledFuture<?> task) {
+        RequestQueue.cancel(task);
+    }
+
+    static String rootMessage(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
     }
 }

@@ -112,8 +112,13 @@ final class ReceivePath {
         return "";
     }
 
-    /** Plays one frame into the sink (silence when {@code playing} is false). */
-    void play(AudioSink sink, boolean playing) {
+    /**
+     * Plays one frame into the sink (silence when {@code playing} is false).
+     *
+     * @return whether the frame was decoded from a received packet (not silence, not concealment)
+     */
+    boolean play(AudioSink sink, boolean playing) {
+        boolean decoded = false;
         if (!playing) {
             Arrays.fill(sinkFrame, (short) 0);
         } else {
@@ -130,6 +135,7 @@ final class ReceivePath {
             } else {
                 try {
                     decoder.decode(next, 0, next.length, codecFrame);
+                    decoded = true;
                 } catch (IllegalArgumentException e) {
                     LOG.debug("payload dropped: {}", e.getMessage());
                     rejected++;
@@ -142,6 +148,7 @@ final class ReceivePath {
         if (sink != null) {
             sink.write(sinkFrame);
         }
+        return decoded;
     }
 
     SrtpContext srtp() {

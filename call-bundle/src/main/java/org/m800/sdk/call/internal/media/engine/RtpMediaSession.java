@@ -12,6 +12,7 @@ import org.m800.sdk.call.internal.media.MediaEngineOptions;
 import org.m800.sdk.call.internal.media.MediaSession;
 import org.m800.sdk.call.internal.media.MediaSessionListener;
 import org.m800.sdk.call.internal.media.MediaStats;
+import org.m800.sdk.call.internal.media.MediaTimes;
 import org.m800.sdk.call.internal.media.NegotiatedMedia;
 import org.m800.sdk.call.internal.media.codec.Codecs;
 import org.m800.sdk.call.internal.media.dtmf.TelephoneEvent;
@@ -32,6 +33,9 @@ import org.slf4j.LoggerFactory;
 final class RtpMediaSession implements MediaSession {
 
     private static final Logger LOG = LoggerFactory.getLogger(RtpMediaSession.class);
+    private static final long PERIOD_NANOS = 20_000_000L;
+    /** How far a clock may fall behind (a starved or paused JVM) before it skips instead of catching up. */
+    private static final long MAX_BEHIND_PERIODS = 5;
 
     private final UdpMediaEngine engine;
     private final DatagramChannel channel;
@@ -59,6 +63,14 @@ final class RtpMediaSession implements MediaSession {
     private long lastSrArrivalNanos;
     private double remoteFractionLost;
     private double roundTripMs = -1;
+    /** when the next packet is due (the send clock) */
+    private long sendDue;
+    /** when the next frame is due to the sink (the playout clock) */
+    private long playDue;
+    private long startedNanos = -1;
+    private long firstSentNanos = -1;
+    private long firstReceivedNanos = -1;
+    private long firstPlayedNanos = -1;
 
     RtpMediaSession(UdpMediaEngine engine, DatagramChannel channel, MediaEngineOptions options) throws IOException {
         this.engine = engine;
@@ -108,9 +120,13 @@ final class RtpMediaSession implements MediaSession {
             receive = new ReceivePath(options.minPlayoutMs(), options.maxPlayoutMs());
             apply(negotiated);
             long now = System.nanoTime();
+            startedNanos = now;
+            sendDue = now;
+            playDue = now;
             lastReceivedNanos = now;
             nextRtcpNanos = now + rtcpDelayNanos();
         }
+        engine.wake(); // the first packet leaves now, not at the engine's next step
     }
 
     @Override
@@ -214,6 +230,13 @@ final class RtpMediaSession implements MediaSession {
     }
 
     @Override
+    public MediaTimes times() {
+        synchronized (lock) {
+            return new MediaTimes(startedNanos, firstSentNanos, firstReceivedNanos, firstPlayedNanos);
+        }
+    }
+
+    @Override
     public void setListener(MediaSessionListener sessionListener) {
         this.listener = sessionListener;
     }
@@ -261,6 +284,7 @@ final class RtpMediaSession implements MediaSession {
     void receive(byte[] buf, int len, InetSocketAddress from, long nowNanos) {
         String keys = null;
         MediaStats report = null;
+        boolean wake = false;
         synchronized (lock) {
             if (closed || media == null) {
                 return;
@@ -276,10 +300,21 @@ final class RtpMediaSession implements MediaSession {
             } else {
                 keys = receive.rtp(buf, len, nowNanos, media.telephoneEventPayloadType());
                 if (keys != null) {
+                    if (firstReceivedNanos < 0) {
+                        firstReceivedNanos = nowNanos;
+                    }
                     lastReceivedNanos = nowNanos;
                     timedOut = false;
+                    if (receive.jitter().readyToStart() && playDue - nowNanos > 0) {
+                        // an idle jitter buffer can start: its first frame is played now, not up to 20 ms later
+                        playDue = nowNanos;
+                        wake = true;
+                    }
                 }
             }
+        }
+        if (wake) {
+            engine.wake();
         }
         MediaSessionListener l = listener;
         if (l == null) {
@@ -351,21 +386,42 @@ final class RtpMediaSession implements MediaSession {
         return statsLocked();
     }
 
-    /** The engine's tick thread: 20 ms of sending and playout, RTCP when due, the media timeout. */
-    void tick(long nowNanos) {
+    /**
+     * The engine's tick thread: what is due of sending (one packet) and playout (one frame), RTCP when due,
+     * the media timeout.
+     *
+     * @return when this session is next due ({@link System#nanoTime()}), {@link Long#MAX_VALUE} if never
+     */
+    long tick(long nowNanos) {
         boolean timeout = false;
         MediaStats report = null;
+        long next;
         synchronized (lock) {
             if (closed || media == null) {
-                return;
+                return Long.MAX_VALUE;
             }
-            if (media.direction().sends()) {
-                int len = send.next(source, muted, media.telephoneEventPayloadType());
-                sendLocked(send.packet(), len);
-            } else {
-                send.skip();
+            if (nowNanos - sendDue >= 0) {
+                long behind = (nowNanos - sendDue) / PERIOD_NANOS;
+                if (behind > MAX_BEHIND_PERIODS) {
+                    // the stream's clock jumps ahead instead of flooding the network with the backlog
+                    for (long i = 0; i < behind; i++) {
+                        send.skip();
+                    }
+                    sendDue += behind * PERIOD_NANOS;
+                }
+                sendDue += PERIOD_NANOS;
+                sendStepLocked();
             }
-            receive.play(sink, media.direction().receives());
+            if (nowNanos - playDue >= 0) {
+                long behind = (nowNanos - playDue) / PERIOD_NANOS;
+                if (behind > MAX_BEHIND_PERIODS) {
+                    playDue += behind * PERIOD_NANOS;
+                }
+                playDue += PERIOD_NANOS;
+                if (receive.play(sink, media.direction().receives()) && firstPlayedNanos < 0) {
+                    firstPlayedNanos = System.nanoTime();
+                }
+            }
             if (nowNanos - nextRtcpNanos >= 0) {
                 nextRtcpNanos = nowNanos + rtcpDelayNanos();
                 sendReportLocked(nowNanos);
@@ -375,6 +431,7 @@ final class RtpMediaSession implements MediaSession {
                 timedOut = true;
                 timeout = true;
             }
+            next = sendDue - playDue < 0 ? sendDue : playDue;
         }
         MediaSessionListener l = listener;
         if (l != null) {
@@ -389,17 +446,18 @@ final class RtpMediaSession implements MediaSession {
                 LOG.warn("media listener failed", e);
             }
         }
+        return next;
     }
 
-    /** The engine skipped {@code ticks} steps (it fell behind): the send clock moves on without sending. */
-    void skip(long ticks) {
-        synchronized (lock) {
-            if (closed || media == null) {
-                return;
+    private void sendStepLocked() {
+        if (media.direction().sends()) {
+            int len = send.next(source, muted, media.telephoneEventPayloadType());
+            sendLocked(send.packet(), len);
+            if (firstSentNanos < 0) {
+                firstSentNanos = System.nanoTime();
             }
-            for (long i = 0; i < ticks; i++) {
-                send.skip();
-            }
+        } else {
+            send.skip();
         }
     }
 

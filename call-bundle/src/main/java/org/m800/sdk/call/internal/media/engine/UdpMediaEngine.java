@@ -13,9 +13,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 import org.m800.sdk.call.internal.media.MediaEngine;
 import org.m800.sdk.call.internal.media.MediaEngineOptions;
@@ -26,31 +25,31 @@ import org.slf4j.LoggerFactory;
 /**
  * The media engine: two threads shared by all its sessions, whatever their number. {@code m800-media-rx-N}
  * waits on one {@link Selector} for the datagrams of every session's socket and hands each to its session
- * (SRTP check, jitter buffer, DTMF, RTCP). {@code m800-media-tick-N} runs every 20 ms and has each session
- * read its source, encode and send one packet, and play one frame from its jitter buffer to its sink (the
- * pacing of sending and playout alike), send RTCP when due, and watch the media timeout. A session's state
- * is guarded by its own lock, held by those threads only for the work of one packet or one frame.
- * {@link #close()} closes every session, stops both threads and waits for them.
+ * (SRTP check, jitter buffer, DTMF, RTCP). {@code m800-media-tick-N} paces every session on two 20 ms
+ * clocks of the session's own: the send clock (read the source, encode, send one packet) starts when the
+ * session starts, so the first packet leaves at once instead of at the engine's next tick, and the playout
+ * clock (one frame from the jitter buffer to the sink) is moved to the arrival of the packet that lets an
+ * idle jitter buffer start, so the first frame is played when it arrives instead of up to 20 ms later. The
+ * thread sleeps until the earliest clock of any session is due, and is woken when a session moves a clock
+ * earlier. It also sends RTCP when due and watches the media timeout. A session's state is guarded by its
+ * own lock, held by those threads only for the work of one packet or one frame. {@link #close()} closes
+ * every session, stops both threads and waits for them.
  */
 public final class UdpMediaEngine implements MediaEngine {
 
     private static final Logger LOG = LoggerFactory.getLogger(UdpMediaEngine.class);
     private static final AtomicInteger ENGINES = new AtomicInteger();
     private static final int MAX_DATAGRAM = 2048;
-    private static final long PERIOD_NANOS = 20_000_000L;
-    /** How far the tick thread may fall behind (a starved or paused JVM) before it skips instead of catching up. */
-    private static final long MAX_BEHIND_TICKS = 5;
+    /** The longest the tick thread sleeps when no session is due sooner. */
+    private static final long IDLE_NANOS = 20_000_000L;
 
     private final MediaEngineOptions options;
     private final Selector selector;
     private final Thread receiver;
-    private final ScheduledThreadPoolExecutor ticker;
-    private final List<Thread> tickThreads = new CopyOnWriteArrayList<>();
+    private final Thread ticker;
     private final List<RtpMediaSession> sessions = new CopyOnWriteArrayList<>();
     private final ConcurrentLinkedQueue<RtpMediaSession> toRegister = new ConcurrentLinkedQueue<>();
     private volatile boolean closed;
-    private final long startNanos = System.nanoTime();
-    private long ticksDone; // tick thread only
 
     /**
      * Starts the engine's two threads.
@@ -63,16 +62,11 @@ public final class UdpMediaEngine implements MediaEngine {
         selector = Selector.open();
         receiver = new Thread(this::receiveLoop, "m800-media-rx-" + id);
         receiver.setDaemon(true);
-        ticker = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "m800-media-tick-" + id);
-            t.setDaemon(true);
-            t.setPriority(Thread.MAX_PRIORITY);
-            tickThreads.add(t);
-            return t;
-        });
-        ticker.setRemoveOnCancelPolicy(true);
+        ticker = new Thread(this::tickLoop, "m800-media-tick-" + id);
+        ticker.setDaemon(true);
+        ticker.setPriority(Thread.MAX_PRIORITY);
         receiver.start();
-        ticker.scheduleAtFixedRate(this::tick, 20, 20, TimeUnit.MILLISECONDS);
+        ticker.start();
     }
 
     @Override
@@ -109,6 +103,11 @@ public final class UdpMediaEngine implements MediaEngine {
         selector.wakeup();
     }
 
+    /** A session moved one of its clocks earlier: the tick thread recomputes when to wake. Any thread. */
+    void wake() {
+        LockSupport.unpark(ticker);
+    }
+
     @Override
     public void close() {
         if (closed) {
@@ -118,18 +117,16 @@ public final class UdpMediaEngine implements MediaEngine {
         for (RtpMediaSession session : sessions) {
             session.close();
         }
-        ticker.shutdownNow();
+        LockSupport.unpark(ticker);
         selector.wakeup();
         try {
             if (Thread.currentThread() != receiver) {
                 receiver.join(5000);
             }
-            if (!ticker.awaitTermination(5, TimeUnit.SECONDS)) {
-                LOG.warn("the media tick thread did not stop within 5 s");
-            }
-            for (Thread t : tickThreads) {
-                if (t != Thread.currentThread()) {
-                    t.join(5000);
+            if (Thread.currentThread() != ticker) {
+                ticker.join(5000);
+                if (ticker.isAlive()) {
+                    LOG.warn("the media tick thread did not stop within 5 s");
                 }
             }
         } catch (InterruptedException e) {
@@ -143,31 +140,27 @@ public final class UdpMediaEngine implements MediaEngine {
     }
 
     /**
-     * One 20 ms step of every session. A fixed-rate schedule runs missed steps back to back after a stall;
-     * up to 100 ms of them are caught up (a short burst the far jitter buffer absorbs), beyond that they are
-     * skipped: the streams' clocks jump ahead instead of flooding the network and the sinks.
+     * Runs each session's clocks that are due, then sleeps until the earliest next one (or a wake-up). After
+     * a stall the due steps run back to back; each session skips what lies more than 100 ms behind.
      */
-    private void tick() {
-        long now = System.nanoTime();
-        long due = (now - startNanos) / PERIOD_NANOS;
-        if (ticksDone >= due) {
-            return; // a backlog run after a skip
-        }
-        long behind = due - ticksDone;
-        if (behind > MAX_BEHIND_TICKS) {
-            long skipped = behind - 1;
-            ticksDone += skipped;
+    private void tickLoop() {
+        while (!closed) {
+            long now = System.nanoTime();
+            long next = now + IDLE_NANOS;
             for (RtpMediaSession session : sessions) {
-                session.skip(skipped);
+                try {
+                    long due = session.tick(now);
+                    if (due - next < 0) {
+                        next = due;
+                    }
+                } catch (RuntimeException | Error e) {
+                    // one session's failure (a source or sink that throws) must not stop the others' audio
+                    LOG.warn("media session {} failed in its 20 ms tick", session.localAddress(), e);
+                }
             }
-        }
-        ticksDone++;
-        for (RtpMediaSession session : sessions) {
-            try {
-                session.tick(now);
-            } catch (RuntimeException | Error e) {
-                // one session's failure (a source or sink that throws) must not stop the others' audio
-                LOG.warn("media session {} failed in its 20 ms tick", session.localAddress(), e);
+            long wait = next - System.nanoTime();
+            if (wait > 0) {
+                LockSupport.parkNanos(this, wait);
             }
         }
     }

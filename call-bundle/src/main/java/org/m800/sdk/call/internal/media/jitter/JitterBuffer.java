@@ -8,7 +8,9 @@ import java.util.TreeMap;
  *
  * <p>Delay: each packet's arrival time relative to its place in the stream is remembered for the last
  * second; the target delay is the spread of those (the network's delay variation) plus one frame, rounded
- * up to frames and held within the configured range. Playout starts once the target is buffered. When the
+ * up to frames and held within the configured range. Playout starts once the target is buffered (with the
+ * default least delay of one frame, at the first packet: the reader plays it at once, see
+ * {@link #readyToStart()}, and a packet that is late afterwards makes the delay grow by a frame). When the
  * next packet is missing but later ones are here, the frame is lost: the reader conceals it and playout
  * moves on. When nothing is buffered (the network is late), the reader conceals without moving on, so the
  * delay grows by a frame; after 200 ms of that the buffer waits for the stream to come back (a hold, a
@@ -75,6 +77,14 @@ public final class JitterBuffer {
             packets.pollFirstEntry();
         }
         adapt();
+    }
+
+    /**
+     * @return whether playout is idle and the next {@link #poll()} would start it (the target is buffered):
+     *         the reader may move its clock to now, so the first frame is not held back by the clock's phase
+     */
+    public boolean readyToStart() {
+        return !playing && !packets.isEmpty() && packets.lastKey() - packets.firstKey() + 1 >= targetFrames;
     }
 
     /**
