@@ -20,6 +20,8 @@ public final class Connection implements Session.Listener.AutoDemanding {
     private final WebSocketConnectService owner;
     volatile Session session;
     volatile boolean authenticated;
+    /** The protocol version the hello negotiated (docs/protocol.md 7.2, 7.7); 1 until it is answered. */
+    volatile int version = 1;
     volatile long lastFrameNanos = System.nanoTime();
     boolean ended;
     ScheduledFuture<?> deadline;
@@ -32,12 +34,22 @@ public final class Connection implements Session.Listener.AutoDemanding {
         this.helloId = "h-" + idPrefix + "-" + generation;
     }
 
-    /** Writes a text frame if the session is open; a frame written to a closing session is lost. */
+    /**
+     * Writes a text frame if the session is open; a frame written to a closing session is lost. Frames are
+     * written as version 1 ({@code {"v":1,...}}, so a queued request can go out on any connection); on a
+     * version 2 connection the version is rewritten here.
+     */
     void send(String frame) {
         Session s = session;
         if (s != null && s.isOpen()) {
-            s.sendText(frame, Callback.NOOP);
+            s.sendText(version == 1 ? frame : forVersion(frame, version), Callback.NOOP);
         }
+    }
+
+    private static final String V1 = "{\"v\":1,";
+
+    static String forVersion(String frame, int version) {
+        return frame.startsWith(V1) ? "{\"v\":" + version + "," + frame.substring(V1.length()) : frame;
     }
 
     /** Closes the session, if one is open. */

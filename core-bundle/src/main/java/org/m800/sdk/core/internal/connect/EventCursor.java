@@ -135,13 +135,16 @@ final class EventCursor {
     /**
      * An event arrived on the current connection: hands it to the listeners on the event executor
      * unless it was received before. Lock held.
+     *
+     * @param ownEventsWithheld whether the connection speaks version 2, where seqs may skip (not a gap)
      */
-    void received(ServerEvent event) {
+    void received(ServerEvent event, boolean ownEventsWithheld) {
         long seq = event.seq();
         if (seq <= lastReceived) {
             return;
         }
-        if (lastReceived > 0 && seq != lastReceived + 1) {
+        // in version 2 the seqs of the user's own messages are skipped on the connection that sent them
+        if (lastReceived > 0 && seq != lastReceived + 1 && !ownEventsWithheld) {
             LOG.warn("client {}: event seq jumped from {} to {}", clientId, lastReceived, seq);
         }
         lastReceived = seq;

@@ -12,7 +12,10 @@ import org.m800.sdk.core.internal.wire.Json;
 /** The {@code hello} frame that authenticates a connection (docs/protocol.md): application signature, token, resume point. */
 final class Hello {
 
+    /** The version of the hello frame itself (docs/protocol.md 7.1). */
     static final int PROTOCOL_VERSION = 1;
+    /** The versions offered; the server picks the highest it speaks too. */
+    static final List<Integer> VERSIONS = List.of(1, 2);
     private static final String SDK = "m800-sdk-java/1.0";
 
     private Hello() {
@@ -35,7 +38,7 @@ final class Hello {
         app.put("nonce", sig.nonce());
         app.put("signature", sig.signature());
         Map<String, Object> data = new LinkedHashMap<>();
-        data.put("versions", List.of(PROTOCOL_VERSION));
+        data.put("versions", VERSIONS);
         data.put("app", app);
         data.put("accessToken", accessToken);
         if (resumeFrom > 0) {

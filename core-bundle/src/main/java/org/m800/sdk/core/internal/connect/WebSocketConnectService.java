@@ -397,6 +397,8 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
                 return;
             }
             Map<String, Object> data = Json.object(frame, "data");
+            // version 2: the answer to chat.send replaces the echo of the own message (docs/protocol.md 7.7)
+            conn.version = Json.number(data, "version", 1) == 2 ? 2 : 1;
             conn.authenticated = true;
             cancel(conn.deadline);
             failuresInRow = 0;
@@ -547,7 +549,7 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
                 Collections.unmodifiableMap(Json.object(frame, "data")));
         synchronized (lock) {
             if (conn == connection) {
-                cursor.received(event);
+                cursor.received(event, conn.version >= 2);
             }
         }
     }
