@@ -49,7 +49,7 @@ import org.m800.sdk.core.Subscription;
  * filled from the server when the local store lacks messages. At log-in (and at every start of a
  * logged-in client) the conversation list is synchronised and what arrived while offline is fetched.
  * A client away longer than the server keeps events (the reference server: 30 days, 10,000 events per
- * user) notices the gap in the event sequence and resynchronises by itself: the conversation list
+ * user) is told so by the server when it resumes and resynchronises by itself: the conversation list
  * (groups it was removed from meanwhile report {@link Conversation#member()} false), the messages it
  * missed, and the edits, deletions and reactions of the last 1,000 messages of each conversation,
  * each reported to the listeners as it is applied.

@@ -106,6 +106,24 @@ public interface ConnectService {
     /** Subscribes to every server event, in {@code seq} order. */
     Subscription onEvent(Consumer<ServerEvent> listener);
 
+    /**
+     * Subscribes to the server saying, as this client resumed, that events after its resume point are
+     * no longer in the user's event log (the log's retention, docs/protocol.md 8.3): a feature that keeps
+     * a local copy built from events fetches what it would have learnt from them again. Called on the
+     * client's event threads, in order with the events: after every event delivered before the
+     * connection that resumed, before the events it brings.
+     *
+     * <p>The default implementation never calls the listener (an override of {@code service.connect}
+     * that does not know the signal).
+     *
+     * @param listener called once per resume that found events missing; must not block
+     * @return cancels the subscription
+     * @since 1.2
+     */
+    default Subscription onEventsMissed(Runnable listener) {
+        return () -> { };
+    }
+
     /** @return the seq of the last event delivered to listeners, 0 if none */
     long lastSeq();
 

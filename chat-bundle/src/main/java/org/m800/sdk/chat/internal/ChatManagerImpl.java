@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 import org.m800.sdk.chat.ChatListener;
@@ -52,7 +51,6 @@ public final class ChatManagerImpl extends FeatureManager implements ChatManager
     private final DeliveryReceipts receipts;
     private final Subscription gapWatch;
     /** The seq of the last server event of any type seen here, 0 if none since the log-in (event threads). */
-    private final AtomicLong lastEventSeq = new AtomicLong();
     /** A resync after a gap failed (the connection dropped): the next connection does it again. */
     private volatile boolean gapPending;
 
@@ -74,7 +72,7 @@ public final class ChatManagerImpl extends FeatureManager implements ChatManager
         this.receipts = new DeliveryReceipts(ctx.clientId(), this::request, ctx.scheduler(), ctx.eventExecutor());
         subscribe("chat.*", this::onEvent);
         subscribe("group.*", this::onEvent);
-        this.gapWatch = connectService().onEvent(this::watchForGap);
+        this.gapWatch = connectService().onEventsMissed(this::eventsMissed);
         start();
     }
 
@@ -100,7 +98,6 @@ public final class ChatManagerImpl extends FeatureManager implements ChatManager
 
     @Override
     protected void onLoggedOut() {
-        lastEventSeq.set(0);
         closeStore();
         outbox.pump(); // forgets what was in flight for the old store
     }
@@ -233,21 +230,19 @@ public final class ChatManagerImpl extends FeatureManager implements ChatManager
     }
 
     /**
-     * Every server event, to notice a gap in the user's event log: on the IM connection the seqs are
-     * 1, 2, 3... without gaps, so a seq beyond the last one + 1 means the server no longer had the events
-     * in between (its retention trimmed them while this client was away; the server says {@code gap} in
-     * the hello response, which the connection does not pass on). The messages, edits and group changes
-     * those events carried are then fetched again (docs/protocol.md 8.3).
+     * The server said, as the connection resumed, that events after this client's resume point are gone
+     * from its log (retention, docs/protocol.md 8.3): the messages, edits and group changes they carried
+     * are fetched again. (A jump in the seqs is no sign of it: on a version 2 connection the seqs of this
+     * device's own messages are skipped.)
      */
-    private void watchForGap(ServerEvent e) {
-        long before = lastEventSeq.getAndSet(e.seq());
-        long previous = before > 0 ? before : connectService().lastSeq();
+    private void eventsMissed() {
         ChatStore s = store;
-        if (previous > 0 && e.seq() > previous + 1 && s != null) {
-            LOG.info("client {}: events {} to {} are gone from the server's log: resynchronising chat", clientId(),
-                    previous + 1, e.seq() - 1);
-            resyncAfterGap(s);
+        if (s == null) {
+            gapPending = true;
+            return;
         }
+        LOG.info("client {}: events are gone from the server's log: resynchronising chat", clientId());
+        resyncAfterGap(s);
     }
 
     private void resyncAfterGap(ChatStore s) {

@@ -48,6 +48,7 @@ final class EventCursor {
     /** Sends the ack of a stored seq on the current connection, if it is authenticated. */
     private final LongConsumer ack;
     private final List<Consumer<ServerEvent>> listeners = new CopyOnWriteArrayList<>();
+    private final List<Runnable> missedListeners = new CopyOnWriteArrayList<>();
     private final AtomicBoolean writeQueued = new AtomicBoolean();
 
     // lock
@@ -73,6 +74,28 @@ final class EventCursor {
     Subscription addListener(Consumer<ServerEvent> listener) {
         listeners.add(listener);
         return () -> listeners.remove(listener);
+    }
+
+    Subscription addMissedListener(Runnable listener) {
+        missedListeners.add(listener);
+        return () -> missedListeners.remove(listener);
+    }
+
+    /**
+     * The hello answer said events after the resume point are gone: tells the listeners on the event
+     * executor, so after the events delivered before and before the ones that follow. Lock held.
+     */
+    void eventsMissed() {
+        LOG.info("client {}: the server's event log no longer has every event after seq {}", clientId, lastReceived);
+        events.execute(() -> {
+            for (Runnable l : missedListeners) {
+                try {
+                    l.run();
+                } catch (RuntimeException | LinkageError e) {
+                    LOG.warn("client {}: a listener of missed events threw", clientId, e);
+                }
+            }
+        });
     }
 
     /** @return the seq of the last event delivered to the listeners */

@@ -260,6 +260,14 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
         return cursor.addListener(listener);
     }
 
+    @Override
+    public Subscription onEventsMissed(Runnable listener) {
+        if (listener == null) {
+            throw M800Exception.invalidArgument("listener must not be null");
+        }
+        return cursor.addMissedListener(listener);
+    }
+
     // ------------------------------------------------------- connecting
 
     /** Opens a connection to the current server. Caller holds the lock. */
@@ -399,6 +407,9 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
             Map<String, Object> data = Json.object(frame, "data");
             // version 2: the answer to chat.send replaces the echo of the own message (docs/protocol.md 7.7)
             conn.version = Json.number(data, "version", 1) == 2 ? 2 : 1;
+            if (Boolean.TRUE.equals(data.get("gap"))) {
+                cursor.eventsMissed();
+            }
             conn.authenticated = true;
             cancel(conn.deadline);
             failuresInRow = 0;
