@@ -14,8 +14,8 @@ import java.util.TreeMap;
  * next packet is missing but later ones are here, the frame is lost: the reader conceals it and playout
  * moves on. When nothing is buffered (the network is late), the reader conceals without moving on, so the
  * delay grows by a frame; after 200 ms of that the buffer waits for the stream to come back (a hold, a
- * silence, an outage) and starts again. When more than the target plus a frame is buffered, one frame is
- * dropped now and then so that the delay shrinks back. Packets older than the playout point are dropped
+ * silence, an outage) and starts again. When more than the target is waiting behind the frame played, one
+ * frame is dropped now and then (at most every 200 ms) so that the delay shrinks back. Packets older than the playout point are dropped
  * as late.
  *
  * <p>Not thread-safe: the session guards it.
@@ -122,7 +122,7 @@ public final class JitterBuffer {
         }
         packets.pollFirstEntry();
         nextSeq = first.getKey() + 1;
-        if (++sinceShrink >= 10 && !packets.isEmpty() && packets.lastKey() - nextSeq + 1 > targetFrames + 1) {
+        if (++sinceShrink >= 10 && !packets.isEmpty() && packets.lastKey() - nextSeq + 1 > targetFrames) {
             // more buffered than needed: drop the next frame (once per 200 ms at most) to bring the delay down
             sinceShrink = 0;
             Map.Entry<Long, byte[]> dropped = packets.pollFirstEntry();
@@ -153,6 +153,11 @@ public final class JitterBuffer {
     /** @return the target delay in milliseconds */
     public int targetDelayMs() {
         return targetFrames * 20;
+    }
+
+    /** @return frames buffered behind the next one to play (the delay beyond one frame, in frames) */
+    public int waiting() {
+        return packets.isEmpty() || nextSeq < 0 ? 0 : (int) Math.max(0, packets.lastKey() - nextSeq + 1);
     }
 
     /** @return frames concealed so far */

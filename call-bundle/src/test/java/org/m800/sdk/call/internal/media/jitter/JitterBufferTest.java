@@ -68,4 +68,23 @@ public class JitterBufferTest {
         }
         assertEquals(40, steady.targetDelayMs());
     }
+
+    @Test
+    public void aDelayGrownByABurstShrinksBackToTheTarget() {
+        JitterBuffer buffer = new JitterBuffer(20, 300);
+        byte[] audio = {1};
+        // five packets at once (a sender catching up after a stall), then one every 20 ms for two seconds: the
+        // delay variation of the burst leaves the window after a second, and the surplus is dropped
+        long seq = 0;
+        for (; seq < 5; seq++) {
+            buffer.put(seq, 0, audio);
+        }
+        for (int tick = 0; tick < 100; tick++) {
+            buffer.put(seq, seq * 20, audio);
+            seq++;
+            buffer.poll();
+        }
+        assertEquals(20, buffer.targetDelayMs());
+        assertTrue("frames waiting " + buffer.waiting(), buffer.waiting() <= 1);
+    }
 }
