@@ -34,7 +34,7 @@ public final class EventLog {
     private EventSink origin;
     private String originUser;
     /** The newest seq appended to the origin's user's log during that request; writer thread only. */
-    private long originSeq;
+    private volatile long originSeq; // volatile only so that no reader could see half a long
     /** Newest seq per user, loaded on first use; written under the user's stripe lock. */
     private final ConcurrentHashMap<String, Long> heads = new ConcurrentHashMap<>();
 

@@ -60,7 +60,7 @@ public final class WsConnection implements Session.Listener.AutoDemanding, Event
     /** Places for frames waiting for the database's writer (see {@link #waitForRoom}). */
     private final Semaphore pipelined = new Semaphore(MAX_PIPELINED);
     /** The newest event seq handed to the outbox; read and written under the user's event-log lock. */
-    private long lastDelivered = -1;
+    private volatile long lastDelivered = -1; // volatile only so that no reader could see half a long
 
     public WsConnection(WsServices services) {
         this.services = services;
