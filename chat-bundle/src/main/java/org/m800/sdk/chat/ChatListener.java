@@ -29,4 +29,15 @@ public interface ChatListener {
     /** A conversation became known or changed (title, members, roles, the own read marker). */
     default void conversationUpdated(Conversation conversation, GroupChange change) {
     }
+
+    /**
+     * The first synchronisation of the logged-in user's local copy finished (after log-in, or after a
+     * logged-in client started): the conversation list and what arrived while this device was offline
+     * are in the local store. Called once per log-in; {@link ChatManager#firstSync()} is the same as a
+     * future.
+     *
+     * @since 1.2
+     */
+    default void synced() {
+    }
 }

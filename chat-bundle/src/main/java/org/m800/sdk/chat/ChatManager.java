@@ -144,6 +144,23 @@ public interface ChatManager {
     Optional<Conversation> conversation(String conversationId);
 
     /**
+     * When the first synchronisation of the logged-in user's local copy is done: after log-in on a new
+     * device the conversation list and what arrived while offline come from the server a moment later,
+     * and an application that shows them waits for this (or for {@link ChatListener#synced()}).
+     * {@link #history} of a conversation the local copy does not know yet waits for it by itself.
+     *
+     * @return completes (on the client's event threads) when the first sync since log-in or since this
+     *         client started has finished, at once if it has; a sync that fails for network trouble is
+     *         tried again at the next connection, and the future waits for that. Fails with
+     *         {@code ILLEGAL_STATE} if no user is logged in and with {@code CLOSED} if the client closes
+     *         or the user logs out first. Never throws.
+     * @since 1.2
+     */
+    default CompletableFuture<Void> firstSync() {
+        return sync();
+    }
+
+    /**
      * Brings the local copy up to date: fetches the conversation list and the messages that arrived
      * while this device was offline (happens by itself at log-in). {@code sync} is the SDK's one verb
      * for this in every feature.

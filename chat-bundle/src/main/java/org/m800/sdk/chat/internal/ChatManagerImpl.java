@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import org.m800.sdk.chat.ChatListener;
@@ -61,6 +62,10 @@ public final class ChatManagerImpl extends FeatureManager implements ChatManager
     private volatile ChatStore store;
     // guarded by storeLock
     private boolean synced;
+    /** How long {@link #history} waits for a first sync that has not finished. */
+    private static final long FIRST_SYNC_WAIT_SECONDS = 10;
+    /** Completes when the current store's first sync has finished; replaced with the store. */
+    private CompletableFuture<Void> firstSync = new CompletableFuture<>();
 
     /** Builds the module: deps are {@link FeatureManager#DEPENDENCIES}. */
     public ChatManagerImpl(ModuleContext ctx) {
@@ -140,6 +145,9 @@ public final class ChatManagerImpl extends FeatureManager implements ChatManager
                     FOLDER_HASH_DIGITS)), userId, scheduler(), diskExecutor(), listeners);
             store = s;
             synced = false;
+            firstSync.completeExceptionally(new M800Exception(ErrorCode.CLOSED, "the user of client " + clientId()
+                    + " changed before the first chat sync finished"));
+            firstSync = new CompletableFuture<>();
             LOG.debug("client {}: chat store open: {} conversations and messages, {} in the outbox", clientId(),
                     s.size(), s.outboxIds().size());
             return s;
@@ -152,6 +160,8 @@ public final class ChatManagerImpl extends FeatureManager implements ChatManager
                 store.close();
                 store = null;
             }
+            firstSync.completeExceptionally(new M800Exception(ErrorCode.CLOSED, "client " + clientId()
+                    + " logged out or closed before the first chat sync finished"));
         }
     }
 
@@ -186,7 +196,15 @@ public final class ChatManagerImpl extends FeatureManager implements ChatManager
 
     private void runSync(ChatStore s) {
         chatSync.run(s).whenComplete((v, t) -> {
-            if (t != null) {
+            if (t == null) {
+                CompletableFuture<Void> first;
+                synchronized (storeLock) {
+                    first = store == s ? firstSync : null;
+                }
+                if (first != null && first.complete(null)) {
+                    listeners.emit(ChatListener::synced);
+                }
+            } else {
                 LOG.debug("client {}: chat sync failed: {}", clientId(), t.toString());
                 synchronized (storeLock) {
                     if (store == s) {
@@ -408,6 +426,21 @@ public final class ChatManagerImpl extends FeatureManager implements ChatManager
     }
 
     @Override
+    public CompletableFuture<Void> firstSync() {
+        return attempt(() -> {
+            requireStore();
+            return firstSyncOfStore();
+        });
+    }
+
+    /** A copy of the current store's first-sync future (a caller's cancel does not touch the original). */
+    private CompletableFuture<Void> firstSyncOfStore() {
+        synchronized (storeLock) {
+            return firstSync.copy();
+        }
+    }
+
+    @Override
     public CompletableFuture<Void> sync() {
         return attempt(() -> chatSync.run(requireStore()));
     }
@@ -476,6 +509,11 @@ public final class ChatManagerImpl extends FeatureManager implements ChatManager
 
     @Override
     public CompletableFuture<HistoryPage> history(String conversationId, long beforeSeq, int limit) {
+        return history(conversationId, beforeSeq, limit, true);
+    }
+
+    /** @param mayWait whether to wait for the first sync if it has not finished */
+    private CompletableFuture<HistoryPage> history(String conversationId, long beforeSeq, int limit, boolean mayWait) {
         return attempt(() -> {
             requireText("conversationId", conversationId);
             if (limit < 1 || limit > MAX_PAGE) {
@@ -485,6 +523,12 @@ public final class ChatManagerImpl extends FeatureManager implements ChatManager
                 throw M800Exception.invalidArgument("beforeSeq must be 0 (newest) or a seq");
             }
             ChatStore s = requireStore();
+            CompletableFuture<Void> first = firstSyncOfStore();
+            if (mayWait && !first.isDone() && s.conversation(conversationId).isEmpty()) {
+                // a conversation the first sync is about to bring: answer after it, not NOT_FOUND before it
+                scheduler().schedule(() -> first.complete(null), FIRST_SYNC_WAIT_SECONDS, TimeUnit.SECONDS);
+                return first.handle((v, t) -> null).thenCompose(x -> history(conversationId, beforeSeq, limit, false));
+            }
             List<Message> local = new ArrayList<>();
             Optional<HistoryPage> page = s.localPage(conversationId, beforeSeq, limit, local);
             if (page.isPresent()) {
