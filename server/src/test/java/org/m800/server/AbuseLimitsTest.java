@@ -6,18 +6,14 @@ import static org.junit.Assert.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
-import java.util.concurrent.atomic.AtomicLong;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.After;
 import org.junit.Test;
+import org.m800.server.testing.TestClock;
 
 /**
  * Configurable abuse limits (issue 17 item 9): connections, requests, chat messages and groups per
@@ -106,35 +102,6 @@ public class AbuseLimitsTest {
         }
     }
 
-    /** The system clock plus an offset the test moves forward. */
-    private static final class MovableClock extends Clock {
-        private final AtomicLong offset = new AtomicLong();
-
-        void advance(Duration d) {
-            offset.addAndGet(d.toMillis());
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis());
-        }
-
-        @Override
-        public long millis() {
-            return System.currentTimeMillis() + offset.get();
-        }
-    }
-
     private static ObjectNode text(String conv, String messageId) {
         ObjectNode d = HttpTestClient.JSON.createObjectNode().put("conversationId", conv).put("messageId", messageId);
         d.putObject("content").put("kind", "text").put("text", "hello");
@@ -154,7 +121,7 @@ public class AbuseLimitsTest {
 
     @Test
     public void aUserSendsAtMostTheConfiguredRequestsOverAllItsConnections() throws Exception {
-        MovableClock clock = new MovableClock();
+        TestClock clock = TestClock.system();
         // one request per 1,000 s after a burst of 4: real time refills nothing during the test
         start(ReferenceServer.builder().clock(clock).requestRate(0.001, 4));
         HttpTestClient http = HttpTestClient.dev(server);
@@ -184,7 +151,7 @@ public class AbuseLimitsTest {
 
     @Test
     public void aUserSendsAtMostTheConfiguredChatMessages() throws Exception {
-        MovableClock clock = new MovableClock();
+        TestClock clock = TestClock.system();
         start(ReferenceServer.builder().clock(clock).messageRate(0.001, 3));
         HttpTestClient http = HttpTestClient.dev(server);
         String alice = http.signUp("alice", "long enough").path("accessToken").asText();
@@ -214,7 +181,7 @@ public class AbuseLimitsTest {
 
     @Test
     public void signUpsFromOneAddressAreLimited() throws Exception {
-        MovableClock clock = new MovableClock();
+        TestClock clock = TestClock.system();
         start(ReferenceServer.builder().clock(clock).signUpsPerHour(20, 1_000));
         HttpTestClient http = HttpTestClient.dev(server);
         for (int i = 0; i < 20; i++) {

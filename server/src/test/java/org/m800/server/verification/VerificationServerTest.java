@@ -23,6 +23,7 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.After;
 import org.junit.Test;
+import org.m800.server.testing.TestClock;
 import org.m800.server.ApplicationRegistration;
 import org.m800.server.ReferenceServer;
 import org.m800.server.VerificationSettings;
@@ -35,7 +36,7 @@ public class VerificationServerTest {
     private static final String MOBILE = "+447400123456";
     private static final String FIXED = "+441212345678";
 
-    private final TestClock clock = new TestClock();
+    private final TestClock clock = TestClock.system();
     private final String db = "jdbc:h2:mem:verification-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
     private ReferenceServer server;
     private HttpServer gateway;

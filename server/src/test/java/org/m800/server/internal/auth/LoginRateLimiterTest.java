@@ -4,33 +4,15 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.Test;
+import org.m800.server.testing.TestClock;
 import org.m800.server.internal.wire.WireException;
 
 /** Growing delays per account+address, account and address; reservations (issue 17 items 5, 6). */
 public class LoginRateLimiterTest {
-    private long now = 1_000_000;
-    private final Clock clock = new Clock() {
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(now);
-        }
-    };
+    private final TestClock clock = TestClock.fixed(1_000_000);
     private final LoginRateLimiter limiter = new LoginRateLimiter(clock);
 
     private void failFrom(String user, String address) throws WireException {
@@ -54,10 +36,10 @@ public class LoginRateLimiterTest {
             failFrom("alice", "10.0.0.66");
         }
         assertEquals(1_000, refusedFor("alice", "10.0.0.66", "LOGIN_ATTEMPTS"));
-        now += 1_000;
+        clock.advanceMillis(1_000);
         failFrom("alice", "10.0.0.66");
         assertEquals(2_000, refusedFor("alice", "10.0.0.66", "LOGIN_ATTEMPTS"));
-        now += 2_000;
+        clock.advanceMillis(2_000);
         failFrom("alice", "10.0.0.66");
         assertEquals(4_000, refusedFor("alice", "10.0.0.66", "LOGIN_ATTEMPTS"));
         // alice, from her own address, is not slowed
@@ -69,12 +51,12 @@ public class LoginRateLimiterTest {
         for (int i = 0; i < 40; i++) {
             failFrom("alice", "10.1.0." + i);
             if (i < 39 && i + 1 >= 20) {
-                now += LoginRateLimiter.delayMs(1_000, 60_000, i + 1 - 20); // wait as told
+                clock.advanceMillis(LoginRateLimiter.delayMs(1_000, 60_000, i + 1 - 20)); // wait as told
             }
         }
         long wait = refusedFor("alice", "10.0.0.1", "LOGIN_ATTEMPTS");
         assertTrue("the account's delay is capped at 60 s, was " + wait, wait <= 60_000);
-        now += wait;
+        clock.advanceMillis(wait);
         limiter.reserve("c", "alice", "10.0.0.1").succeeded();
     }
 
@@ -111,7 +93,7 @@ public class LoginRateLimiterTest {
         for (int i = 0; i < 5; i++) {
             failFrom("alice", "10.0.0.66");
         }
-        now += 15 * 60_000 + 1;
+        clock.advanceMillis(15 * 60_000 + 1);
         limiter.purge();
         assertEquals(0, limiter.size());
         limiter.reserve("c", "alice", "10.0.0.66").succeeded();

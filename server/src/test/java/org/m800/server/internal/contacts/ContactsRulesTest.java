@@ -5,36 +5,13 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.Test;
+import org.m800.server.testing.TestClock;
 import org.m800.server.internal.wire.WireCode;
 import org.m800.server.internal.wire.WireException;
 
 /** Unit rules of the contacts feature that need no server: the block list and the matching allowance. */
 public class ContactsRulesTest {
-
-    private static final class TestClock extends Clock {
-        final AtomicLong now = new AtomicLong(1_000_000);
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(now.get());
-        }
-    }
 
     @Test
     public void theBlockListIsDirectional() {
@@ -51,7 +28,7 @@ public class ContactsRulesTest {
 
     @Test
     public void matchingIsLimitedPerUserAndWindowAndARefusalCountsNothing() throws Exception {
-        TestClock clock = new TestClock();
+        TestClock clock = TestClock.fixed(1_000_000);
         MatchLimiter limiter = new MatchLimiter(clock, 10);
         limiter.take("alice", 6);
         limiter.take("bob", 10);
@@ -64,7 +41,7 @@ public class ContactsRulesTest {
             assertEquals(MatchLimiter.WINDOW_MS, e.toJson().path("retryAfterMs").asLong());
         }
         limiter.take("alice", 4);
-        clock.now.addAndGet(MatchLimiter.WINDOW_MS);
+        clock.advanceMillis(MatchLimiter.WINDOW_MS);
         limiter.purge();
         limiter.take("alice", 10);
     }

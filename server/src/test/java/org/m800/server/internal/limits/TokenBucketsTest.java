@@ -3,31 +3,12 @@ package org.m800.server.internal.limits;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.Test;
+import org.m800.server.testing.TestClock;
 
 /** The token buckets behind the abuse limits: burst, refill, the wait they report, and bounded memory. */
 public class TokenBucketsTest {
-    private final AtomicLong now = new AtomicLong(1_000_000);
-    private final Clock clock = new Clock() {
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(now.get());
-        }
-    };
+    private final TestClock clock = TestClock.fixed(1_000_000);
 
     @Test
     public void aBurstPassesThenTheRate() {
@@ -37,9 +18,9 @@ public class TokenBucketsTest {
         assertEquals(0, b.take("u"));
         assertEquals("refused: held off for at least the hold time", TokenBuckets.HOLD_MS, b.take("u"));
         assertEquals("another key has its own bucket", 0, b.take("v"));
-        now.addAndGet(TokenBuckets.HOLD_MS);
+        clock.advanceMillis(TokenBuckets.HOLD_MS);
         assertEquals("after the hold, what refilled meanwhile passes", 0, b.take("u"));
-        now.addAndGet(10_000);
+        clock.advanceMillis(10_000);
         for (int i = 0; i < 3; i++) {
             assertEquals("refilled up to the burst, not beyond", 0, b.take("u"));
         }
@@ -51,7 +32,7 @@ public class TokenBucketsTest {
         TokenBuckets b = new TokenBuckets(clock, 0.1, 1);
         assertEquals(0, b.take("u"));
         assertEquals("one token per 10 s", 10_000, b.take("u"));
-        now.addAndGet(10_000);
+        clock.advanceMillis(10_000);
         assertEquals(0, b.take("u"));
     }
 
@@ -66,10 +47,10 @@ public class TokenBucketsTest {
         assertEquals(0, b.take("u"));
         assertTrue(b.take("u") > 0);
         for (int i = 0; i < 50; i++) {
-            now.addAndGet(20); // 20 tokens' worth each time
+            clock.advanceMillis(20); // 20 tokens' worth each time
             assertTrue("request " + i + " behind the refused one", b.take("u") > 0);
         }
-        now.addAndGet(TokenBuckets.HOLD_MS);
+        clock.advanceMillis(TokenBuckets.HOLD_MS);
         assertEquals("a pause of the hold time ends it", 0, b.take("u"));
         assertEquals(0, b.take("u"));
     }
@@ -78,7 +59,7 @@ public class TokenBucketsTest {
     public void aClockSetBackTakesNothingAway() {
         TokenBuckets b = new TokenBuckets(clock, 1, 2);
         b.take("u");
-        now.addAndGet(-60_000);
+        clock.advanceMillis(-60_000);
         assertEquals(0, b.take("u"));
         assertEquals(TokenBuckets.HOLD_MS, b.take("u"));
     }
@@ -90,13 +71,13 @@ public class TokenBucketsTest {
             b.take("user" + i);
         }
         // every bucket is one short of full; a second later they are full and the sweep drops them
-        now.addAndGet(1_000);
-        b.sweep(now.get());
+        clock.advanceMillis(1_000);
+        b.sweep(clock.millis());
         assertEquals(0, b.keys());
         // the sweep also runs by itself as keys come and go
         for (int i = 0; i < 100_000; i++) {
             b.take("other" + i);
-            now.addAndGet(1);
+            clock.advanceMillis(1);
         }
         assertTrue("keys kept: " + b.keys(), b.keys() < 10_000);
     }
