@@ -62,7 +62,7 @@ public final class AccountsFeature implements ServerFeature {
         context.httpRoutes().add("GET", "/v1/accounts/profile", call -> accounts
                 .profile(accounts.authenticate(call.application(), requireBearer(call)).userId()).toJson());
 
-        context.imHandlers().register("profile.get", (ctx, data) -> accounts.profile(ctx.userId()).toJson(), false);
+        context.imHandlers().registerIdempotent("profile.get", (ctx, data) -> accounts.profile(ctx.userId()).toJson());
         context.imHandlers().register("profile.update", (ctx, data) -> updateProfile(accounts, ctx.userId(), data));
     }
 

@@ -69,8 +69,8 @@ public final class CallFeature implements ServerFeature {
             r.register("call.hangup", calls::hangup);
             r.register("call.reoffer", calls::reoffer);
             r.register("call.reanswer", calls::reanswer);
-            r.register("call.active", (ctx, data) -> calls.active(ctx), false);
-            r.register("call.log", calls::log, false);
+            r.registerIdempotent("call.active", (ctx, data) -> calls.active(ctx));
+            r.registerIdempotent("call.log", calls::log);
         }
     }
 
