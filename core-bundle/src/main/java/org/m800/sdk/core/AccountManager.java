@@ -26,8 +26,8 @@ public interface AccountManager {
      *        letter or digit
      * @param password 8 to 128 characters
      * @param displayName 0 to 100 characters, or {@code null} for the username
-     * @return the new profile; fails with INVALID_ARGUMENT (also when the username is taken), UNAUTHORIZED
-     *         (application refused), NETWORK, TIMEOUT
+     * @return the new profile; fails with INVALID_ARGUMENT (bad input, checked before anything is sent,
+     *         or the username is taken), UNAUTHORIZED (application refused), NETWORK, TIMEOUT. Never throws.
      */
     default CompletableFuture<Profile> signUp(String username, String password, String displayName) {
         return signUp(username, password, displayName, null);
@@ -46,7 +46,8 @@ public interface AccountManager {
     /**
      * Logs in; a session that was logged in before is replaced.
      *
-     * @return the profile; fails with UNAUTHORIZED (wrong username or password), RATE_LIMITED, NETWORK, TIMEOUT
+     * @return the profile; fails with INVALID_ARGUMENT (a blank username or password), UNAUTHORIZED (wrong
+     *         username or password), RATE_LIMITED, NETWORK, TIMEOUT. Never throws.
      */
     CompletableFuture<Profile> logIn(String username, String password);
 
@@ -104,7 +105,8 @@ public interface AccountManager {
     /**
      * Changes the display name and/or status message ({@code null} leaves one unchanged).
      *
-     * @return the new profile; fails with INVALID_ARGUMENT for a blank or too long display name
+     * @return the new profile; fails with INVALID_ARGUMENT for a blank or too long display name or when
+     *         both are {@code null}. Never throws.
      */
     CompletableFuture<Profile> updateProfile(String displayName, String statusMessage);
 

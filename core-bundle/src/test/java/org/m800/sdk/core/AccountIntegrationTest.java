@@ -129,10 +129,13 @@ public class AccountIntegrationTest {
     public void badInputIsRefusedBeforeAnythingIsSent() throws Exception {
         Client c = fx.open(fx.config("eve-1").build());
         AccountManager account = c.require(AccountManager.class);
-        ConfigTest.assertMessage("username 'x' must be 3 to 64", () -> account.signUp("x", "long enough", null));
-        ConfigTest.assertMessage("password must be 8 to 128 characters", () -> account.signUp("eve", "short", null));
-        ConfigTest.assertMessage("username is required", () -> account.logIn(" ", "whatever1"));
-        ConfigTest.assertMessage("give a displayName, a statusMessage or both", () -> account.updateProfile(null, null));
+        // core API 1.2's rule: bad input fails the future, it is never thrown
+        refused("username 'x' must be 3 to 64", account.signUp("x", "long enough", null));
+        refused("password must be 8 to 128 characters", account.signUp("eve", "short", null));
+        refused("verificationProof must not be blank", account.signUp("eve", "long enough", null, " "));
+        refused("username is required", account.logIn(" ", "whatever1"));
+        refused("password is required", account.logIn("eve", ""));
+        refused("give a displayName, a statusMessage or both", account.updateProfile(null, null));
         M800Exception taken = failure(CompletableFuture.completedFuture(null).thenCompose(x -> {
             try {
                 get(account.signUp("eve", "eves-password", null));
@@ -147,6 +150,12 @@ public class AccountIntegrationTest {
         // requests while logged out fail clearly
         M800Exception offline = failure(c.require(ConnectService.class).request("profile.get", java.util.Map.of()));
         assertEquals(ErrorCode.NETWORK, offline.code());
+    }
+
+    private static void refused(String text, CompletableFuture<?> f) throws Exception {
+        M800Exception e = failure(f);
+        assertEquals(e.getMessage(), ErrorCode.INVALID_ARGUMENT, e.code());
+        assertTrue(e.getMessage(), e.getMessage().contains(text));
     }
 
     @Test

@@ -16,6 +16,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 import org.m800.sdk.core.AccountManager;
@@ -110,36 +111,40 @@ public final class AccountManagerImpl implements AccountManager, AutoCloseable {
     @Override
     public CompletableFuture<Profile> signUp(String username, String password, String displayName,
             String verificationProof) {
-        String user = checkUsername(username);
-        checkPassword(password);
-        if (displayName != null && displayName.codePointCount(0, displayName.length()) > 100) {
-            throw M800Exception.invalidArgument("displayName is longer than 100 characters");
-        }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("username", user);
-        body.put("password", password);
-        if (displayName != null) {
-            body.put("displayName", displayName);
-        }
-        if (verificationProof != null) {
-            if (verificationProof.isBlank()) {
-                throw M800Exception.invalidArgument("verificationProof must not be blank (pass null for none)");
+        return attempt(() -> {
+            String user = checkUsername(username);
+            checkPassword(password);
+            if (displayName != null && displayName.codePointCount(0, displayName.length()) > 100) {
+                throw M800Exception.invalidArgument("displayName is longer than 100 characters");
             }
-            body.put("verificationProof", verificationProof);
-        }
-        return http.post(HttpService.Endpoint.SIGN_UP, "/v1/accounts/signup", body, null, requestId())
-                .thenCompose(this::adopt);
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("username", user);
+            body.put("password", password);
+            if (displayName != null) {
+                body.put("displayName", displayName);
+            }
+            if (verificationProof != null) {
+                if (verificationProof.isBlank()) {
+                    throw M800Exception.invalidArgument("verificationProof must not be blank (pass null for none)");
+                }
+                body.put("verificationProof", verificationProof);
+            }
+            return http.post(HttpService.Endpoint.SIGN_UP, "/v1/accounts/signup", body, null, requestId())
+                    .thenCompose(this::adopt);
+        });
     }
 
     @Override
     public CompletableFuture<Profile> logIn(String username, String password) {
-        String user = checkUsername(username);
-        if (password == null || password.isEmpty()) {
-            throw M800Exception.invalidArgument("password is required");
-        }
-        Map<String, Object> body = Map.of("username", user, "password", password);
-        return http.post(HttpService.Endpoint.SIGN_UP, "/v1/accounts/login", body, null, requestId())
-                .thenCompose(this::adopt);
+        return attempt(() -> {
+            String user = checkUsername(username);
+            if (password == null || password.isEmpty()) {
+                throw M800Exception.invalidArgument("password is required");
+            }
+            Map<String, Object> body = Map.of("username", user, "password", password);
+            return http.post(HttpService.Endpoint.SIGN_UP, "/v1/accounts/login", body, null, requestId())
+                    .thenCompose(this::adopt);
+        });
     }
 
     @Override
@@ -284,24 +289,35 @@ public final class AccountManagerImpl implements AccountManager, AutoCloseable {
 
     @Override
     public CompletableFuture<Profile> updateProfile(String displayName, String statusMessage) {
-        if (displayName == null && statusMessage == null) {
-            throw M800Exception.invalidArgument("give a displayName, a statusMessage or both");
-        }
-        Map<String, Object> data = new LinkedHashMap<>();
-        if (displayName != null) {
-            int n = displayName.codePointCount(0, displayName.length());
-            if (displayName.isBlank() || n > 100) {
-                throw M800Exception.invalidArgument("displayName must be 1 to 100 characters and not blank");
+        return attempt(() -> {
+            if (displayName == null && statusMessage == null) {
+                throw M800Exception.invalidArgument("give a displayName, a statusMessage or both");
             }
-            data.put("displayName", displayName);
-        }
-        if (statusMessage != null) {
-            if (statusMessage.codePointCount(0, statusMessage.length()) > 200) {
-                throw M800Exception.invalidArgument("statusMessage is longer than 200 characters");
+            Map<String, Object> data = new LinkedHashMap<>();
+            if (displayName != null) {
+                int n = displayName.codePointCount(0, displayName.length());
+                if (displayName.isBlank() || n > 100) {
+                    throw M800Exception.invalidArgument("displayName must be 1 to 100 characters and not blank");
+                }
+                data.put("displayName", displayName);
             }
-            data.put("statusMessage", statusMessage);
+            if (statusMessage != null) {
+                if (statusMessage.codePointCount(0, statusMessage.length()) > 200) {
+                    throw M800Exception.invalidArgument("statusMessage is longer than 200 characters");
+                }
+                data.put("statusMessage", statusMessage);
+            }
+            return connect.request("profile.update", data).thenApply(d -> profileChanged(StoredSession.profile(d)));
+        });
+    }
+
+    /** Runs {@code op}; bad input fails the future instead of being thrown (core API 1.2's rule). */
+    private static <T> CompletableFuture<T> attempt(Supplier<CompletableFuture<T>> op) {
+        try {
+            return op.get();
+        } catch (M800Exception e) {
+            return CompletableFuture.failedFuture(e);
         }
-        return connect.request("profile.update", data).thenApply(d -> profileChanged(StoredSession.profile(d)));
     }
 
     /** @deprecated since 1.2, {@link AccountManager#addListener} */
