@@ -323,15 +323,7 @@ final class ChatStore implements AutoCloseable {
                 long oldRead = c.othersRead;
                 c.othersDelivered = newDelivered;
                 c.othersRead = newRead;
-                // only the messages whose state moves: (oldDelivered, newDelivered] and (oldRead, newRead]
-                NavigableMap<Long, StoredMessage> changed = new TreeMap<>(c.bySeq.subMap(oldDelivered, false, newDelivered, true));
-                changed.putAll(c.bySeq.subMap(oldRead, false, newRead, true));
-                for (StoredMessage m : changed.values()) {
-                    if (m.sender.equals(userId) && !m.withheldFrom.contains(user)) {
-                        Message moved = view(c, m);
-                        listeners.emit(l -> l.messageUpdated(moved, MessageUpdate.STATE));
-                    }
-                }
+                stateMoved(c, oldDelivered, oldRead, user);
             }
         }
         save(c);
@@ -411,10 +403,39 @@ final class ChatStore implements AutoCloseable {
     }
 
     private StoredConversation apply(ChatWire.WireConversation w) {
+        StoredConversation known = convs.get(w.id());
+        long oldDelivered = known == null ? 0 : known.othersDelivered;
+        long oldRead = known == null ? 0 : known.othersRead;
         StoredConversation c = conv(w.id(), w.kind());
         c.apply(w, userId);
         save(c);
+        if (known != null) {
+            // the members' marks in a conversation object (a sync) move states too: the listeners hear it
+            stateMoved(c, oldDelivered, oldRead, null);
+        }
         return c;
+    }
+
+    /**
+     * Tells the listeners of the own messages whose state moved with the other members' marks: those in
+     * (oldDelivered, now delivered] and (oldRead, now read].
+     *
+     * @param byUser the member whose receipt moved them (its withheld messages do not move), or null
+     */
+    private void stateMoved(StoredConversation c, long oldDelivered, long oldRead, String byUser) {
+        NavigableMap<Long, StoredMessage> changed = new TreeMap<>();
+        if (c.othersDelivered > oldDelivered) {
+            changed.putAll(c.bySeq.subMap(oldDelivered, false, c.othersDelivered, true));
+        }
+        if (c.othersRead > oldRead) {
+            changed.putAll(c.bySeq.subMap(oldRead, false, c.othersRead, true));
+        }
+        for (StoredMessage m : changed.values()) {
+            if (m.sender.equals(userId) && (byUser == null || !m.withheldFrom.contains(byUser))) {
+                Message moved = view(c, m);
+                listeners.emit(l -> l.messageUpdated(moved, MessageUpdate.STATE));
+            }
+        }
     }
 
     /** The user left the group. */

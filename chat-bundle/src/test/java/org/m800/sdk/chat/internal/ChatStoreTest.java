@@ -215,4 +215,31 @@ public class ChatStoreTest {
         }
         assertEquals("hi", again.message(PEER, "g-1").orElseThrow().text());
     }
+
+    /**
+     * A conversation object of a sync carries the peer's delivery and read marks: the own messages whose
+     * state they move are told to the listeners like a receipt's (a reopened client's listener missed
+     * them: its last event said SENT while the store said DELIVERED).
+     */
+    @Test
+    public void marksInASyncedConversationTellTheListenersOfTheStatesTheyMove() {
+        ChatStore s = open(temp.getRoot().toPath().resolve("marks"));
+        s.conversationAnswer(direct());
+        for (int i = 1; i <= 3; i++) {
+            s.addOutgoing(CONV, "own-" + i, text("own " + i));
+            s.accept("own-" + i, i, 10 + i);
+        }
+        List<String> heard = new ArrayList<>();
+        listeners.add(new ChatListener() {
+            @Override
+            public void messageUpdated(org.m800.sdk.chat.Message m, org.m800.sdk.chat.MessageUpdate u) {
+                heard.add(m.id() + "=" + m.state());
+            }
+        });
+        s.syncConversation(new ChatWire.WireConversation(CONV, "direct", "", 3, 0L, List.of(
+                new ChatWire.WireMember(ME, "member", 3, 3), new ChatWire.WireMember(PEER, "member", 2, 1))), 5, 200);
+        assertEquals(List.of("own-1=READ", "own-2=DELIVERED"), heard);
+        assertEquals(MessageState.DELIVERED, s.message("own-2").orElseThrow().state());
+        assertEquals(MessageState.SENT, s.message("own-3").orElseThrow().state());
+    }
 }
