@@ -28,17 +28,18 @@ import org.m800.sdk.core.Client;
  * A client killed with SIGKILL while its outbox holds a backlog (issue 17's fault scenarios): alice's
  * client runs in a child JVM and stores messages faster than the server takes them (its message rate
  * is limited); the JVM is killed mid-way; a client opened on the same data folder sends the rest. Bob
- * receives every message the killed client had stored, once each and in send order. Prints the
+ * receives every message the killed client had stored, once each and in send order. (The server's
+ * message rate, 300 a second here, is what keeps a backlog however fast the machine.) Prints the
  * stored / received / lost / duplicated / reordered figures.
  */
 public class ClientKillTest {
-    private static final int MESSAGES = 3_000;
+    private static final int MESSAGES = 2_000;
 
     private final TemporaryFolder temp = new TemporaryFolder();
     private final ChatFixture fx = new ChatFixture(temp);
 
     @Rule
-    public RuleChain chain = RuleChain.outerRule(temp).around(fx.serverOptions(b -> b.messageRate(1_500, 500)));
+    public RuleChain chain = RuleChain.outerRule(temp).around(fx.serverOptions(b -> b.messageRate(300, 300)));
 
     @Test
     public void aClientKilledWithABacklogSendsEveryStoredMessageOnceInOrderAfterARestart() throws Exception {
@@ -65,7 +66,7 @@ public class ClientKillTest {
         int receivedAtKill;
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            while (lastStored.get() < MESSAGES / 2 || b.receivedCount() < 200) {
+            while (lastStored.get() < MESSAGES / 2 || b.receivedCount() < 100) {
                 assertTrue("the client process ended early:\n" + childOutput(childOutput), child.isAlive());
                 assertTrue("the client process did not get going:\n" + childOutput(childOutput),
                         System.nanoTime() < deadline);
