@@ -121,6 +121,8 @@ public class ConnectionLeakIT extends ServerTestSupport {
             }, TIMEOUT_S);
         } catch (AssertionError e) {
             synchronized (extra) {
+                // also printed: a failure that crosses the test container may keep only the cause's message
+                System.out.println("threads left behind by " + CLIENTS + " clients: " + extra);
                 throw new AssertionError("threads left behind by " + CLIENTS + " clients: " + extra, e);
             }
         }

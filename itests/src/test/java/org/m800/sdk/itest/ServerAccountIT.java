@@ -6,7 +6,6 @@ import static org.junit.Assert.assertNotEquals;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
-import static org.junit.Assert.fail;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -208,12 +207,9 @@ public class ServerAccountIT extends ServerTestSupport {
         Client client = serverClient("account-bad");
         AccountManager account = client.require(AccountManager.class);
         for (String[] bad : new String[][] {{"x", PASSWORD}, {"-starts-with-dash", PASSWORD}, {"carol", "short"}}) {
-            try {
-                account.signUp(bad[0], bad[1], null);
-                fail("signUp(" + bad[0] + ") must be refused");
-            } catch (org.m800.sdk.core.M800Exception e) {
-                assertCode(ErrorCode.INVALID_ARGUMENT, e);
-            }
+            // core API 1.2: bad input fails the future, it is not thrown
+            assertCode(ErrorCode.INVALID_ARGUMENT, awaitFailure(account.signUp(bad[0], bad[1], null),
+                    "signUp(" + bad[0] + ")"));
         }
         assertFalse(account.isLoggedIn());
         assertEquals(ConnectionState.DISCONNECTED, client.require(ConnectService.class).state());

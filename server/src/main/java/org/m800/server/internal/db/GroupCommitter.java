@@ -47,7 +47,7 @@ final class GroupCommitter {
             }
             queue.add(item);
             if (writer == null) {
-                writer = new Thread(this::run, "m800-db-writer");
+                writer = new Thread(this::run, "m800-server-db-writer"); // the server prefix names every server thread
                 writer.setDaemon(true);
                 writer.start();
             }
