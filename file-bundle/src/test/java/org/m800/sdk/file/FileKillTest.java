@@ -61,13 +61,19 @@ public class FileKillTest {
                 }
                 assertNotNull("the child started no upload; see " + log, transferId);
                 assertTrue("the child ended before a third was sent; see " + log, line != null);
+                // the child's progress counts what it wrote to its socket: wait until a third went through
+                // the proxy too (buffers in between hold a few MiB)
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (proxy.upstream.get() <= size / 3 && child.isAlive() && System.nanoTime() < deadline) {
+                    Thread.sleep(5); // polling the proxy's counter, not pacing the test
+                }
                 child.destroyForcibly();
                 assertTrue(child.waitFor(30, TimeUnit.SECONDS));
             } finally {
                 child.destroyForcibly();
             }
             long sentByChild = proxy.upstream.get();
-            assertTrue(sentByChild > size / 3);
+            assertTrue("the killed client sent " + sentByChild + " of " + size, sentByChild > size / 3);
             proxy.rate(0);
 
             Client again = fx.open("ann", data, proxy.uri());
