@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 import org.apache.felix.service.command.Descriptor;
 
@@ -90,26 +91,27 @@ public final class FileCommands {
     @Descriptor("pauses a transfer")
     public String filepause(@Descriptor("the client id") String clientId,
             @Descriptor("the transfer's id, or what m800:fileupload printed") String transferId) {
-        Transfer t = transfer(clientId, transferId);
-        t.pause();
-        return shell.text(line(t));
+        return onTransfer(clientId, transferId, Transfer::pause);
     }
 
     /** {@code m800:fileresume <clientId> <transferId>} */
     @Descriptor("resumes a paused transfer")
     public String fileresume(@Descriptor("the client id") String clientId,
             @Descriptor("the transfer's id, or what m800:fileupload printed") String transferId) {
-        Transfer t = transfer(clientId, transferId);
-        t.resume();
-        return shell.text(line(t));
+        return onTransfer(clientId, transferId, Transfer::resume);
     }
 
     /** {@code m800:filecancel <clientId> <transferId>} */
     @Descriptor("cancels a transfer")
     public String filecancel(@Descriptor("the client id") String clientId,
             @Descriptor("the transfer's id, or what m800:fileupload printed") String transferId) {
+        return onTransfer(clientId, transferId, Transfer::cancel);
+    }
+
+    /** Finds the transfer, does {@code action} to it and prints its line. */
+    private String onTransfer(String clientId, String transferId, Consumer<Transfer> action) {
         Transfer t = transfer(clientId, transferId);
-        t.cancel();
+        action.accept(t);
         return shell.text(line(t));
     }
 
