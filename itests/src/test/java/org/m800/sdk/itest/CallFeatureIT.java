@@ -211,8 +211,16 @@ public class CallFeatureIT extends ServerTestSupport {
         }
 
         void bothEndedWhenTheBundleStopped() throws Exception {
-            assertEquals(CallEndReason.FEATURE_STOPPED, annEnded.get(TIMEOUT_S, TimeUnit.SECONDS));
-            assertEquals(CallEndReason.FEATURE_STOPPED, benEnded.get(TIMEOUT_S, TimeUnit.SECONDS));
+            CallEndReason ann = annEnded.get(TIMEOUT_S, TimeUnit.SECONDS);
+            CallEndReason ben = benEnded.get(TIMEOUT_S, TimeUnit.SECONDS);
+            // both clients run in this framework, so the bundle's stop ends their managers one after the
+            // other: the second may hear the first one's hang-up before its own stop reaches its call
+            assertTrue("ended by the stop: ann " + ann + ", ben " + ben,
+                    ann == CallEndReason.FEATURE_STOPPED || ben == CallEndReason.FEATURE_STOPPED);
+            for (CallEndReason r : new CallEndReason[] {ann, ben}) {
+                assertTrue("ann " + ann + ", ben " + ben,
+                        r == CallEndReason.FEATURE_STOPPED || r == CallEndReason.REMOTE_HANGUP);
+            }
             assertEquals(CallState.ENDED, atAnn.state());
             assertEquals(CallState.ENDED, atBen.state());
         }
