@@ -6,7 +6,6 @@ import static org.junit.Assert.assertTrue;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.Rule;
@@ -40,21 +39,8 @@ public class FileAuthTest {
         java.nio.file.Path file = temp.newFile("a.bin").toPath();
         java.nio.file.Files.write(file, new byte[100]);
         FileManager files = ann.require(FileManager.class);
-        // the feature learns the user on the disk executor just after the sign-up; until then an upload
-        // fails with ILLEGAL_STATE, and only that is tried again (until a deadline, not a count of tries)
-        FileInfo info = null;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (info == null) {
-            try {
-                info = files.upload(file, null, null).result().get(20, TimeUnit.SECONDS);
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof M800Exception m && m.code() == ErrorCode.ILLEGAL_STATE)
-                        || System.nanoTime() > deadline) {
-                    throw e;
-                }
-                Thread.sleep(20); // polling: no event says when the feature has the user
-            }
-        }
+        // no wait for the feature's log-in hook: an upload just after the sign-up takes the user from the account
+        FileInfo info = files.upload(file, null, null).result().get(20, TimeUnit.SECONDS);
         String fileId = info.fileId();
 
         AccountManager bogus = (AccountManager) Proxy.newProxyInstance(getClass().getClassLoader(),
