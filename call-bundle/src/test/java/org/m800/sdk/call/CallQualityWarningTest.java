@@ -11,8 +11,10 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.junit.Rule;
 import org.junit.Test;
@@ -69,21 +71,29 @@ public class CallQualityWarningTest {
         CallRecorder onA = CallRecorder.on(calls(a));
         CallRecorder onB = CallRecorder.on(calls(b));
         LinkedBlockingQueue<QualityWarning> atA = new LinkedBlockingQueue<>();
+        CompletableFuture<CallStatistics> measured = new CompletableFuture<>();
         calls(a).addListener(new CallListener() {
             @Override
             public void qualityChanged(Call call, QualityWarning warning) {
                 atA.add(warning);
+            }
+
+            @Override
+            public void statistics(Call call, CallStatistics statistics) {
+                if (statistics.roundTripMs() >= 0 && statistics.packetsReceived() >= 100) {
+                    measured.complete(statistics);
+                }
             }
         });
 
         Call call = get(calls(a).call(userId(b), tone(440, new RecordingSink(CallFixture.RATE))));
         get(onB.nextIncoming().answer(tone(1000, new RecordingSink(CallFixture.RATE))));
         onA.expectState(CallState.ACTIVE);
-        // a clean network: statistics with a round-trip time come, and no warning with them
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (call.statistics().roundTripMs() < 0 || call.statistics().packetsReceived() < 100) {
-            assertTrue("no round-trip time within 30 s: " + call.statistics(), System.nanoTime() < deadline);
-            Thread.sleep(50);
+        // a clean network: statistics with a round-trip time come (told about once a second), and no warning
+        try {
+            measured.get(30, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            throw new AssertionError("no statistics with a round-trip time within 30 s: " + call.statistics(), e);
         }
         // (a machine starved for a moment can make even loopback look bad: wait for that to pass)
         awaitRaised(call, atA, Set.of());

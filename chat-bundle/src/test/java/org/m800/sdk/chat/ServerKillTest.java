@@ -105,9 +105,9 @@ public class ServerKillTest {
                 server.restart();
             }
             // back-pressure on the senders, so that acknowledgements are being written when the kill comes
-            while (chat(alice).outbox().size() > IN_FLIGHT || chat(bob).outbox().size() > IN_FLIGHT) {
-                Thread.sleep(5);
-            }
+            // (only the test sends, so each outbox only shrinks while the other is waited for)
+            a.await("alice's outbox down to " + IN_FLIGHT, r -> chat(alice).outbox().size() <= IN_FLIGHT);
+            b.await("bob's outbox down to " + IN_FLIGHT, r -> chat(bob).outbox().size() <= IN_FLIGHT);
         }
         Figures toBob = new Figures("alice -> bob", "a", b, MESSAGES);
         Figures toAlice = new Figures("bob -> alice", "b", a, MESSAGES);

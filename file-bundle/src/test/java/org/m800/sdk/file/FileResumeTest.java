@@ -7,8 +7,15 @@ import static org.m800.sdk.file.FileFixture.get;
 import static org.m800.sdk.file.FileFixture.sha256;
 
 import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.Rule;
 import org.junit.Test;
@@ -16,6 +23,7 @@ import org.junit.rules.RuleChain;
 import org.junit.rules.TemporaryFolder;
 import org.m800.sdk.core.Client;
 import org.m800.sdk.core.ErrorCode;
+import org.m800.sdk.core.Subscription;
 import org.m800.sdk.testing.ReferenceServerFixture;
 import org.m800.sdk.testing.TcpProxy;
 
@@ -112,7 +120,7 @@ public class FileResumeTest {
             });
             assertTrue(some.await(60, TimeUnit.SECONDS));
             t.pause();
-            waitState(t, TransferState.PAUSED);
+            waitState(files(ann), t, TransferState.PAUSED);
             long done = t.progress().bytesDone();
             assertTrue(done >= FileManager.CHUNK_SIZE);
             proxy.rate(0);
@@ -134,54 +142,81 @@ public class FileResumeTest {
             proxy.rate(2 * MIB);
             Path source = fx.randomFile("q.bin", 3 * MIB, 5);
             Transfer[] ts = new Transfer[5];
-            for (int i = 0; i < ts.length; i++) {
-                ts[i] = files(ann).upload(source, "q" + i, null);
-            }
-            int maxRunning = 0;
-            while (!allDone(ts)) {
-                int running = 0;
-                for (Transfer t : ts) {
-                    running += t.state() == TransferState.RUNNING ? 1 : 0;
+            // every state change, in order (one event thread per client): the running set is exact, not sampled
+            Set<String> running = new HashSet<>();
+            AtomicInteger mostRunning = new AtomicInteger();
+            CountDownLatch ended = new CountDownLatch(ts.length);
+            Subscription watch = files(ann).addListener(new FileListener() {
+                @Override
+                public void transferStateChanged(Transfer t, TransferState state) {
+                    if (state == TransferState.RUNNING) {
+                        running.add(t.id());
+                    } else {
+                        running.remove(t.id());
+                    }
+                    mostRunning.accumulateAndGet(running.size(), Math::max);
+                    if (state.isFinal()) {
+                        ended.countDown();
+                    }
                 }
-                maxRunning = Math.max(maxRunning, running);
-                Thread.sleep(20);
+            });
+            try {
+                for (int i = 0; i < ts.length; i++) {
+                    ts[i] = files(ann).upload(source, "q" + i, null);
+                }
+                for (Transfer t : ts) {
+                    get(t.result());
+                }
+                assertTrue("the listener heard every transfer end", ended.await(30, TimeUnit.SECONDS));
+            } finally {
+                watch.close();
             }
-            for (Transfer t : ts) {
-                get(t.result());
-            }
+            int maxRunning = mostRunning.get();
             assertTrue("running at once: " + maxRunning, maxRunning <= FileManager.DEFAULT_MAX_CONCURRENT);
             assertTrue("running at once: " + maxRunning, maxRunning >= 1);
         }
     }
 
-    private static boolean allDone(Transfer[] ts) {
-        for (Transfer t : ts) {
-            if (!t.state().isFinal()) {
-                return false;
-            }
-        }
-        return true;
-    }
-
+    /** Waits for the transfer the client restored from its storage (told by transferAdded, or there already). */
     static Transfer waitForTransfer(FileManager files, String id) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < end) {
-            var t = files.transfer(id);
-            if (t.isPresent()) {
-                return t.get();
+        CompletableFuture<Transfer> added = new CompletableFuture<>();
+        Subscription watch = files.addListener(new FileListener() {
+            @Override
+            public void transferAdded(Transfer transfer) {
+                if (transfer.id().equals(id)) {
+                    added.complete(transfer);
+                }
             }
-            Thread.sleep(20);
+        });
+        try {
+            // after the listener is in: restored before it, or told to it
+            Optional<Transfer> there = files.transfer(id);
+            if (there.isPresent()) {
+                return there.get();
+            }
+            return added.get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new AssertionError("transfer " + id + " was not restored within 30 s", e);
+        } finally {
+            watch.close();
         }
-        throw new AssertionError("transfer " + id + " was not restored");
     }
 
-    static void waitState(Transfer t, TransferState s) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (t.state() != s) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError(t + " never became " + s);
+    /** Waits for the transfer to be in that state (told by transferStateChanged, or in it already). */
+    static void waitState(FileManager files, Transfer t, TransferState s) throws InterruptedException {
+        CountDownLatch reached = new CountDownLatch(1);
+        Subscription watch = files.addListener(new FileListener() {
+            @Override
+            public void transferStateChanged(Transfer changed, TransferState state) {
+                if (changed.id().equals(t.id()) && state == s) {
+                    reached.countDown();
+                }
             }
-            Thread.sleep(10);
+        });
+        try {
+            assertTrue(t + " never became " + s, t.state() == s || reached.await(30, TimeUnit.SECONDS));
+        } finally {
+            watch.close();
         }
     }
 }

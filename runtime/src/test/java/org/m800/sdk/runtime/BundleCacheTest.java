@@ -147,7 +147,11 @@ public class BundleCacheTest {
         }
         assertTrue(Files.readString(index).contains(a.toExternalForm().replace(":", "\\:")));
         Files.writeString(index, "broken\\u00zz");
-        Thread.sleep(5); // so that a refresh shows in the bundle's last-modified time
+        // a refresh shows in the bundle's last-modified time (the framework's clock, in ms) once the clock
+        // is past the first install's
+        while (System.currentTimeMillis() <= modified) {
+            Thread.onSpinWait();
+        }
         try (M800Runtime runtime = M800Runtime.start(properties, List.of(a))) {
             assertNotEquals("refreshed", modified, runtime.bundles().get(0).getLastModified());
             assertEquals("", runtime.inactiveBundles());

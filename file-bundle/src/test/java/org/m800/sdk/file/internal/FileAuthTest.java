@@ -6,6 +6,7 @@ import static org.junit.Assert.assertTrue;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.Rule;
 import org.junit.Test;
@@ -38,14 +39,8 @@ public class FileAuthTest {
         java.nio.file.Path file = temp.newFile("a.bin").toPath();
         java.nio.file.Files.write(file, new byte[100]);
         FileManager files = ann.require(FileManager.class);
-        FileInfo info = null;
-        for (int i = 0; i < 200 && info == null; i++) {
-            try {
-                info = files.upload(file, null, null).result().get();
-            } catch (java.util.concurrent.ExecutionException e) {
-                Thread.sleep(20); // the user is not known to the feature yet
-            }
-        }
+        // no wait for the feature's log-in hook: an upload just after the sign-up takes the user from the account
+        FileInfo info = files.upload(file, null, null).result().get(20, TimeUnit.SECONDS);
         String fileId = info.fileId();
 
         AccountManager bogus = (AccountManager) Proxy.newProxyInstance(getClass().getClassLoader(),
