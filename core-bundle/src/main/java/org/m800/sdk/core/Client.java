@@ -64,9 +64,9 @@ public interface Client extends AutoCloseable {
      *         {@link ErrorCode#MODULE_FAILED} or {@link ErrorCode#DEPENDENCY_CYCLE} if a module of the
      *         feature cannot be built, or with {@link ErrorCode#TIMEOUT} after
      *         {@link ClientConfig#featureTimeout()} if a dependency never arrives (the feature then
-     *         stays added and pending)
-     * @throws M800Exception {@link ErrorCode#INVALID_ARGUMENT} if a feature of that name was already
-     *         added in code; {@link ErrorCode#ILLEGAL_STATE} if the client is closed
+     *         stays added and pending); with {@link ErrorCode#INVALID_ARGUMENT} for a {@code null}
+     *         argument or a feature of that name already added in code, and {@link ErrorCode#ILLEGAL_STATE}
+     *         if the client is closed (nothing added). Never throws (since 1.2; 1.1 threw those two).
      */
     CompletableFuture<String> addFeature(FeatureBundle feature, List<ModuleDefinition> overrides);
 
@@ -85,8 +85,9 @@ public interface Client extends AutoCloseable {
      *         with {@link ErrorCode#INVALID_ARGUMENT} if the location is not a bundle or cannot be
      *         resolved or started (the bundle is uninstalled again), {@link ErrorCode#MODULE_FAILED}
      *         if a factory throws, {@link ErrorCode#TIMEOUT} if no feature is ready within
-     *         {@link ClientConfig#featureTimeout()}
-     * @throws M800Exception {@link ErrorCode#ILLEGAL_STATE} outside an OSGi framework or if the client is closed
+     *         {@link ClientConfig#featureTimeout()}, {@link ErrorCode#ILLEGAL_STATE} outside an OSGi
+     *         framework or if the client is closed. Never throws (since 1.2; 1.1 threw for a blank
+     *         location, outside OSGi and when closed).
      */
     CompletableFuture<String> addFeature(String location);
 

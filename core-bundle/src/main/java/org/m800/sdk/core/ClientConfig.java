@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Where a client connects and how it behaves. Immutable and thread-safe. Build it with
@@ -129,7 +128,6 @@ public record ClientConfig(String clientId, List<URI> imServers, List<URI> signU
     /** Default of {@link #featureTimeout()} in milliseconds. */
     public static final long DEFAULT_FEATURE_TIMEOUT_MS = 30_000;
 
-    private static final Pattern CLIENT_ID_PATTERN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     private static final Set<String> WEB_SOCKET = Set.of("ws", "wss");
     private static final Set<String> HTTP = Set.of("http", "https");
 
@@ -139,11 +137,7 @@ public record ClientConfig(String clientId, List<URI> imServers, List<URI> signU
      * @throws M800Exception with {@link ErrorCode#INVALID_ARGUMENT} naming the first bad setting
      */
     public ClientConfig {
-        clientId = ConfigValues.requireText(CLIENT_ID, clientId);
-        if (!CLIENT_ID_PATTERN.matcher(clientId).matches()) {
-            throw M800Exception.invalidArgument(CLIENT_ID + " '" + clientId
-                    + "' must be 1 to 128 letters, digits, '.', '_' or '-', starting with a letter or digit");
-        }
+        clientId = ConfigValues.clientId(CLIENT_ID, clientId);
         imServers = ConfigValues.checkServers(IM_SERVERS, imServers, WEB_SOCKET, true);
         signUpServers = ConfigValues.checkServers(SIGN_UP_SERVERS, signUpServers, HTTP, false);
         verificationServers = ConfigValues.checkServers(VERIFICATION_SERVERS, verificationServers, HTTP, false);
@@ -167,13 +161,9 @@ public record ClientConfig(String clientId, List<URI> imServers, List<URI> signU
             throw M800Exception.invalidArgument(OFFLINE_QUEUE_LIMIT + " must not be negative, was " + offlineQueueLimit);
         }
         featureTimeout = ConfigValues.positive(FEATURE_TIMEOUT, featureTimeout);
-        if (trustStore != null && !java.nio.file.Files.isReadable(trustStore)) {
-            throw M800Exception.invalidArgument(TRUST_STORE + " '" + trustStore + "' is not a readable file");
-        }
+        ConfigValues.readableOrNull(TRUST_STORE, trustStore);
         overrides = ConfigValues.checkOverrides(OVERRIDES, overrides);
-        if (sessionKeyStore != null && !java.nio.file.Files.isReadable(sessionKeyStore)) {
-            throw M800Exception.invalidArgument(SESSION_KEY_STORE + " '" + sessionKeyStore + "' is not a readable file");
-        }
+        ConfigValues.readableOrNull(SESSION_KEY_STORE, sessionKeyStore);
         sessionKeyAlias = sessionKeyAlias == null || sessionKeyAlias.isBlank() ? DEFAULT_SESSION_KEY_ALIAS
                 : sessionKeyAlias.strip();
     }
@@ -197,29 +187,9 @@ public record ClientConfig(String clientId, List<URI> imServers, List<URI> signU
 
     /**
      * Where the key that encrypts the stored login session is, or {@code null} when the session is
-     * stored unencrypted (the default).
-     *
-     * <p><b>What the default protects against.</b> The session (the user id, a short-lived access token
-     * and a refresh token valid for 30 days) is a file of the data directory that only the operating-system
-     * user running the SDK may read (mode 0600 where the file system has POSIX permissions). That keeps
-     * other users of the machine out; it does not protect a copy of the data directory (a backup, a
-     * synced folder, a stolen disk without full-disk encryption) nor code running as the same user:
-     * whoever reads the file can act as the user until the refresh token is revoked
-     * ({@link AccountManager#logOut()}, {@link AccountManager#logOutEverywhere()}).
-     *
-     * <p><b>With a session key store.</b> The stored session is encrypted with AES-GCM under the AES key
-     * {@link #sessionKeyAlias()} of this key store (PKCS12 or JKS, opened with
-     * {@link #sessionKeyStorePassword()}); the tokens are never on disk in clear, and a copy of the data
-     * directory alone is useless. The protection is as good as where the key store and its password are
-     * kept: keep them out of the data directory (and out of its backups). A session stored before the key
-     * was configured is read once and stored again encrypted. A stored session that the configured key
-     * cannot decrypt (another key, a changed key store, a damaged file) is dropped: the client starts
-     * logged out, reports a {@link ClientEvent#ERROR} saying why, and the application logs in again. A key
-     * store that cannot be opened, or has no AES key under the alias, fails the {@code account} module
-     * with a message naming the setting.
-     *
-     * <p>Make a key with, for example,
-     * {@code keytool -genseckey -keyalg AES -keysize 256 -alias m800-session -storetype PKCS12 -keystore session.p12}.
+     * stored unencrypted (the default). What each choice protects against, what happens to a session
+     * the key cannot decrypt and how to make a key: the package documentation, "The stored login
+     * session".
      *
      * @return the key store file, or {@code null}
      * @since 1.2
@@ -321,42 +291,7 @@ public record ClientConfig(String clientId, List<URI> imServers, List<URI> signU
      * @throws M800Exception with {@link ErrorCode#INVALID_ARGUMENT} naming the bad key
      */
     public static ClientConfig fromMap(Map<String, ?> map) {
-        Objects.requireNonNull(map, "map");
-        Builder b = builder();
-        String id = ConfigValues.text(map, CLIENT_ID);
-        if (id != null) {
-            b.clientId(id);
-        }
-        b.imServers(ConfigValues.uris(map, IM_SERVERS));
-        b.signUpServers(ConfigValues.uris(map, SIGN_UP_SERVERS));
-        b.verificationServers(ConfigValues.uris(map, VERIFICATION_SERVERS));
-        b.callServers(ConfigValues.uris(map, CALL_SERVERS));
-        String dir = ConfigValues.text(map, DATA_DIRECTORY);
-        if (dir != null && !dir.isBlank()) {
-            b.dataDirectory(Path.of(dir.strip()));
-        }
-        b.requestTimeout(ConfigValues.duration(map, REQUEST_TIMEOUT, b.requestTimeout));
-        b.connectTimeout(ConfigValues.duration(map, CONNECT_TIMEOUT, b.connectTimeout));
-        b.heartbeatInterval(ConfigValues.duration(map, HEARTBEAT_INTERVAL, b.heartbeatInterval));
-        b.heartbeatTimeout(ConfigValues.duration(map, HEARTBEAT_TIMEOUT, b.heartbeatTimeout));
-        b.reconnectMinDelay(ConfigValues.duration(map, RECONNECT_MIN_DELAY, b.reconnectMinDelay));
-        b.reconnectMaxDelay(ConfigValues.duration(map, RECONNECT_MAX_DELAY, b.reconnectMaxDelay));
-        b.offlineQueueLimit(ConfigValues.integer(map, OFFLINE_QUEUE_LIMIT, b.offlineQueueLimit));
-        b.featureTimeout(ConfigValues.duration(map, FEATURE_TIMEOUT, b.featureTimeout));
-        String trust = ConfigValues.text(map, TRUST_STORE);
-        if (trust != null && !trust.isBlank()) {
-            b.trustStore(Path.of(trust.strip()));
-        }
-        b.trustStorePassword(ConfigValues.text(map, TRUST_STORE_PASSWORD));
-        b.overrides(ConfigValues.overrides(map, OVERRIDES));
-        b.fileServers(ConfigValues.uris(map, FILE_SERVERS));
-        String sessionKeys = ConfigValues.text(map, SESSION_KEY_STORE);
-        if (sessionKeys != null && !sessionKeys.isBlank()) {
-            b.sessionKeyStore(Path.of(sessionKeys.strip()));
-        }
-        b.sessionKeyStorePassword(ConfigValues.text(map, SESSION_KEY_STORE_PASSWORD));
-        b.sessionKeyAlias(ConfigValues.text(map, SESSION_KEY_ALIAS));
-        return b.build();
+        return ClientConfigMaps.read(map);
     }
 
     @Override

@@ -2,6 +2,8 @@ package org.m800.sdk.core;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -11,12 +13,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Reads typed values out of the loosely typed maps that Configuration Admin and property files
  * supply, and checks them, with messages that name the offending key.
  */
 final class ConfigValues {
+
+    private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
     private ConfigValues() {
     }
@@ -26,6 +31,23 @@ final class ConfigValues {
             throw M800Exception.invalidArgument(field + " is required and must not be blank");
         }
         return value.strip();
+    }
+
+    /** @return the client id, stripped, if it is 1 to 128 letters, digits, {@code . _ -} starting with a letter or digit */
+    static String clientId(String field, String value) {
+        String id = requireText(field, value);
+        if (!CLIENT_ID.matcher(id).matches()) {
+            throw M800Exception.invalidArgument(field + " '" + id
+                    + "' must be 1 to 128 letters, digits, '.', '_' or '-', starting with a letter or digit");
+        }
+        return id;
+    }
+
+    /** Checks that {@code file} is null or a readable file. */
+    static void readableOrNull(String field, Path file) {
+        if (file != null && !Files.isReadable(file)) {
+            throw M800Exception.invalidArgument(field + " '" + file + "' is not a readable file");
+        }
     }
 
     static String text(Map<String, ?> map, String key) {

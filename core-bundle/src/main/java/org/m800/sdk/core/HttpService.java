@@ -33,8 +33,9 @@ public interface HttpService {
      * @param bearerToken an access token for the {@code Authorization} header, or {@code null}
      * @param requestId an idempotency id ({@code X-M800-Request-Id}), or {@code null}
      * @return the answer object; fails with the server's error as an {@link M800Exception}, NETWORK when no
-     *         server could be reached, TIMEOUT after {@link ClientConfig#requestTimeout()}
-     * @throws M800Exception INVALID_ARGUMENT if the endpoint has no server configured or the path is bad
+     *         server could be reached, TIMEOUT after {@link ClientConfig#requestTimeout()}, INVALID_ARGUMENT
+     *         (nothing sent) if the endpoint has no server configured, the path is bad or the body cannot be
+     *         written as JSON. Never throws (since 1.2; 1.1 threw INVALID_ARGUMENT).
      */
     CompletableFuture<Map<String, Object>> post(Endpoint endpoint, String path, Map<String, ?> body,
             String bearerToken, String requestId);

@@ -18,6 +18,32 @@
  * client are called in order on the SDK's shared event threads, never on an I/O thread and never while
  * the SDK holds a lock; one that throws is logged and the others still run
  * ({@link org.m800.sdk.core.ListenerList}).
+ *
+ * <h2>The stored login session</h2>
+ * A client keeps its login session in its data directory so it starts logged in next time.
+ * {@link org.m800.sdk.core.ClientConfig#sessionKeyStore()} chooses how it is stored.
+ *
+ * <p><b>What the default protects against.</b> The session (the user id, a short-lived access token
+ * and a refresh token valid for 30 days) is a file of the data directory that only the operating-system
+ * user running the SDK may read (mode 0600 where the file system has POSIX permissions). That keeps
+ * other users of the machine out; it does not protect a copy of the data directory (a backup, a
+ * synced folder, a stolen disk without full-disk encryption) nor code running as the same user:
+ * whoever reads the file can act as the user until the refresh token is revoked
+ * ({@link org.m800.sdk.core.AccountManager#logOut()}, {@link org.m800.sdk.core.AccountManager#logOutEverywhere()}).
+ *
+ * <p><b>With a session key store.</b> The stored session is encrypted with AES-GCM under the AES key
+ * {@link org.m800.sdk.core.ClientConfig#sessionKeyAlias()} of that key store (PKCS12 or JKS, opened with
+ * {@link org.m800.sdk.core.ClientConfig#sessionKeyStorePassword()}); the tokens are never on disk in
+ * clear, and a copy of the data directory alone is useless. The protection is as good as where the key
+ * store and its password are kept: keep them out of the data directory (and out of its backups). A
+ * session stored before the key was configured is read once and stored again encrypted. A stored
+ * session that the configured key cannot decrypt (another key, a changed key store, a damaged file) is
+ * dropped: the client starts logged out, reports a {@link org.m800.sdk.core.ClientEvent#ERROR} saying
+ * why, and the application logs in again. A key store that cannot be opened, or has no AES key under
+ * the alias, fails the {@code account} module with a message naming the setting.
+ *
+ * <p>Make a key with, for example,
+ * {@code keytool -genseckey -keyalg AES -keysize 256 -alias m800-session -storetype PKCS12 -keystore session.p12}.
  */
 @Version("1.2.0")
 package org.m800.sdk.core;

@@ -255,18 +255,30 @@ public class StandaloneClientTest {
     @Test
     public void badCallsAreRefusedClearly() throws Exception {
         Client c = client("bad");
-        M800Exception e = assertThrows(M800Exception.class, () -> c.addFeature("file:/tmp/x.jar"));
+        // asynchronous calls fail their future (core API 1.2); synchronous ones throw
+        M800Exception e = failure(c.addFeature("file:/tmp/x.jar"));
         assertEquals(ErrorCode.ILLEGAL_STATE, e.code());
         assertTrue(e.getMessage().contains("needs an OSGi framework"));
+        assertEquals(ErrorCode.INVALID_ARGUMENT, failure(c.addFeature(" ")).code());
         e = assertThrows(M800Exception.class, () -> c.removeFeature("nothing"));
         assertEquals(ErrorCode.NOT_FOUND, e.code());
         ConfigTest.assertMessage("the core feature cannot be removed", () -> c.removeFeature("core"));
-        ConfigTest.assertMessage("feature must not be null", () -> c.addFeature((FeatureBundle) null));
+        ConfigTest.assertMessage("feature must not be null", () -> {
+            throw failure(c.addFeature((FeatureBundle) null));
+        });
         c.addFeature(FeatureBundle.of("twice", rec.module("twice"))).get(10, TimeUnit.SECONDS);
-        ConfigTest.assertMessage("feature twice was already added",
-                () -> c.addFeature(FeatureBundle.of("twice", rec.module("twice"))));
+        ConfigTest.assertMessage("feature twice was already added", () -> {
+            throw failure(c.addFeature(FeatureBundle.of("twice", rec.module("twice"))));
+        });
         ConfigTest.assertMessage("a client with id bad is already open", () -> client("bad"));
         assertThrows(M800Exception.class, () -> factory.create(null, c.config()));
+    }
+
+    /** @return what the future failed with; fails the test if it completes or fails with something else */
+    private static M800Exception failure(CompletableFuture<?> future) throws Exception {
+        ExecutionException e = assertThrows(ExecutionException.class, () -> future.get(10, TimeUnit.SECONDS));
+        assertTrue("an M800Exception, not " + e.getCause(), e.getCause() instanceof M800Exception);
+        return (M800Exception) e.getCause();
     }
 
     @Test

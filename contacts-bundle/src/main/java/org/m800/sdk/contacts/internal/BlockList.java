@@ -10,7 +10,7 @@ import org.m800.sdk.core.ListenerList;
 
 /**
  * The user's block list as the contacts keep it: changes from answers, events and the full list,
- * each told to the listeners (queued in order). Guarded by the lock of the {@link ContactManagerImpl}
+ * each told to the listeners (queued in order). Guarded by the lock of the {@link ContactBook}
  * that owns it: every method is called with that lock held.
  */
 final class BlockList {

@@ -1,14 +1,10 @@
 package org.m800.sdk.contacts.internal;
 
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -17,7 +13,6 @@ import java.util.function.Supplier;
 
 import org.m800.sdk.contacts.BlockedUser;
 import org.m800.sdk.contacts.Contact;
-import org.m800.sdk.contacts.ContactEvent;
 import org.m800.sdk.contacts.ContactListener;
 import org.m800.sdk.contacts.ContactManager;
 import org.m800.sdk.contacts.MatchResult;
@@ -38,21 +33,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link ContactManager} on the {@link FeatureManager} base: the contacts and the block list, with a
- * copy in {@code service.storage} (read on the disk executor at log-in, written there a little after a
- * change); presence is the {@link PresenceTracker}'s, address-book matching the
- * {@link AddressBookMatcher}'s.
+ * {@link ContactManager} on the {@link FeatureManager} base: checks the input, sends the requests and
+ * keeps the copy in step with the session. The copy of the contacts and the block list is the
+ * {@link ContactBook}'s, stored in {@code service.storage} (read on the disk executor at log-in, written
+ * there by the {@link CopyWriter} a little after a change); presence is the {@link PresenceTracker}'s,
+ * address-book matching the {@link AddressBookMatcher}'s, finding people the {@link UserFinder}'s.
  *
- * <p>Locks: {@code lock} guards the in-memory copy; nothing is called while it is held but queuing
- * listener events (in the order of the changes) and marking the copy changed for the {@link CopyWriter},
- * which takes {@code lock} briefly for a snapshot and writes outside it. Never flush the writer while
- * holding {@code lock}.
+ * <p>Locks: {@code loadLock} serialises loading the stored copy; {@code lock} guards only the sync
+ * retry. The book takes its own lock; never flush the writer while holding one of them.
  */
 public final class ContactManagerImpl extends FeatureManager implements ContactManager {
     private static final Logger LOG = LoggerFactory.getLogger(ContactManagerImpl.class);
     private static final long RETRY_DELAY_MS = 1_000;
-    /** Hex digits of the user-id hash in the storage key of the copy. */
-    private static final int KEY_HASH_DIGITS = 32;
 
     private final StorageService storage;
     private final Supplier<String> configuredRegion;
@@ -62,18 +54,11 @@ public final class ContactManagerImpl extends FeatureManager implements ContactM
     private final UserFinder users;
     private final AddressBookMatcher addressBook;
     private final CopyWriter writer;
+    private final ContactBook book;
     /** Serialises loading the stored copy (disk work); taken before {@code lock}, never inside it. */
     private final Object loadLock = new Object();
     private final Object lock = new Object();
-    /** Guarded by {@code lock}. */
-    private final BlockList blocked;
-
     // guarded by lock
-    private String user;
-    private final Map<String, Contact> contacts = new LinkedHashMap<>();
-    /** Tombstones of contacts removed by events, so an older list answer does not bring them back. */
-    private final Map<String, Long> removedAt = new HashMap<>();
-    private String cursor;
     private boolean syncedThisConnection;
     private ScheduledFuture<?> retryTask;
 
@@ -90,8 +75,8 @@ public final class ContactManagerImpl extends FeatureManager implements ContactM
         this.presence = new PresenceTracker(this::request, listeners, this::loggedIn);
         this.addressBook = new AddressBookMatcher(this::request);
         this.users = new UserFinder(this::request);
-        this.blocked = new BlockList(listeners);
         this.writer = new CopyWriter(ctx.clientId(), storage, ctx.scheduler(), ctx.diskExecutor(), this::snapshot);
+        this.book = new ContactBook(listeners, writer::changed);
         subscribe("contact.*", this::onEvent);
         subscribe("block.*", this::onEvent);
         subscribe("presence.*", this::onEvent);
@@ -108,26 +93,24 @@ public final class ContactManagerImpl extends FeatureManager implements ContactM
     /** Loads the stored copy of the user's contacts, unless it is loaded. Reads storage: the disk thread, or a reader that came first. */
     private void load(String userId) {
         synchronized (loadLock) {
-            synchronized (lock) {
-                if (userId.equals(user)) {
-                    return;
-                }
+            if (userId.equals(book.user())) {
+                return;
             }
             byte[] stored = null;
             try {
-                stored = storage.read(key(userId)).orElse(null);
+                stored = storage.read(ContactBook.key(userId)).orElse(null);
             } catch (M800Exception e) {
                 LOG.warn("client {}: cannot read the stored contacts: {}", clientId(), e.getMessage());
             }
             synchronized (lock) {
-                user = userId;
-                clearLocked();
-                if (stored != null) {
-                    loadLocked(stored);
-                }
-                LOG.debug("client {}: contacts open with {} contacts, {} blocked", clientId(), contacts.size(),
-                        blocked.size());
+                syncedThisConnection = false;
             }
+            try {
+                book.open(userId, stored);
+            } catch (RuntimeException e) {
+                LOG.warn("client {}: the stored contacts are unreadable; a full sync follows: {}", clientId(), e.toString());
+            }
+            LOG.debug("client {}: contacts open with {}", clientId(), book.summary());
         }
     }
 
@@ -137,11 +120,7 @@ public final class ContactManagerImpl extends FeatureManager implements ContactM
      * never answers from an empty copy.
      */
     private void ensureLoaded() {
-        boolean loaded;
-        synchronized (lock) {
-            loaded = user != null;
-        }
-        if (!loaded && !isClosed()) {
+        if (book.user() == null && !isClosed()) {
             accountManager().profile().ifPresent(p -> load(p.userId()));
         }
     }
@@ -156,17 +135,20 @@ public final class ContactManagerImpl extends FeatureManager implements ContactM
     @Override
     protected void onLoggedOut() {
         writer.flush();
+        book.close();
         synchronized (lock) {
-            user = null;
-            clearLocked();
+            syncedThisConnection = false;
         }
         presence.clear();
     }
 
     @Override
     protected void onConnected() {
+        if (book.user() == null) {
+            return;
+        }
         synchronized (lock) {
-            if (user == null || syncedThisConnection) {
+            if (syncedThisConnection) {
                 return;
             }
             syncedThisConnection = true;
@@ -224,40 +206,9 @@ public final class ContactManagerImpl extends FeatureManager implements ContactM
         }
     }
 
-    private void clearLocked() {
-        contacts.clear();
-        blocked.clear();
-        removedAt.clear();
-        cursor = null;
-        syncedThisConnection = false;
-    }
-
-    private void loadLocked(byte[] bytes) {
-        try {
-            StoredContacts stored = StoredContacts.read(bytes);
-            cursor = stored.cursor();
-            stored.contacts().forEach(c -> contacts.put(c.userId(), c));
-            blocked.load(stored.blocked());
-        } catch (RuntimeException e) {
-            LOG.warn("client {}: the stored contacts are unreadable; a full sync follows: {}", clientId(), e.toString());
-        }
-    }
-
-    private static String key(String user) {
-        return "contacts." + userIdHash(user, KEY_HASH_DIGITS);
-    }
-
-    /** Lock held: the copy changed; it is written a little later (changes in a burst are written once). */
-    private void saveLaterLocked() {
-        writer.changed();
-    }
-
-    /** @return the copy to store, or null when no user is logged in; takes {@code lock} */
+    /** @return the copy to store, or null when no user is logged in; takes the book's lock */
     private CopyWriter.Snapshot snapshot() {
-        synchronized (lock) {
-            return user == null ? null : new CopyWriter.Snapshot(key(user),
-                    new StoredContacts(cursor, List.copyOf(contacts.values()), blocked.list()).toBytes());
-        }
+        return book.snapshot();
     }
 
     private static void cancel(ScheduledFuture<?> task) {
@@ -288,7 +239,7 @@ public final class ContactManagerImpl extends FeatureManager implements ContactM
             if (alias != null) {
                 data.put("alias", a);
             }
-            return request("contact.add", data).thenApply(r -> upsert(ContactsWire.contact(r)));
+            return request("contact.add", data).thenApply(r -> book.upsert(ContactsWire.contact(r)));
         });
     }
 
@@ -298,7 +249,7 @@ public final class ContactManagerImpl extends FeatureManager implements ContactM
             String id = ContactInput.userId(userId, "remove");
             loggedIn();
             return request("contact.remove", Map.of("userId", id)).thenApply(r -> {
-                removed(id, r == null || !(r.get("updatedAt") instanceof Number n) ? 0 : n.longValue());
+                book.removed(id, r == null || !(r.get("updatedAt") instanceof Number n) ? 0 : n.longValue());
                 return null;
             });
         });
@@ -313,84 +264,32 @@ public final class ContactManagerImpl extends FeatureManager implements ContactM
             Map<String, Object> data = new LinkedHashMap<>();
             data.put("userId", id);
             data.put("alias", a);
-            return request("contact.alias", data).thenApply(r -> upsert(ContactsWire.contact(r)));
+            return request("contact.alias", data).thenApply(r -> book.upsert(ContactsWire.contact(r)));
         });
     }
 
     @Override
     public List<Contact> contacts() {
         ensureLoaded();
-        synchronized (lock) {
-            return List.copyOf(contacts.values());
-        }
+        return book.contacts();
     }
 
     @Override
     public Optional<Contact> contact(String userId) {
         ensureLoaded();
-        synchronized (lock) {
-            return Optional.ofNullable(contacts.get(userId));
-        }
-    }
-
-    /** Applies a contact the server sent (answer, event, list); emits ADDED/UPDATED if it changed the copy. */
-    private Contact upsert(Contact c) {
-        synchronized (lock) {
-            Contact old = contacts.get(c.userId());
-            Long gone = removedAt.get(c.userId());
-            if (old != null && old.updatedAt() > c.updatedAt()) {
-                return old;
-            }
-            if (old == null && gone != null && gone > c.updatedAt()) {
-                return c;
-            }
-            removedAt.remove(c.userId());
-            if (!c.equals(old)) {
-                contacts.put(c.userId(), c);
-                saveLaterLocked();
-                ContactEvent e = new ContactEvent(old == null ? ContactEvent.Kind.ADDED : ContactEvent.Kind.UPDATED, c);
-                listeners.emit(l -> l.contactChanged(e));
-            }
-        }
-        return c;
-    }
-
-    /**
-     * Applies a removal the server reported (answer, event, incremental list) at server time {@code at};
-     * a tombstone keeps an older answer from bringing the contact back. {@code at} &lt; 0: a full list no
-     * longer has it (no tombstone: it was removed at an unknown time).
-     */
-    private void removed(String id, long at) {
-        synchronized (lock) {
-            Contact old = contacts.get(id);
-            if (at >= 0) {
-                if (old != null && old.updatedAt() > at) {
-                    return;
-                }
-                removedAt.put(id, at);
-            }
-            if (old == null) {
-                return;
-            }
-            contacts.remove(id);
-            saveLaterLocked();
-            listeners.emit(l -> l.contactChanged(new ContactEvent(ContactEvent.Kind.REMOVED, old)));
-        }
+        return book.contact(userId);
     }
 
     @Override
     public CompletableFuture<List<Contact>> sync() {
         return attempt(() -> {
             loggedIn();
-            String since;
-            synchronized (lock) {
-                since = cursor;
-            }
+            String since = book.cursor();
             Map<String, Object> data = since == null ? Map.of() : Map.of("since", since);
             CompletableFuture<Void> list = request("contact.list", data).thenAccept(
-                    r -> applyList(ContactsWire.ContactList.of(r)));
+                    r -> book.applyList(ContactsWire.ContactList.of(r)));
             CompletableFuture<Void> blocks = request("block.list", Map.of()).thenAccept(
-                    r -> applyBlockList(ContactsWire.blockList(r)));
+                    r -> book.applyBlockList(ContactsWire.blockList(r)));
             return list.thenCombine(blocks, (a, b) -> contacts());
         });
     }
@@ -400,25 +299,6 @@ public final class ContactManagerImpl extends FeatureManager implements ContactM
     @Override
     public CompletableFuture<List<Contact>> refresh() {
         return sync();
-    }
-
-    private void applyList(ContactsWire.ContactList answer) {
-        if (answer.full()) {
-            Set<String> keep = new LinkedHashSet<>();
-            answer.contacts().forEach(c -> keep.add(c.userId()));
-            List<String> gone = new ArrayList<>();
-            synchronized (lock) {
-                contacts.keySet().stream().filter(id -> !keep.contains(id)).forEach(gone::add);
-            }
-            gone.forEach(id -> removed(id, -1));
-        } else {
-            answer.removed().forEach(r -> removed(r.userId(), r.updatedAt()));
-        }
-        answer.contacts().forEach(this::upsert);
-        synchronized (lock) {
-            cursor = answer.cursor();
-            saveLaterLocked();
-        }
     }
 
     // ================================================================ blocking
@@ -431,7 +311,7 @@ public final class ContactManagerImpl extends FeatureManager implements ContactM
                 throw M800Exception.invalidArgument("you cannot block yourself (userId " + id + ")");
             }
             return request("block.add", Map.of("userId", id)).thenApply(r -> {
-                blockChanged(ContactsWire.BlockChange.of(r));
+                book.blockChanged(ContactsWire.BlockChange.of(r));
                 return null;
             });
         });
@@ -443,7 +323,7 @@ public final class ContactManagerImpl extends FeatureManager implements ContactM
             String id = ContactInput.userId(userId, "unblock");
             loggedIn();
             return request("block.remove", Map.of("userId", id)).thenApply(r -> {
-                blockChanged(ContactsWire.BlockChange.of(r));
+                book.blockChanged(ContactsWire.BlockChange.of(r));
                 return null;
             });
         });
@@ -452,32 +332,13 @@ public final class ContactManagerImpl extends FeatureManager implements ContactM
     @Override
     public List<BlockedUser> blocked() {
         ensureLoaded();
-        synchronized (lock) {
-            return blocked.list();
-        }
+        return book.blocked();
     }
 
     @Override
     public boolean isBlocked(String userId) {
         ensureLoaded();
-        synchronized (lock) {
-            return blocked.contains(userId);
-        }
-    }
-
-    private void blockChanged(ContactsWire.BlockChange b) {
-        synchronized (lock) {
-            if (blocked.apply(b)) {
-                saveLaterLocked();
-            }
-        }
-    }
-
-    private void applyBlockList(List<BlockedUser> list) {
-        synchronized (lock) {
-            blocked.replace(list);
-            saveLaterLocked();
-        }
+        return book.isBlocked(userId);
     }
 
     // ================================================================ presence
@@ -581,10 +442,8 @@ public final class ContactManagerImpl extends FeatureManager implements ContactM
     }
 
     private void onEvent(ServerEvent e) {
-        synchronized (lock) {
-            if (user == null) {
-                return;
-            }
+        if (book.user() == null) {
+            return;
         }
         Map<String, Object> d = e.data();
         try {
@@ -592,12 +451,12 @@ public final class ContactManagerImpl extends FeatureManager implements ContactM
                 case "contact.updated" -> {
                     ContactsWire.ContactChange c = ContactsWire.ContactChange.of(d);
                     if (c.removed()) {
-                        removed(c.userId(), c.updatedAt());
+                        book.removed(c.userId(), c.updatedAt());
                     } else {
-                        upsert(c.contact());
+                        book.upsert(c.contact());
                     }
                 }
-                case "block.updated" -> blockChanged(ContactsWire.BlockChange.of(d));
+                case "block.updated" -> book.blockChanged(ContactsWire.BlockChange.of(d));
                 case "presence.updated" -> presence.updated(d);
                 default -> LOG.debug("client {}: ignoring event {}", clientId(), e.type());
             }

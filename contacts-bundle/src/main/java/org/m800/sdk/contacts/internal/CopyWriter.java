@@ -16,9 +16,9 @@ import org.slf4j.LoggerFactory;
  * costs one write, and on the disk executor, since a write forces a file to the disk.
  *
  * <p>Locks: its own monitor guards "changed since the last write" and the scheduled task; {@code writeLock}
- * serialises writes. {@link #changed()} may be called under the manager's lock; the snapshot supplier
- * takes the manager's lock, so it is called with neither of this class's locks held but {@code writeLock}
- * (the order the manager documents: write lock, then its lock).
+ * serialises writes. {@link #changed()} may be called under the {@link ContactBook}'s lock; the snapshot supplier
+ * takes the book's lock, so it is called with neither of this class's locks held but {@code writeLock}
+ * (the order: write lock, then the book's lock).
  */
 final class CopyWriter {
 

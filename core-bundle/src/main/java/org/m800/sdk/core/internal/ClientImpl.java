@@ -252,8 +252,17 @@ final class ClientImpl implements Client, FeatureSource.Listener {
         return bus.subscribe(event, listener);
     }
 
+    /** Bad input or a closed client fail the future (the core API 1.2 rule), as every asynchronous call does. */
     @Override
     public CompletableFuture<String> addFeature(FeatureBundle feature, List<ModuleDefinition> overrides) {
+        try {
+            return addCodeFeature(feature, overrides);
+        } catch (M800Exception e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private CompletableFuture<String> addCodeFeature(FeatureBundle feature, List<ModuleDefinition> overrides) {
         if (feature == null) {
             throw M800Exception.invalidArgument("feature must not be null");
         }
@@ -317,6 +326,14 @@ final class ClientImpl implements Client, FeatureSource.Listener {
 
     @Override
     public CompletableFuture<String> addFeature(String location) {
+        try {
+            return addBundleFeature(location);
+        } catch (M800Exception e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private CompletableFuture<String> addBundleFeature(String location) {
         if (location == null || location.isBlank()) {
             throw M800Exception.invalidArgument("bundle location must not be blank");
         }

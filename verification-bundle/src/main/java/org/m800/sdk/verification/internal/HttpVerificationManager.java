@@ -198,6 +198,11 @@ public final class HttpVerificationManager extends FeatureManager implements Ver
         return isClosed();
     }
 
+    /** @return the client's ordered event executor, for the sessions' listeners */
+    java.util.concurrent.Executor events() {
+        return eventExecutor();
+    }
+
     /** Runs on the client's event threads (directly if they refuse, as while the client closes). */
     void onEventThread(Runnable task) {
         try {

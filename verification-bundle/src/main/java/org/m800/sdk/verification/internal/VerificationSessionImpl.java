@@ -1,15 +1,16 @@
 package org.m800.sdk.verification.internal;
 
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
+import org.m800.sdk.core.ListenerList;
 import org.m800.sdk.core.Subscription;
+import org.m800.sdk.core.WireFields;
 import org.m800.sdk.verification.VerificationError;
 import org.m800.sdk.verification.VerificationEvent;
 import org.m800.sdk.verification.VerificationException;
@@ -33,7 +34,7 @@ final class VerificationSessionImpl implements VerificationSession {
     private final VerificationMethod method;
     private final int codeLength;
     private final String callerPrefix;
-    private final List<VerificationListener> listeners = new ArrayList<>();
+    private final ListenerList<VerificationListener> listeners;
 
     // guarded by this
     private VerificationStatus status;
@@ -44,51 +45,46 @@ final class VerificationSessionImpl implements VerificationSession {
 
     VerificationSessionImpl(HttpVerificationManager manager, Map<String, Object> answer) {
         this.manager = manager;
-        this.id = text(answer, "sessionId");
-        this.phoneNumber = text(answer, "phoneNumber");
-        this.method = VerificationMethod.valueOf(text(answer, "method"));
-        this.codeLength = number(answer, "codeLength").intValue();
-        Object prefix = answer.get("callerPrefix");
-        this.callerPrefix = prefix instanceof String p ? p : null;
+        WireFields f = fields(answer);
+        this.id = f.text("sessionId");
+        this.phoneNumber = f.text("phoneNumber");
+        this.method = method(f.text("method"));
+        this.codeLength = (int) f.num("codeLength");
+        this.callerPrefix = f.text("callerPrefix", null);
+        this.listeners = new ListenerList<>(manager.events(), "verification listener of session " + id);
         synchronized (this) {
             apply(answer);
         }
     }
 
-    private static String text(Map<String, Object> answer, String key) {
-        Object v = answer.get(key);
-        if (!(v instanceof String s)) {
-            throw new org.m800.sdk.core.M800Exception(org.m800.sdk.core.ErrorCode.PROTOCOL,
-                    "verification answer has no " + key);
-        }
-        return s;
+    private static WireFields fields(Map<String, Object> answer) {
+        return new WireFields(answer, "verification answer");
     }
 
-    private static Number number(Map<String, Object> answer, String key) {
-        Object v = answer.get(key);
-        if (!(v instanceof Number n)) {
-            throw new org.m800.sdk.core.M800Exception(org.m800.sdk.core.ErrorCode.PROTOCOL,
-                    "verification answer has no " + key);
+    private static VerificationMethod method(String name) {
+        try {
+            return VerificationMethod.valueOf(name);
+        } catch (IllegalArgumentException e) {
+            throw WireFields.protocol("verification answer: unknown method '" + name + "'");
         }
-        return n;
     }
 
     /** Takes over a session view of the server; returns whether the status changed. Caller holds the lock. */
     private boolean apply(Map<String, Object> answer) {
-        VerificationStatus next = switch (text(answer, "status")) {
+        WireFields f = fields(answer);
+        VerificationStatus next = switch (f.text("status")) {
             case "VERIFIED" -> VerificationStatus.VERIFIED;
             case "LOCKED" -> VerificationStatus.LOCKED;
             case "CANCELLED" -> VerificationStatus.CANCELLED;
             case "EXPIRED" -> VerificationStatus.EXPIRED;
-            default -> switch (String.valueOf(answer.get("delivery"))) {
+            default -> switch (f.text("delivery", "")) {
                 case "DELIVERED" -> VerificationStatus.DELIVERED;
                 case "FAILED" -> VerificationStatus.FAILED;
                 default -> VerificationStatus.SENT;
             };
         };
-        attemptsLeft = number(answer, "attemptsLeft").intValue();
-        long serverTime = number(answer, "serverTime").longValue();
-        long remaining = Math.max(0, number(answer, "expiresAt").longValue() - serverTime);
+        attemptsLeft = (int) f.num("attemptsLeft");
+        long remaining = Math.max(0, f.num("expiresAt") - f.num("serverTime"));
         expiresAt = Instant.now().plusMillis(remaining);
         boolean changed = next != status;
         status = next;
@@ -138,12 +134,10 @@ final class VerificationSessionImpl implements VerificationSession {
 
     private void fire(String detail) {
         VerificationEvent event;
-        List<VerificationListener> targets;
         synchronized (this) {
             event = new VerificationEvent(id, status, Instant.now(), attemptsLeft, detail);
-            targets = List.copyOf(listeners);
         }
-        manager.onEventThread(() -> targets.forEach(l -> notify(l, event)));
+        listeners.emit(l -> l.onStatus(event));
     }
 
     private static void notify(VerificationListener l, VerificationEvent event) {
@@ -219,7 +213,7 @@ final class VerificationSessionImpl implements VerificationSession {
                 Math.max(0, left - 1));
         return call.handle((answer, failure) -> {
             if (failure == null) {
-                String token = text(answer, "proof");
+                String token = fields(answer).text("proof");
                 synchronized (this) {
                     proof = token;
                     apply(answer);
@@ -282,74 +276,66 @@ final class VerificationSessionImpl implements VerificationSession {
 
     @Override
     public CompletableFuture<Void> resend() {
-        return manager.post("resend", Map.of("sessionId", id), attemptsLeft()).handle((answer, failure) -> {
-            if (failure == null) {
-                synchronized (this) {
-                    apply(answer);
-                }
-                fire(status() == VerificationStatus.FAILED ? "the code could not be delivered" : "code resent");
-                return null;
-            }
-            VerificationException e = WireFailures.translate(failure, -1);
-            afterFailure(e);
-            throw e;
+        return post("resend", true, changed -> {
+            fire(status() == VerificationStatus.FAILED ? "the code could not be delivered" : "code resent");
+            return null;
         });
     }
 
     @Override
     public CompletableFuture<Void> cancel() {
-        return manager.post("cancel", Map.of("sessionId", id), attemptsLeft()).handle((answer, failure) -> {
-            if (failure == null) {
-                boolean changed;
-                synchronized (this) {
-                    changed = apply(answer);
-                }
-                if (changed) {
-                    fire("cancelled");
-                }
-                return null;
+        return post("cancel", true, changed -> {
+            if (changed) {
+                fire("cancelled");
             }
-            VerificationException e = WireFailures.translate(failure, -1);
-            afterFailure(e);
-            throw e;
+            return null;
         });
     }
 
     @Override
     public CompletableFuture<VerificationStatus> refresh() {
-        return manager.post("status", Map.of("sessionId", id), attemptsLeft()).handle((answer, failure) -> {
+        return post("status", false, changed -> {
+            if (changed) {
+                fire("");
+            }
+            return status();
+        });
+    }
+
+    /**
+     * Sends a request about this session: its answer is taken over (under the lock), then {@code then}
+     * runs with whether the status changed; a refusal fails the future with a {@link VerificationException}.
+     *
+     * @param mirrorRefusal whether a refusal also moves the session (EXPIRED, LOCKED...), as the server's
+     *        answer to resend or cancel says what became of it; a status query only reports
+     */
+    private <T> CompletableFuture<T> post(String op, boolean mirrorRefusal, Function<Boolean, T> then) {
+        return manager.post(op, Map.of("sessionId", id), attemptsLeft()).handle((answer, failure) -> {
             if (failure == null) {
                 boolean changed;
-                VerificationStatus now;
                 synchronized (this) {
                     changed = apply(answer);
-                    now = status;
                 }
-                if (changed) {
-                    fire("");
-                }
-                return now;
+                return then.apply(changed);
             }
-            throw WireFailures.translate(failure, -1);
+            VerificationException e = WireFailures.translate(failure, -1);
+            if (mirrorRefusal) {
+                afterFailure(e);
+            }
+            throw e;
         });
     }
 
     @Override
     public Subscription addListener(VerificationListener listener) {
-        if (listener == null) {
-            throw org.m800.sdk.core.M800Exception.invalidArgument("listener must not be null");
-        }
+        Subscription subscription;
         VerificationEvent current;
         synchronized (this) {
-            listeners.add(listener);
+            subscription = listeners.add(listener);
             current = new VerificationEvent(id, status, Instant.now(), attemptsLeft, "");
         }
         manager.onEventThread(() -> notify(listener, current));
-        return () -> {
-            synchronized (this) {
-                listeners.remove(listener);
-            }
-        };
+        return subscription;
     }
 
     /** @deprecated since 1.1, {@link #addListener} */

@@ -1,14 +1,10 @@
 package org.m800.sdk.core.internal.account;
 
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
@@ -17,12 +13,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 
 import org.m800.sdk.core.AccountManager;
 import org.m800.sdk.core.ConnectService;
 import org.m800.sdk.core.ErrorCode;
 import org.m800.sdk.core.HttpService;
+import org.m800.sdk.core.ListenerList;
 import org.m800.sdk.core.M800Exception;
 import org.m800.sdk.core.ModuleContext;
 import org.m800.sdk.core.NotificationService;
@@ -45,7 +41,6 @@ public final class AccountManagerImpl implements AccountManager, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AccountManagerImpl.class);
     /** How long close() waits for a refresh in flight to be answered and stored. */
     private static final long CLOSE_WAIT_MS = 3_000;
-    private static final Pattern USERNAME = Pattern.compile("[a-z0-9][a-z0-9._-]{2,63}");
     private static final long MIN_REFRESH_MARGIN_MS = TimeUnit.MINUTES.toMillis(5);
 
     private final String clientId;
@@ -57,7 +52,7 @@ public final class AccountManagerImpl implements AccountManager, AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final Subscription profileEvents;
     private final SessionSeal seal;
-    private final List<Consumer<Profile>> profileListeners = new CopyOnWriteArrayList<>();
+    private final ListenerList<Consumer<Profile>> profileListeners;
 
     private final Object lock = new Object();
     private StoredSession session;
@@ -82,6 +77,7 @@ public final class AccountManagerImpl implements AccountManager, AutoCloseable {
         this.storage = ctx.dependency(StorageService.MODULE, StorageService.class);
         this.connect = ctx.dependency(ConnectService.MODULE, ConnectService.class);
         this.events = ctx.eventExecutor();
+        this.profileListeners = new ListenerList<>(events, "profile listener of client " + clientId);
         this.scheduler = ctx.scheduler();
         this.profileEvents = ctx.dependency(NotificationService.MODULE, NotificationService.class)
                 .subscribe("profile.updated", e -> profileChanged(StoredSession.profile(e.data())));
@@ -111,40 +107,15 @@ public final class AccountManagerImpl implements AccountManager, AutoCloseable {
     @Override
     public CompletableFuture<Profile> signUp(String username, String password, String displayName,
             String verificationProof) {
-        return attempt(() -> {
-            String user = checkUsername(username);
-            checkPassword(password);
-            if (displayName != null && displayName.codePointCount(0, displayName.length()) > 100) {
-                throw M800Exception.invalidArgument("displayName is longer than 100 characters");
-            }
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("username", user);
-            body.put("password", password);
-            if (displayName != null) {
-                body.put("displayName", displayName);
-            }
-            if (verificationProof != null) {
-                if (verificationProof.isBlank()) {
-                    throw M800Exception.invalidArgument("verificationProof must not be blank (pass null for none)");
-                }
-                body.put("verificationProof", verificationProof);
-            }
-            return http.post(HttpService.Endpoint.SIGN_UP, "/v1/accounts/signup", body, null, requestId())
-                    .thenCompose(this::adopt);
-        });
+        return attempt(() -> http.post(HttpService.Endpoint.SIGN_UP, "/v1/accounts/signup",
+                AccountInput.signUp(username, password, displayName, verificationProof), null, requestId())
+                .thenCompose(this::adopt));
     }
 
     @Override
     public CompletableFuture<Profile> logIn(String username, String password) {
-        return attempt(() -> {
-            String user = checkUsername(username);
-            if (password == null || password.isEmpty()) {
-                throw M800Exception.invalidArgument("password is required");
-            }
-            Map<String, Object> body = Map.of("username", user, "password", password);
-            return http.post(HttpService.Endpoint.SIGN_UP, "/v1/accounts/login", body, null, requestId())
-                    .thenCompose(this::adopt);
-        });
+        return attempt(() -> http.post(HttpService.Endpoint.SIGN_UP, "/v1/accounts/login",
+                AccountInput.logIn(username, password), null, requestId()).thenCompose(this::adopt));
     }
 
     @Override
@@ -290,23 +261,7 @@ public final class AccountManagerImpl implements AccountManager, AutoCloseable {
     @Override
     public CompletableFuture<Profile> updateProfile(String displayName, String statusMessage) {
         return attempt(() -> {
-            if (displayName == null && statusMessage == null) {
-                throw M800Exception.invalidArgument("give a displayName, a statusMessage or both");
-            }
-            Map<String, Object> data = new LinkedHashMap<>();
-            if (displayName != null) {
-                int n = displayName.codePointCount(0, displayName.length());
-                if (displayName.isBlank() || n > 100) {
-                    throw M800Exception.invalidArgument("displayName must be 1 to 100 characters and not blank");
-                }
-                data.put("displayName", displayName);
-            }
-            if (statusMessage != null) {
-                if (statusMessage.codePointCount(0, statusMessage.length()) > 200) {
-                    throw M800Exception.invalidArgument("statusMessage is longer than 200 characters");
-                }
-                data.put("statusMessage", statusMessage);
-            }
+            Map<String, Object> data = AccountInput.profileUpdate(displayName, statusMessage);
             return connect.request("profile.update", data).thenApply(d -> profileChanged(StoredSession.profile(d)));
         });
     }
@@ -324,11 +279,7 @@ public final class AccountManagerImpl implements AccountManager, AutoCloseable {
     @Deprecated
     @Override
     public Subscription onProfile(Consumer<Profile> listener) {
-        if (listener == null) {
-            throw M800Exception.invalidArgument("listener must not be null");
-        }
-        profileListeners.add(listener);
-        return () -> profileListeners.remove(listener);
+        return profileListeners.add(listener);
     }
 
     @Override
@@ -446,15 +397,7 @@ public final class AccountManagerImpl implements AccountManager, AutoCloseable {
     }
 
     private void notifyProfile(Profile profile) {
-        events.execute(() -> {
-            for (Consumer<Profile> l : profileListeners) {
-                try {
-                    l.accept(profile);
-                } catch (RuntimeException | LinkageError e) {
-                    LOG.warn("client {}: a profile listener threw", clientId, e);
-                }
-            }
-        });
+        profileListeners.emit(l -> l.accept(profile));
     }
 
     private void scheduleRefresh(StoredSession s) {
@@ -492,28 +435,6 @@ public final class AccountManagerImpl implements AccountManager, AutoCloseable {
         if (refreshTask != null) {
             refreshTask.cancel(false);
             refreshTask = null;
-        }
-    }
-
-    private static String checkUsername(String username) {
-        if (username == null || username.isBlank()) {
-            throw M800Exception.invalidArgument("username is required");
-        }
-        String lowered = username.strip().toLowerCase(Locale.ROOT);
-        if (!USERNAME.matcher(lowered).matches()) {
-            throw M800Exception.invalidArgument("username '" + username
-                    + "' must be 3 to 64 of a-z 0-9 . _ -, starting with a letter or digit");
-        }
-        return lowered;
-    }
-
-    private static void checkPassword(String password) {
-        if (password == null) {
-            throw M800Exception.invalidArgument("password is required");
-        }
-        int n = password.codePointCount(0, password.length());
-        if (n < 8 || n > 128) {
-            throw M800Exception.invalidArgument("password must be 8 to 128 characters, it has " + n);
         }
     }
 

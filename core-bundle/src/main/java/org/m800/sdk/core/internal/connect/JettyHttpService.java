@@ -45,6 +45,16 @@ public final class JettyHttpService implements HttpService, AutoCloseable {
     @Override
     public CompletableFuture<Map<String, Object>> post(Endpoint endpoint, String path, Map<String, ?> body,
             String bearerToken, String requestId) {
+        try {
+            return send(endpoint, path, body, bearerToken, requestId);
+        } catch (M800Exception e) {
+            // bad input fails the future: the core API 1.2 rule
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private CompletableFuture<Map<String, Object>> send(Endpoint endpoint, String path, Map<String, ?> body,
+            String bearerToken, String requestId) {
         List<URI> servers = switch (endpoint) {
             case SIGN_UP -> config.signUpServers();
             case VERIFICATION -> config.verificationServers();

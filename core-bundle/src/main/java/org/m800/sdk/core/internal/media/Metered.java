@@ -21,15 +21,36 @@ final class Metered {
         return new Sink(sink);
     }
 
+    /** The mute switch and the meter that a metered source and a metered sink share. */
     private abstract static class Meter {
         volatile boolean muted;
-        volatile float level;
-        volatile float peak;
+        private volatile float level;
+        private volatile float peak;
 
         void measure(short[] frame) {
             float[] levels = Rates.levels(frame);
             level = levels[0];
             peak = levels[1];
+        }
+
+        /** @see MeteredSource#setMuted(boolean) */
+        public void setMuted(boolean mute) {
+            muted = mute;
+        }
+
+        /** @see MeteredSource#isMuted() */
+        public boolean isMuted() {
+            return muted;
+        }
+
+        /** @see MeteredSource#level() */
+        public float level() {
+            return level;
+        }
+
+        /** @see MeteredSource#peak() */
+        public float peak() {
+            return peak;
         }
     }
 
@@ -53,26 +74,6 @@ final class Metered {
                 Arrays.fill(frame, (short) 0);
             }
             return more;
-        }
-
-        @Override
-        public void setMuted(boolean mute) {
-            muted = mute;
-        }
-
-        @Override
-        public boolean isMuted() {
-            return muted;
-        }
-
-        @Override
-        public float level() {
-            return level;
-        }
-
-        @Override
-        public float peak() {
-            return peak;
         }
 
         @Override
@@ -105,26 +106,6 @@ final class Metered {
             } else {
                 sink.write(frame);
             }
-        }
-
-        @Override
-        public void setMuted(boolean mute) {
-            muted = mute;
-        }
-
-        @Override
-        public boolean isMuted() {
-            return muted;
-        }
-
-        @Override
-        public float level() {
-            return level;
-        }
-
-        @Override
-        public float peak() {
-            return peak;
         }
 
         @Override
