@@ -171,9 +171,9 @@ final class RtpMediaSession implements MediaSession {
         int ptime = negotiated.sendPtimeMs();
         boolean g711 = negotiated.codec().name().equalsIgnoreCase("PCMU")
                 || negotiated.codec().name().equalsIgnoreCase("PCMA");
-        if (ptime != 20 && !(g711 && (ptime == 10 || ptime == 30 || ptime == 40))) {
+        if (ptime != 20 && !(g711 && (ptime == 10 || ptime == 30 || ptime == 40 || ptime == 60))) {
             throw new IllegalArgumentException("packets of " + ptime + " ms cannot be sent with "
-                    + negotiated.codec().name() + " (20 ms; G.711 also 10, 30, 40 ms)");
+                    + negotiated.codec().name() + " (20 ms; G.711 also 10, 30, 40, 60 ms)");
         }
         int pt = negotiated.telephoneEventPayloadType();
         if (pt < -1 || pt > 127 || pt == negotiated.codec().payloadType()) {
