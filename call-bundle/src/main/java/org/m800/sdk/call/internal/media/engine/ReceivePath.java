@@ -214,6 +214,11 @@ final class ReceivePath {
         return false;
     }
 
+    /** @return whether the next tick plays the packet just received, and only it: how long it waits is the clock's phase */
+    boolean nextTickPlaysOnlyTheLast() {
+        return buffered == 0 && jitter.onlyNext() >= codecFrame.length;
+    }
+
     /** @return the peer's SRTP context, or {@code null} for plain RTP */
     SrtpContext srtp() {
         return srtp;

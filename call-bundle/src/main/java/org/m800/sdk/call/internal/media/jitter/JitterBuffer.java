@@ -55,6 +55,7 @@ public final class JitterBuffer {
     private int delayCount;
     private int delayNext;
     private int targetMs;
+    private int spreadMs;
     /** the duration of the last audio packet received, in samples: a packet without audio, or a lost one, lasts as long */
     private int nominal;
 
@@ -261,8 +262,25 @@ public final class JitterBuffer {
             max = Math.max(max, delays[i]);
         }
         long spread = delayCount == 0 ? 0 : max - min;
+        spreadMs = (int) Math.min(Integer.MAX_VALUE, spread);
         long target = spread + (nominal * 1000L + clockRate - 1) / clockRate;
         targetMs = (int) Math.max(minDelayMs, Math.min(maxDelayMs, target));
+    }
+
+    /** @return the variation of the network's delay over the last 50 packets, in milliseconds */
+    public int spreadMs() {
+        return spreadMs;
+    }
+
+    /**
+     * @return the duration in samples of the one packet buffered, if it is the next to play (so the reader's next
+     *         poll takes it), otherwise 0
+     */
+    public int onlyNext() {
+        if (!playing || packets.size() != 1 || packets.firstKey() != nextSeq) {
+            return 0;
+        }
+        return length(packets.firstEntry().getValue());
     }
 
     /** @return the target delay in milliseconds */
@@ -295,6 +313,7 @@ public final class JitterBuffer {
         nextTimestamp = -1;
         nominal = clockRate / 50;
         targetMs = minDelayMs;
+        spreadMs = 0;
         underrun = 0;
     }
 }
