@@ -23,15 +23,15 @@ import org.m800.sdk.call.internal.sdp.SdpWriter;
 import org.m800.sdk.call.internal.sdp.SessionDescription;
 import org.m800.sdk.core.ErrorCode;
 import org.m800.sdk.core.M800Exception;
-import org.m800.sdk.media.AudioSink;
-import org.m800.sdk.media.AudioSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One call of this device: its state machine ({@link CallState}), its leg of media and its offers and
- * answers. State is guarded by the object's monitor; listeners are told through the manager's ordered
- * listener list, never while it is held; nothing under it waits for the network.
+ * One call of this device: the API the application holds, its state machine ({@link CallState}: which
+ * operation and which server event moves it where) and its messages to the server. Its leg of media and its
+ * offers and answers are in {@link CallMedia}, its statistics and quality warnings in {@link CallQuality}.
+ * State (this object's and its {@code CallMedia}'s) is guarded by the object's monitor; listeners are told
+ * through the manager's ordered listener list, never while it is held; nothing under it waits for the network.
  */
 final class CallImpl implements Call, MediaSessionListener {
     private static final Logger LOG = LoggerFactory.getLogger(CallImpl.class);
@@ -49,21 +49,9 @@ final class CallImpl implements Call, MediaSessionListener {
     private CallState state;
     private CallEndReason endReason;
     private Instant answeredAt;
-    private MediaSession session;
-    private OfferAnswer.Local local;
-    private CallOptions options = CallOptions.DEFAULTS;
-    /** the last offer this side sent (outgoing call, or a re-offer), for reading its answer */
-    private SessionDescription lastOffer;
-    private long sdpVersion = 1;
-    private boolean mediaStarted;
+    private final CallMedia media;
     private boolean muted;
-    private boolean remoteHold;
-    private CompletableFuture<Void> reoffer;
-    private MediaDirection reofferDirection;
-    /** what the offer/answer agreed (for an incoming call: before the server confirmed the answer) */
-    private NegotiatedMedia pendingMedia;
-    private volatile CallStatistics statistics = CallStatistics.NONE;
-    private final QualityMonitor quality = new QualityMonitor();
+    private final CallQuality quality;
 
     private CallImpl(CallManagerImpl manager, String id, String peer, CallDirection direction, Instant startedAt,
             boolean waiting, String incomingOffer, CallState state) {
@@ -75,6 +63,8 @@ final class CallImpl implements Call, MediaSessionListener {
         this.waiting = waiting;
         this.incomingOffer = incomingOffer;
         this.state = state;
+        this.media = new CallMedia(id);
+        this.quality = new CallQuality(this, manager.listeners());
     }
 
     /** An outgoing call whose leg is open and whose offer is made; the invite is not sent yet. */
@@ -83,10 +73,7 @@ final class CallImpl implements Call, MediaSessionListener {
         CallImpl call = new CallImpl(manager, id, peer, CallDirection.OUTGOING, Instant.now(), false, null,
                 CallState.DIALING);
         synchronized (call) {
-            call.session = session;
-            call.local = local;
-            call.options = options;
-            call.lastOffer = OfferAnswer.offer(local, call.sdpVersion, MediaDirection.SENDRECV);
+            call.media.offer(session, local, options);
         }
         session.setListener(call);
         return call;
@@ -98,7 +85,7 @@ final class CallImpl implements Call, MediaSessionListener {
     }
 
     synchronized String offerText() {
-        return SdpWriter.write(lastOffer);
+        return media.offerText();
     }
 
     // ------------------------------------------------------------------------------- the API
@@ -135,7 +122,7 @@ final class CallImpl implements Call, MediaSessionListener {
 
     @Override
     public synchronized boolean isRemoteHold() {
-        return remoteHold;
+        return media.remoteHold();
     }
 
     @Override
@@ -155,7 +142,7 @@ final class CallImpl implements Call, MediaSessionListener {
 
     @Override
     public CallStatistics statistics() {
-        return statistics;
+        return quality.statistics();
     }
 
     @Override
@@ -168,11 +155,8 @@ final class CallImpl implements Call, MediaSessionListener {
         return manager.tryStart(() -> {
             CallOptions opts = answerOptions == null ? CallOptions.DEFAULTS : answerOptions;
             synchronized (this) {
-                if (state != CallState.INCOMING) {
-                    throw new M800Exception(ErrorCode.ILLEGAL_STATE, "call " + id + " is " + state + ", not INCOMING");
-                }
+                require(CallState.INCOMING);
                 move(CallState.ANSWERING);
-                options = opts;
             }
             OfferAnswer.Answer answer;
             MediaSession leg;
@@ -187,11 +171,8 @@ final class CallImpl implements Call, MediaSessionListener {
                 // a malformed offer (PROTOCOL) or one without a common codec or key: the call cannot be made
                 SessionDescription offer = SdpParser.parse(incomingOffer);
                 OfferAnswer.Local me = manager.local(leg, opts);
-                answer = OfferAnswer.answer(offer, me, 1, MediaDirection.SENDRECV);
                 synchronized (this) {
-                    session = leg;
-                    local = me;
-                    pendingMedia = answer.media();
+                    answer = media.answer(offer, leg, me, opts);
                 }
             } catch (M800Exception e) {
                 leg.close();
@@ -206,18 +187,11 @@ final class CallImpl implements Call, MediaSessionListener {
                     answered(Instant.now());
                     return null;
                 }
-                if (Wire.isReason(failure, "ALREADY_ANSWERED")) {
-                    end(CallEndReason.ANSWERED_ELSEWHERE);
-                } else if (Wire.isReason(failure, "CALL_ENDED")) {
-                    end(CallEndReason.REMOTE_CANCELLED);
-                } else {
-                    end(CallEndReason.FAILED);
-                }
+                end(EndReasons.ofAnswerFailure(failure));
                 throw Wire.unwrap(failure);
             });
         });
     }
-
 
     @Override
     public CompletableFuture<Void> reject() {
@@ -232,9 +206,7 @@ final class CallImpl implements Call, MediaSessionListener {
     private CompletableFuture<Void> reject(String wire, CallEndReason reason) {
         return manager.tryStart(() -> {
             synchronized (this) {
-                if (state != CallState.INCOMING) {
-                    throw new M800Exception(ErrorCode.ILLEGAL_STATE, "call " + id + " is " + state + ", not INCOMING");
-                }
+                require(CallState.INCOMING);
             }
             end(reason);
             return manager.ask("call.reject", payload("reason", wire)).thenApply(ok -> null);
@@ -251,12 +223,7 @@ final class CallImpl implements Call, MediaSessionListener {
             if (was == CallState.ENDED) {
                 return CompletableFuture.completedFuture(null);
             }
-            CallEndReason reason = switch (was) {
-                case DIALING, RINGING -> CallEndReason.CANCELLED;
-                case INCOMING -> CallEndReason.DECLINED;
-                default -> CallEndReason.LOCAL_HANGUP;
-            };
-            end(reason);
+            end(EndReasons.ofHangUp(was));
             return manager.ask("call.hangup", payload(null, null)).thenApply(ok -> null);
         });
     }
@@ -276,24 +243,13 @@ final class CallImpl implements Call, MediaSessionListener {
             CompletableFuture<Void> done = new CompletableFuture<>();
             SessionDescription offer;
             synchronized (this) {
-                if (state != from) {
-                    throw new M800Exception(ErrorCode.ILLEGAL_STATE, "call " + id + " is " + state + ", not " + from);
-                }
-                if (reoffer != null) {
-                    throw new M800Exception(ErrorCode.ILLEGAL_STATE, "a hold or resume of call " + id + " is under way");
-                }
-                offer = OfferAnswer.offer(local, ++sdpVersion, remoteHold && wish == MediaDirection.SENDONLY
-                        ? MediaDirection.INACTIVE : wish);
-                lastOffer = offer;
-                reoffer = done;
-                reofferDirection = wish;
+                require(from);
+                offer = media.reoffer(wish, done);
             }
             manager.ask("call.reoffer", payload("sdp", SdpWriter.write(offer))).whenComplete((ok, failure) -> {
                 if (failure != null) {
                     synchronized (this) {
-                        if (reoffer == done) {
-                            reoffer = null;
-                        }
+                        media.reofferFailed(done);
                     }
                     done.completeExceptionally(Wire.unwrap(failure));
                 }
@@ -306,9 +262,7 @@ final class CallImpl implements Call, MediaSessionListener {
     public void setMuted(boolean mute) {
         synchronized (this) {
             muted = mute;
-            if (session != null && mediaStarted) {
-                session.setMuted(mute || state == CallState.HELD);
-            }
+            media.setMuted(mute || state == CallState.HELD);
         }
     }
 
@@ -318,19 +272,14 @@ final class CallImpl implements Call, MediaSessionListener {
             if (digits == null || digits.isEmpty() || !digits.matches("[0-9*#A-D]+")) {
                 throw M800Exception.invalidArgument("DTMF digits must be 1 or more of 0-9 * # A-D, not '" + digits + "'");
             }
-            MediaSession s;
             synchronized (this) {
-                if (state != CallState.ACTIVE || !mediaStarted) {
-                    throw new M800Exception(ErrorCode.ILLEGAL_STATE, "call " + id + " is " + state + ", not ACTIVE");
+                require(media.started() ? CallState.ACTIVE : null);
+                try {
+                    // queued for the send clock: nothing here waits
+                    media.sendDtmf(digits);
+                } catch (IllegalArgumentException e) {
+                    throw new M800Exception(ErrorCode.ILLEGAL_STATE, "call " + id + ": " + e.getMessage(), e);
                 }
-                s = session;
-            }
-            try {
-                for (char c : digits.toCharArray()) {
-                    s.sendDtmf(c);
-                }
-            } catch (IllegalArgumentException e) {
-                throw new M800Exception(ErrorCode.ILLEGAL_STATE, "call " + id + ": " + e.getMessage(), e);
             }
             return CompletableFuture.completedFuture(null);
         });
@@ -358,74 +307,49 @@ final class CallImpl implements Call, MediaSessionListener {
             }
             return;
         }
-        NegotiatedMedia media;
+        NegotiatedMedia agreed;
         try {
             SessionDescription answer = SdpParser.parse(Wire.requiredText(data, "sdp"));
             synchronized (this) {
-                media = OfferAnswer.accept(lastOffer, answer);
+                agreed = media.accept(answer);
             }
         } catch (M800Exception e) {
             LOG.warn("Call {}: the answer cannot be used ({}); hanging up", id, e.getMessage());
-            end(CallEndReason.INCOMPATIBLE_MEDIA);
-            manager.send("call.hangup", payload(null, null));
+            endAndHangUp(CallEndReason.INCOMPATIBLE_MEDIA, null);
             return;
         }
-        RuntimeException refused = null;
-        synchronized (this) {
-            if (state != CallState.DIALING && state != CallState.RINGING) {
-                return;
-            }
-            answeredAt = at;
-            try {
-                startMedia(media);
-                move(CallState.ACTIVE);
-            } catch (IllegalArgumentException | IllegalStateException e) {
-                refused = e;
-            }
-        }
-        if (refused != null) {
-            mediaRefused(refused);
-        }
-    }
-
-    /** The engine refused what the offer/answer agreed: the call cannot go on. */
-    private void mediaRefused(RuntimeException e) {
-        LOG.warn("Call {}: the media engine refused the agreed media ({}); hanging up", id, e.getMessage());
-        end(CallEndReason.INCOMPATIBLE_MEDIA);
-        manager.send("call.hangup", payload(null, null));
+        activate(at, agreed, CallState.DIALING, CallState.RINGING);
     }
 
     /** The callee's answer was confirmed (by the answer's response or its event, whichever comes first). */
     private void answered(Instant at) {
+        activate(at, null, CallState.ANSWERING, CallState.ANSWERING);
+    }
+
+    /**
+     * The answer is agreed and confirmed: the audio starts and the call is ACTIVE, if it is still in
+     * {@code from} or {@code orFrom}; if the engine refuses what was agreed, the call cannot go on.
+     *
+     * @param agreed what was agreed, {@code null} for what the call's answer agreed
+     */
+    private void activate(Instant at, NegotiatedMedia agreed, CallState from, CallState orFrom) {
         RuntimeException refused = null;
         synchronized (this) {
-            if (state != CallState.ANSWERING) {
+            if (state != from && state != orFrom) {
                 return;
             }
             answeredAt = at;
             try {
-                startMedia(pendingMedia);
+                media.start(agreed != null ? agreed : media.agreed(), manager.defaultSource(), manager.defaultSink(), muted);
                 move(CallState.ACTIVE);
             } catch (IllegalArgumentException | IllegalStateException e) {
                 refused = e;
             }
         }
         if (refused != null) {
-            mediaRefused(refused);
+            LOG.warn("Call {}: the media engine refused the agreed media ({}); hanging up", id, refused.getMessage());
+            endAndHangUp(CallEndReason.INCOMPATIBLE_MEDIA, null);
         }
-    }
-
-    /** Caller holds the monitor. */
-    private void startMedia(NegotiatedMedia media) {
-        AudioSource source = options.source() != null ? options.source() : manager.defaultSource();
-        AudioSink sink = options.sink() != null ? options.sink() : manager.defaultSink();
-        pendingMedia = media;
-        if (!media.encrypted()) {
-            LOG.warn("Call {}: the audio is plain RTP, not encrypted (the application allowed it)", id);
-        }
-        session.start(media, source, sink);
-        session.setMuted(muted);
-        mediaStarted = true;
     }
 
     void reofferEvent(Map<String, Object> data) {
@@ -433,22 +357,18 @@ final class CallImpl implements Call, MediaSessionListener {
         boolean holdChanged;
         boolean nowHeld;
         synchronized (this) {
-            if (state != CallState.ACTIVE && state != CallState.HELD || !mediaStarted) {
+            if (state != CallState.ACTIVE && state != CallState.HELD || !media.started()) {
                 return;
             }
+            boolean wasHeld = media.remoteHold();
             try {
-                SessionDescription offer = SdpParser.parse(Wire.requiredText(data, "sdp"));
-                MediaDirection wish = state == CallState.HELD ? MediaDirection.SENDONLY : MediaDirection.SENDRECV;
-                answer = OfferAnswer.answer(offer, local, ++sdpVersion, wish);
-                // sendonly or inactive: the other side no longer listens to this one
-                nowHeld = !offer.direction().receives();
-                session.update(answer.media());
+                answer = media.answerReoffer(SdpParser.parse(Wire.requiredText(data, "sdp")), state == CallState.HELD);
             } catch (M800Exception | IllegalArgumentException | IllegalStateException e) {
                 LOG.warn("Call {}: a re-offer cannot be used: {}", id, e.getMessage());
                 return;
             }
-            holdChanged = nowHeld != remoteHold;
-            remoteHold = nowHeld;
+            nowHeld = media.remoteHold();
+            holdChanged = nowHeld != wasHeld;
         }
         manager.send("call.reanswer", payload("sdp", SdpWriter.write(answer.sdp())));
         if (holdChanged) {
@@ -459,26 +379,15 @@ final class CallImpl implements Call, MediaSessionListener {
     void reanswerEvent(Map<String, Object> data) {
         CompletableFuture<Void> done;
         synchronized (this) {
-            done = reoffer;
-            if (done == null || state == CallState.ENDED) {
+            if (state == CallState.ENDED || (done = media.takeReoffer()) == null) {
                 return;
             }
-            reoffer = null;
             try {
-                NegotiatedMedia media = OfferAnswer.accept(lastOffer, SdpParser.parse(Wire.requiredText(data, "sdp")));
-                try {
-                    session.update(media);
-                } catch (IllegalArgumentException | IllegalStateException e) {
-                    throw new M800Exception(ErrorCode.PROTOCOL, "the engine refused the re-answer: " + e.getMessage(), e);
-                }
-                // on hold this side sends silence (no music on hold): the stream, and so the relay's and the
-                // peer's view that the call is alive, goes on
-                session.setMuted(muted || reofferDirection != MediaDirection.SENDRECV);
+                move(media.acceptReanswer(SdpParser.parse(Wire.requiredText(data, "sdp")), muted));
             } catch (M800Exception e) {
                 done.completeExceptionally(e);
                 return;
             }
-            move(reofferDirection == MediaDirection.SENDRECV ? CallState.ACTIVE : CallState.HELD);
         }
         done.complete(null);
     }
@@ -505,31 +414,16 @@ final class CallImpl implements Call, MediaSessionListener {
             }
         }
         LOG.info("Call {}: no audio for the media timeout; ending it", id);
-        end(CallEndReason.MEDIA_TIMEOUT);
-        manager.send("call.hangup", payload("reason", "MEDIA_TIMEOUT"));
+        endAndHangUp(CallEndReason.MEDIA_TIMEOUT, "MEDIA_TIMEOUT");
     }
 
     @Override
     public void statistics(MediaStats stats) {
         String codec;
         synchronized (this) {
-            codec = pendingMedia != null ? pendingMedia.codec().name() : null;
+            codec = media.codecName();
         }
-        CallStatistics s = new CallStatistics(codec, stats.packetsSent(), stats.packetsReceived(), stats.fractionLost(),
-                stats.cumulativeLost(), stats.jitterMs(), stats.roundTripMs());
-        statistics = s;
-        // queued (emit only queues) under the monitor's lock, so that the rx and tick threads cannot reorder a
-        // warning and its clearing
-        java.util.List<org.m800.sdk.call.QualityWarning> changes;
-        synchronized (quality) {
-            changes = quality.update(stats);
-            for (org.m800.sdk.call.QualityWarning w : changes) {
-                LOG.info("Call {}: quality warning {} {} ({})", id, w.metric(), w.raised() ? "raised" : "cleared",
-                        Math.round(w.value()));
-                manager.listeners().emit(l -> l.qualityChanged(this, w));
-            }
-        }
-        manager.listeners().emit(l -> l.statistics(this, s));
+        quality.update(codec, stats);
     }
 
     @Override
@@ -552,20 +446,21 @@ final class CallImpl implements Call, MediaSessionListener {
             }
             endReason = reason;
             move(CallState.ENDED);
-            leg = session;
-            session = null;
-            pending = reoffer;
-            reoffer = null;
+            leg = media.detach();
+            pending = media.takeReoffer();
         }
-        if (leg != null) {
-            leg.setListener(null);
-            leg.close();
-        }
+        CallMedia.close(leg);
         if (pending != null) {
             pending.completeExceptionally(new M800Exception(ErrorCode.ILLEGAL_STATE, "call " + id + " ended: " + reason));
         }
         manager.ended(this);
         manager.listeners().emit(l -> l.ended(this, reason));
+    }
+
+    /** Ends the call here and tells the server, without waiting for its response. */
+    private void endAndHangUp(CallEndReason reason, String wireReason) {
+        end(reason);
+        manager.send("call.hangup", payload(wireReason == null ? null : "reason", wireReason));
     }
 
     /** Forgets a call that was never handed out (its invite failed): no listener hears of it. */
@@ -574,14 +469,23 @@ final class CallImpl implements Call, MediaSessionListener {
         synchronized (this) {
             endReason = CallEndReason.FAILED;
             state = CallState.ENDED;
-            leg = session;
-            session = null;
+            leg = media.detach();
         }
-        if (leg != null) {
-            leg.setListener(null);
-            leg.close();
-        }
+        CallMedia.close(leg);
         manager.ended(this);
+    }
+
+    /**
+     * Caller holds the monitor.
+     *
+     * @param expected the state the call must be in ({@code null}: none will do)
+     * @throws M800Exception ILLEGAL_STATE if it is not
+     */
+    private void require(CallState expected) {
+        if (state != expected || expected == null) {
+            throw new M800Exception(ErrorCode.ILLEGAL_STATE, "call " + id + " is " + state + ", not "
+                    + (expected == null ? CallState.ACTIVE : expected));
+        }
     }
 
     /** Caller holds the monitor. */

@@ -2,6 +2,7 @@ package org.m800.sdk.call.internal;
 
 import org.m800.sdk.call.CallDirection;
 import org.m800.sdk.call.CallEndReason;
+import org.m800.sdk.call.CallState;
 
 /** The server's end reasons (docs/protocol.md 13.2) as one device sees them. */
 final class EndReasons {
@@ -27,6 +28,23 @@ final class EndReasons {
             case "MEDIA_TIMEOUT" -> CallEndReason.MEDIA_TIMEOUT;
             case "SERVER_RESTART" -> CallEndReason.SERVER_RESTART;
             default -> CallEndReason.FAILED;
+        };
+    }
+
+    /** @return how an answer the server refused ends the call on this device */
+    static CallEndReason ofAnswerFailure(Throwable failure) {
+        if (Wire.isReason(failure, "ALREADY_ANSWERED")) {
+            return CallEndReason.ANSWERED_ELSEWHERE;
+        }
+        return Wire.isReason(failure, "CALL_ENDED") ? CallEndReason.REMOTE_CANCELLED : CallEndReason.FAILED;
+    }
+
+    /** @return how hanging up in state {@code was} ends the call on this device */
+    static CallEndReason ofHangUp(CallState was) {
+        return switch (was) {
+            case DIALING, RINGING -> CallEndReason.CANCELLED;
+            case INCOMING -> CallEndReason.DECLINED;
+            default -> CallEndReason.LOCAL_HANGUP;
         };
     }
 }

@@ -16,8 +16,10 @@ import org.m800.sdk.media.AudioSource;
  * known → {@link #update} for each re-offer (hold/resume) → {@link #close()}. Thread-safe; nothing
  * blocks.
  *
- * <p>What the engine ({@link MediaEngine#create()}) expects of the SDP: it receives 20 ms packets (its own
- * {@code a=ptime:20}) and sends packets of {@link NegotiatedMedia#sendPtimeMs()} (G.711: 10, 20, 30 or 40 ms);
+ * <p>What the engine ({@link MediaEngine#create()}) expects of the SDP: it asks for 20 ms packets (its own
+ * {@code a=ptime:20}) but receives packets of any duration the codec allows (G.711: any; Opus: 2.5 to 120 ms,
+ * one or several frames), and sends packets of {@link NegotiatedMedia#sendPtimeMs()} (G.711: 10, 20, 30, 40
+ * or 60 ms; Opus: 20 ms);
  * telephone-events at the clock rate of the agreed codec; a source and sink at 8, 12, 16, 24, 32 or
  * 48 kHz. {@link #start} and {@link #update} throw {@link IllegalArgumentException} saying what is wrong
  * with a {@link NegotiatedMedia} (a codec the engine lacks, a key that is not 30 bytes, a missing address)

@@ -15,7 +15,7 @@ import java.net.InetSocketAddress;
  *                                AES_CM_128_HMAC_SHA1_80) from its {@code a=crypto} line; {@code null} for plain
  *                                RTP both ways (RTP/AVP, only when the application allowed it)
  * @param sendPtimeMs             the duration of the audio in each packet this side sends: what the peer's
- *                                {@code a=ptime} asked for (10, 20, 30 or 40 ms for G.711), else 20
+ *                                {@code a=ptime} asked for (10, 20, 30, 40 or 60 ms for G.711), else 20
  */
 public record NegotiatedMedia(InetSocketAddress remote, AudioCodecSpec codec, int telephoneEventPayloadType,
         MediaDirection direction, byte[] remoteSrtpKey, int sendPtimeMs) {

@@ -21,7 +21,7 @@ import org.m800.sdk.core.M800Exception;
  * without an {@value SessionDescription#SUITE} key is refused, except a plain RTP offer ({@value #PLAIN}
  * without {@code a=crypto}) when the application allowed it ({@link Local#plainAllowed()}): it is answered
  * with plain RTP. Packet time: each side's {@code a=ptime} says what it wants to receive; this side always
- * asks for 20 ms and sends G.711 with the peer's 10, 20, 30 or 40 ms ({@link #sendPtime}).
+ * asks for 20 ms and sends G.711 with the peer's 10, 20, 30, 40 or 60 ms ({@link #sendPtime}).
  */
 public final class OfferAnswer {
     /** The transport profile of an SRTP stream. */
@@ -189,12 +189,12 @@ public final class OfferAnswer {
 
     /**
      * The packet time to send with: what the peer's {@code a=ptime} asks to receive (RFC 4566 6, RFC 3264 6.1)
-     * when the codec can do it (G.711: 10, 20, 30 or 40 ms), else 20 ms (Opus always: the encoder makes 20 ms
+     * when the codec can do it (G.711: 10, 20, 30, 40 or 60 ms), else 20 ms (Opus always: the encoder makes 20 ms
      * frames).
      */
     static int sendPtime(AudioCodecSpec codec, int peerPtime) {
         boolean g711 = codec.name().equalsIgnoreCase("PCMU") || codec.name().equalsIgnoreCase("PCMA");
-        if (g711 && (peerPtime == 10 || peerPtime == 20 || peerPtime == 30 || peerPtime == 40)) {
+        if (g711 && (peerPtime == 10 || peerPtime == 20 || peerPtime == 30 || peerPtime == 40 || peerPtime == 60)) {
             return peerPtime;
         }
         return SessionDescription.PTIME;

@@ -1,9 +1,10 @@
 package org.m800.sdk.call.internal.media.codec;
 
 /**
- * G.711 PCMU (μ-law, payload type 0) or PCMA (A-law, 8): 8 kHz, one byte per sample, 160 bytes per 20 ms.
- * Loss concealment repeats the last good frame, fading by half each time, then silence after 60 ms, the
- * simplest of the methods of G.711 Appendix I's family. Not thread-safe.
+ * G.711 PCMU (μ-law, payload type 0) or PCMA (A-law, 8): 8 kHz, one byte per sample, so a packet of any
+ * duration (160 bytes per 20 ms). Loss concealment repeats the last 20 ms received, fading by half every
+ * 20 ms, then silence after 60 ms, the simplest of the methods of G.711 Appendix I's family. Not
+ * thread-safe.
  */
 final class G711Codec implements AudioEncoder, AudioDecoder {
 
@@ -11,8 +12,9 @@ final class G711Codec implements AudioEncoder, AudioDecoder {
     private static final int FRAME = RATE / 50;
 
     private final boolean ulaw;
+    /** the last 20 ms received, oldest first */
     private final short[] last = new short[FRAME];
-    private int concealed;
+    private int concealedSamples;
 
     G711Codec(boolean ulaw) {
         this.ulaw = ulaw;
@@ -33,23 +35,31 @@ final class G711Codec implements AudioEncoder, AudioDecoder {
     }
 
     @Override
-    public void decode(byte[] payload, int offset, int length, short[] out) {
-        if (length != FRAME) {
-            throw new IllegalArgumentException("a 20 ms G.711 payload has 160 bytes, not " + length);
+    public int samples(byte[] payload, int offset, int length) {
+        if (length <= 0 || length > MAX_PACKET_SAMPLES) {
+            throw new IllegalArgumentException("a G.711 payload has 1 to " + MAX_PACKET_SAMPLES + " bytes, not " + length);
         }
-        for (int i = 0; i < FRAME; i++) {
-            out[i] = ulaw ? G711.ulawDecode(payload[offset + i]) : G711.alawDecode(payload[offset + i]);
-        }
-        System.arraycopy(out, 0, last, 0, FRAME);
-        concealed = 0;
+        return length;
     }
 
     @Override
-    public void conceal(short[] out) {
-        concealed++;
-        int shift = concealed;
-        for (int i = 0; i < FRAME; i++) {
-            out[i] = concealed > 3 ? 0 : (short) (last[i] >> shift);
+    public int decode(byte[] payload, int offset, int length, short[] out, int outOffset) {
+        samples(payload, offset, length);
+        for (int i = 0; i < length; i++) {
+            out[outOffset + i] = ulaw ? G711.ulawDecode(payload[offset + i]) : G711.alawDecode(payload[offset + i]);
+        }
+        int keep = Math.min(FRAME, length);
+        System.arraycopy(last, keep, last, 0, FRAME - keep);
+        System.arraycopy(out, outOffset + length - keep, last, FRAME - keep, keep);
+        concealedSamples = 0;
+        return length;
+    }
+
+    @Override
+    public void conceal(short[] out, int outOffset, int samples) {
+        for (int i = 0; i < samples; i++, concealedSamples++) {
+            int fade = concealedSamples / FRAME + 1;
+            out[outOffset + i] = fade > 3 ? 0 : (short) (last[concealedSamples % FRAME] >> fade);
         }
     }
 }

@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The receiving half of a session: SRTP check → the one SSRC of the peer → reception statistics →
- * DTMF events or the jitter buffer; and, each tick, jitter buffer → decoder or concealment → resampler →
- * sink. Guarded by the session's lock.
+ * DTMF events or the jitter buffer (packets of any duration the codec allows); and, each 20 ms tick, jitter
+ * buffer → decoder or concealment, until 20 ms are decoded → resampler → sink. Guarded by the session's
+ * lock.
  */
 final class ReceivePath {
 
@@ -35,8 +36,15 @@ final class ReceivePath {
     private AudioCodecSpec codec;
     private AudioDecoder decoder;
     private Resampler resampler;
+    /** 20 ms at the decoder's rate, what each tick takes from {@link #pcm} */
     private short[] codecFrame;
     private short[] sinkFrame;
+    /** decoded audio not played yet, at the decoder's rate: {@code buffered} samples (a packet may be longer than a tick) */
+    private short[] pcm;
+    private int buffered;
+    /** the last RTP timestamp of an audio packet and its extension past the 32-bit wrap, -1 before the first */
+    private long lastTimestamp = -1;
+    private long lastExtended;
 
     long rejected;
     /** RMS level of the last frame played, 0..1. */
@@ -58,9 +66,15 @@ final class ReceivePath {
             srtp = master == null ? null : new SrtpContext(remoteMaster);
             remoteSsrc = -1;
             jitter.reset();
+            lastTimestamp = -1;
+            buffered = 0;
         }
         if (newKey || newClock) {
             reception = new ReceptionStats(spec.clockRate());
+        }
+        if (newClock) {
+            jitter.clockRate(spec.clockRate());
+            lastTimestamp = -1;
         }
         if (!spec.equals(codec) || sinkFrame == null || sinkFrame.length != sinkRate / 50) {
             codec = spec;
@@ -68,6 +82,8 @@ final class ReceivePath {
             resampler = new Resampler(decoder.sampleRate(), sinkRate);
             codecFrame = new short[decoder.sampleRate() / 50];
             sinkFrame = new short[sinkRate / 50];
+            pcm = new short[codecFrame.length + AudioDecoder.MAX_PACKET_SAMPLES];
+            buffered = 0;
         }
     }
 
@@ -108,45 +124,60 @@ final class ReceivePath {
         int pt = RtpHeader.payloadType(buf);
         long arrivalMs = nowNanos / 1_000_000;
         if (pt == eventPayloadType) {
-            jitter.put(extended, arrivalMs, JitterBuffer.SILENCE);
+            jitter.put(extended, -1, arrivalMs, JitterBuffer.SILENCE, 0);
             return dtmf.packet(RtpHeader.timestamp(buf), buf, header, payloadLength);
         }
         if (pt == codec.payloadType() && payloadLength > 0) {
-            jitter.put(extended, arrivalMs, Arrays.copyOfRange(buf, header, header + payloadLength));
+            int samples;
+            try {
+                samples = decoder.samples(buf, header, payloadLength);
+            } catch (IllegalArgumentException e) {
+                // authenticated but not audio of the agreed codec: its place in the stream is concealed
+                rejected++;
+                LOG.debug("payload dropped: {}", e.getMessage());
+                return "";
+            }
+            jitter.put(extended, extendTimestamp(RtpHeader.timestamp(buf)), arrivalMs,
+                    Arrays.copyOfRange(buf, header, header + payloadLength), samples);
         }
         return "";
     }
 
+    /** The timestamp as a number that goes on past 2^32 (a reordered packet's may be lower than the last). */
+    private long extendTimestamp(long timestamp) {
+        if (lastTimestamp < 0) {
+            lastTimestamp = timestamp;
+            lastExtended = timestamp;
+            return timestamp;
+        }
+        int delta = (int) (timestamp - lastTimestamp);
+        long extended = lastExtended + delta;
+        if (delta > 0) {
+            lastTimestamp = timestamp;
+            lastExtended = extended;
+        }
+        return extended;
+    }
+
     /**
-     * Plays one frame into the sink (silence when {@code playing} is false).
+     * Plays one 20 ms frame into the sink (silence when {@code playing} is false): takes from the jitter buffer,
+     * decodes or conceals, until 20 ms are decoded (a packet longer than that leaves the rest for the next
+     * ticks), then resamples to the sink's rate.
      *
-     * @return whether the frame was decoded from a received packet (not silence, not concealment)
+     * @return whether a packet received was decoded for this frame (not silence, not only concealment)
      */
     boolean play(AudioSink sink, boolean playing) {
         boolean decoded = false;
         if (!playing) {
             Arrays.fill(sinkFrame, (short) 0);
         } else {
-            byte[] next = jitter.poll();
-            if (next == JitterBuffer.SILENCE) {
-                Arrays.fill(codecFrame, (short) 0);
-            } else if (next == JitterBuffer.LOST) {
-                byte[] following = jitter.recoverFrom();
-                if (following != null) {
-                    decoder.recover(following, codecFrame);
-                } else {
-                    decoder.conceal(codecFrame);
-                }
-            } else {
-                try {
-                    decoder.decode(next, 0, next.length, codecFrame);
-                    decoded = true;
-                } catch (IllegalArgumentException e) {
-                    LOG.debug("payload dropped: {}", e.getMessage());
-                    rejected++;
-                    decoder.conceal(codecFrame);
-                }
+            int frame = codecFrame.length;
+            while (buffered < frame) {
+                decoded |= fill(frame - buffered);
             }
+            System.arraycopy(pcm, 0, codecFrame, 0, frame);
+            buffered -= frame;
+            System.arraycopy(pcm, frame, pcm, 0, buffered);
             resampler.process(codecFrame, sinkFrame);
         }
         level = Levels.rms(sinkFrame);
@@ -154,6 +185,38 @@ final class ReceivePath {
             sink.write(sinkFrame);
         }
         return decoded;
+    }
+
+    /** Appends the jitter buffer's next stretch to {@link #pcm}: decoded, concealed or silent. */
+    private boolean fill(int wanted) {
+        byte[] next = jitter.poll(wanted);
+        int samples = Math.min(jitter.duration(), pcm.length - buffered);
+        if (next == JitterBuffer.SILENCE) {
+            Arrays.fill(pcm, buffered, buffered + samples, (short) 0);
+        } else if (next == JitterBuffer.LOST) {
+            byte[] following = jitter.recoverFrom();
+            if (following != null) {
+                decoder.recover(following, pcm, buffered, samples);
+            } else {
+                decoder.conceal(pcm, buffered, samples);
+            }
+        } else {
+            try {
+                buffered += decoder.decode(next, 0, next.length, pcm, buffered);
+                return true;
+            } catch (IllegalArgumentException e) {
+                LOG.debug("payload dropped: {}", e.getMessage());
+                rejected++;
+                decoder.conceal(pcm, buffered, samples);
+            }
+        }
+        buffered += samples;
+        return false;
+    }
+
+    /** @return whether the next tick plays the packet just received, and only it: how long it waits is the clock's phase */
+    boolean nextTickPlaysOnlyTheLast() {
+        return buffered == 0 && jitter.onlyNext() >= codecFrame.length;
     }
 
     /** @return the peer's SRTP context, or {@code null} for plain RTP */

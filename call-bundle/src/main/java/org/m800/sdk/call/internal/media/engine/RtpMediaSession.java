@@ -34,7 +34,6 @@ import org.slf4j.LoggerFactory;
 final class RtpMediaSession implements MediaSession {
 
     private static final Logger LOG = LoggerFactory.getLogger(RtpMediaSession.class);
-    private static final long PERIOD_NANOS = 20_000_000L;
     /** How far a clock may fall behind (a starved or paused JVM) before it skips instead of catching up. */
     private static final long MAX_BEHIND_PERIODS = 5;
 
@@ -68,8 +67,7 @@ final class RtpMediaSession implements MediaSession {
     private volatile long nextDue = Long.MAX_VALUE;
     /** when the next packet is due (the send clock) */
     private long sendDue;
-    /** when the next frame is due to the sink (the playout clock) */
-    private long playDue;
+    private final PlayoutClock playout = new PlayoutClock();
     private long startedNanos = -1;
     private long firstSentNanos = -1;
     private long firstReceivedNanos = -1;
@@ -125,7 +123,7 @@ final class RtpMediaSession implements MediaSession {
             long now = System.nanoTime();
             startedNanos = now;
             sendDue = now;
-            playDue = now;
+            playout.start(now);
             nextDue = now;
             lastReceivedNanos = now;
             nextRtcpNanos = now + rtcpDelayNanos();
@@ -171,9 +169,9 @@ final class RtpMediaSession implements MediaSession {
         int ptime = negotiated.sendPtimeMs();
         boolean g711 = negotiated.codec().name().equalsIgnoreCase("PCMU")
                 || negotiated.codec().name().equalsIgnoreCase("PCMA");
-        if (ptime != 20 && !(g711 && (ptime == 10 || ptime == 30 || ptime == 40))) {
+        if (ptime != 20 && !(g711 && (ptime == 10 || ptime == 30 || ptime == 40 || ptime == 60))) {
             throw new IllegalArgumentException("packets of " + ptime + " ms cannot be sent with "
-                    + negotiated.codec().name() + " (20 ms; G.711 also 10, 30, 40 ms)");
+                    + negotiated.codec().name() + " (20 ms; G.711 also 10, 30, 40, 60 ms)");
         }
         int pt = negotiated.telephoneEventPayloadType();
         if (pt < -1 || pt > 127 || pt == negotiated.codec().payloadType()) {
@@ -317,11 +315,15 @@ final class RtpMediaSession implements MediaSession {
                     }
                     lastReceivedNanos = nowNanos;
                     timedOut = false;
-                    if (receive.jitter().readyToStart() && playDue - nowNanos > 0) {
+                    if (receive.jitter().readyToStart()) {
                         // an idle jitter buffer can start: its first frame is played now, not up to 20 ms later
-                        playDue = nowNanos;
-                        nextDue = nowNanos;
-                        wake = true;
+                        wake = playout.startNow(nowNanos);
+                    } else if (receive.nextTickPlaysOnlyTheLast()) {
+                        wake = playout.arrived(nowNanos, receive.jitter().spreadMs());
+                    }
+                    long due = playout.due();
+                    if (wake && (nextDue == Long.MAX_VALUE || due - nextDue < 0)) {
+                        nextDue = due;
                     }
                 }
             }
@@ -426,7 +428,7 @@ final class RtpMediaSession implements MediaSession {
             if (dueBy - sendDue >= 0) {
                 long period = send.ptimeMs() * 1_000_000L;
                 long behind = Math.max(0, nowNanos - sendDue) / period;
-                if (behind * period > MAX_BEHIND_PERIODS * PERIOD_NANOS) {
+                if (behind * period > MAX_BEHIND_PERIODS * PlayoutClock.PERIOD_NANOS) {
                     // the stream's clock jumps ahead instead of flooding the network with the backlog
                     for (long i = 0; i < behind; i++) {
                         send.skip();
@@ -436,12 +438,8 @@ final class RtpMediaSession implements MediaSession {
                 sendDue += period;
                 sendStepLocked();
             }
-            if (dueBy - playDue >= 0) {
-                long behind = Math.max(0, nowNanos - playDue) / PERIOD_NANOS;
-                if (behind > MAX_BEHIND_PERIODS) {
-                    playDue += behind * PERIOD_NANOS;
-                }
-                playDue += PERIOD_NANOS;
+            if (dueBy - playout.due() >= 0) {
+                playout.advance(nowNanos);
                 if (receive.play(sink, media.direction().receives()) && firstPlayedNanos < 0) {
                     firstPlayedNanos = System.nanoTime();
                 }
@@ -455,7 +453,7 @@ final class RtpMediaSession implements MediaSession {
                 timedOut = true;
                 timeout = true;
             }
-            next = sendDue - playDue < 0 ? sendDue : playDue;
+            next = sendDue - playout.due() < 0 ? sendDue : playout.due();
             nextDue = next;
         }
         MediaSessionListener l = listener;

@@ -32,18 +32,18 @@ public class OpusFecTest {
         short[] reference = new short[960];
         AudioDecoder clean = Codecs.decoder(Codecs.SUPPORTED.get(0), 48000);
         for (int f = 0; f < packets.length; f++) {
-            clean.decode(packets[f], 0, packets[f].length, reference);
+            clean.decode(packets[f], 0, packets[f].length, reference, 0);
             boolean lost = f >= 20 && f % 5 == 0;
             if (lost) {
-                withFec.recover(packets[f + 1], out);
+                withFec.recover(packets[f + 1], out, 0, 960);
                 double fec = Goertzel.rms(diff(out, reference));
-                withPlc.conceal(out);
+                withPlc.conceal(out, 0, 960);
                 double plc = Goertzel.rms(diff(out, reference));
                 fecError += fec;
                 plcError += plc;
             } else {
-                withFec.decode(packets[f], 0, packets[f].length, out);
-                withPlc.decode(packets[f], 0, packets[f].length, out);
+                withFec.decode(packets[f], 0, packets[f].length, out, 0);
+                withPlc.decode(packets[f], 0, packets[f].length, out, 0);
             }
         }
         assertTrue("FEC error " + fecError + " vs PLC error " + plcError, fecError < plcError * 0.8);

@@ -34,7 +34,7 @@ import org.m800.sdk.call.testing.ToneSource;
 /**
  * Interoperability with an RTP and SRTP implementation no one here wrote: FFmpeg (libavformat's RTP muxer
  * and demuxer, its SRTP, libopus and its own Opus decoder). FFmpeg sends a 1,000 Hz sine as SRTP PCMU and
- * Opus to a session, which must hear it; a session sends 440 Hz that FFmpeg receives from an SDP file with
+ * Opus to a session, which must hear it (also in packets of 10 and 60 ms); a session sends 440 Hz that FFmpeg receives from an SDP file with
  * an {@code a=crypto} line and decodes to a WAV file, which must hold the tone. The same with plain PCMU RTP
  * (RTP/AVP, no key) both ways, which a session runs when the application allowed it.
  */
@@ -78,12 +78,41 @@ public class FfmpegInteropTest {
         ffmpegReceives(LoopbackCallTest.PCMU, "PCMU/8000", true);
     }
 
+    @Test
+    public void ffmpegSendsPcmuIn10MillisecondPackets() throws Exception {
+        ffmpegSends(LoopbackCallTest.PCMU, "pcm_mulaw", 8000, false, 10);
+    }
+
+    @Test
+    public void ffmpegSendsPcmuIn60MillisecondPackets() throws Exception {
+        ffmpegSends(LoopbackCallTest.PCMU, "pcm_mulaw", 8000, false, 60);
+    }
+
+    @Test
+    public void ffmpegSendsOpusIn10MillisecondFrames() throws Exception {
+        ffmpegSends(new AudioCodecSpec("opus", 111, 48000, 2), "libopus", 48000, false, 10);
+    }
+
+    @Test
+    public void ffmpegSendsOpusIn60MillisecondFrames() throws Exception {
+        ffmpegSends(new AudioCodecSpec("opus", 111, 48000, 2), "libopus", 48000, false, 60);
+    }
+
     private void ffmpegSends(AudioCodecSpec codec, String encoder, int rate) throws Exception {
         ffmpegSends(codec, encoder, rate, false);
     }
 
-    /** With {@code plain}: plain RTP (RTP/AVP), as an application that allows it gets from a peer without SRTP. */
     private void ffmpegSends(AudioCodecSpec codec, String encoder, int rate, boolean plain) throws Exception {
+        ffmpegSends(codec, encoder, rate, plain, 20);
+    }
+
+    /**
+     * With {@code plain}: plain RTP (RTP/AVP), as an application that allows it gets from a peer without SRTP.
+     * {@code packetMs}: libopus's frame duration, or the G.711 packet time (source frames of that length in
+     * packets of at most that payload).
+     */
+    private void ffmpegSends(AudioCodecSpec codec, String encoder, int rate, boolean plain, int packetMs)
+            throws Exception {
         byte[] ffmpegKey = plain ? null : SrtpContext.newMaster();
         int ffmpegPort = Ffmpeg.freeUdpPortPair();
         InetAddress loopback = InetAddress.getLoopbackAddress();
@@ -97,11 +126,12 @@ public class FfmpegInteropTest {
             String url = (plain ? "rtp" : "srtp") + "://127.0.0.1:" + port + "?rtcpport=" + port + "&localrtpport=" + ffmpegPort
                     + "&localrtcpport=" + (ffmpegPort + 1);
             List<String> args = new ArrayList<>(List.of("-re", "-f", "lavfi", "-i",
-                    "sine=frequency=1000:sample_rate=" + rate + ":duration=6:samples_per_frame=" + rate / 50, "-ac", "1", "-c:a", encoder,
-                    // 20 ms packets (the engine's ptime): for Opus the encoder's frame, for G.711 20 ms source frames
-                    // in packets of at most 160 bytes of payload
+                    "sine=frequency=1000:sample_rate=" + rate + ":duration=6:samples_per_frame=" + rate * packetMs / 1000,
+                    "-ac", "1", "-c:a", encoder,
+                    // packets of packetMs: for Opus the encoder's frame, for G.711 source frames of that length in
+                    // packets of at most that payload (12 bytes of RTP header)
                     encoder.equals("libopus") ? "-frame_duration" : "-packetsize",
-                    encoder.equals("libopus") ? "20" : "172",
+                    encoder.equals("libopus") ? Integer.toString(packetMs) : Integer.toString(12 + 8 * packetMs),
                     "-payload_type", Integer.toString(codec.payloadType()), "-f", "rtp"));
             if (!plain) {
                 args.addAll(List.of("-srtp_out_suite", "AES_CM_128_HMAC_SHA1_80", "-srtp_out_params",
@@ -110,7 +140,7 @@ public class FfmpegInteropTest {
             args.add(url);
             try (Ffmpeg ffmpeg = Ffmpeg.start(temp.getRoot().toPath(), args.toArray(String[]::new))) {
                 short[] audio = awaitTone(sink, 1000, ffmpeg);
-                String heard = "from ffmpeg " + encoder + ": " + Goertzel.describe(audio, 16000, 1000, 440) + " "
+                String heard = "from ffmpeg " + encoder + " in " + packetMs + " ms packets: " + Goertzel.describe(audio, 16000, 1000, 440) + " "
                         + session.stats();
                 // ffmpeg's sine filter is at 1/8 of full scale
                 assertTrue(heard, Goertzel.blockAmplitude(audio, 16000, 1000) > 2000);

@@ -20,7 +20,7 @@ import org.m800.sdk.call.testing.RecordingSink;
 import org.m800.sdk.call.testing.ToneSource;
 
 /**
- * G.711 sent with the packet time the peer asked for (10, 30, 40 ms; the source still gives 20 ms frames):
+ * G.711 sent with the packet time the peer asked for (10, 30, 40, 60 ms; the source still gives 20 ms frames):
  * a plain RTP session sends to a bare UDP socket, which checks each packet's payload length, the timestamp
  * and sequence steps, and that the audio decoded from the packets, put back together, is the source's tone
  * without gaps or repeats. Opus refuses other packet times.
@@ -40,6 +40,11 @@ public class PacketTimeTest {
     @Test
     public void pcmuIn40MillisecondPackets() throws Exception {
         sendsIn(40);
+    }
+
+    @Test
+    public void pcmuIn60MillisecondPackets() throws Exception {
+        sendsIn(60);
     }
 
     @Test
