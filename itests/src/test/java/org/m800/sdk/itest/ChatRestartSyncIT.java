@@ -117,10 +117,10 @@ public class ChatRestartSyncIT extends ServerTestSupport {
 
             // the sync (the automatic one, and one more) brings what arrived while the chat was stopped.
             // The listener is told on the event threads after the store changed, so a sync's future may
-            // complete before its messageReceived reaches benNow: count only after sync points told
-            // through the same listener (the restart's synced(), then a message sent after the syncs)
-            benNow.awaitSynced();
+            // complete before its messageReceived reaches benNow: wait for it there, and count only
+            // after a later message told through the same listener (deliveries keep their order)
             await(benChat.sync(), "sync");
+            benNow.await(0, "while-stopped");
             Message last = await(ann.require(ChatManager.class).sendText(direct.id(), "last").accepted(), "last");
             benNow.await(0, last.id());
             assertTrue("ben's store has the message that reached his client while the chat was stopped"

@@ -4,17 +4,10 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.IntSupplier;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.m800.sdk.core.AccountManager;
@@ -26,7 +19,6 @@ import org.m800.sdk.core.Profile;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
-import org.osgi.service.condition.Condition;
 
 /**
  * Fifty clients that sign up and connect to the real server share one transport whose threads do not
@@ -44,13 +36,12 @@ public class ConnectionLeakIT extends ServerTestSupport {
     private static final int IO_THREAD_LIMIT = 17;
     /** The SDK's event pool (2) and scheduler (1), which end when idle. */
     private static final int EVENT_THREAD_LIMIT = 3;
-    private static final Path FDS = Path.of("/proc/self/fd");
 
     @Test
     public void fiftyConnectedClientsLeaveNothingBehindWhenClosed() throws Exception {
         Bundle core = coreBundle();
         ServiceListenerCounter listeners = afterTest(new ServiceListenerCounter(bundleContext, core));
-        int socketsBefore = openSockets();
+        int socketsBefore = LeakBaseline.openSockets();
 
         // warm-up: what starts lazily (the server's scheduler, the SDK's event threads) exists before the baseline
         Client warm = serverClient("conn-leak-warm");
@@ -58,18 +49,12 @@ public class ConnectionLeakIT extends ServerTestSupport {
         warm.close();
         waitUntil("the m800-io threads stop when the only client is closed", () -> ioThreads().isEmpty(), TIMEOUT_S);
 
-        Set<Thread> threadsBefore = liveThreads();
-        int servicesBefore = count(core.getRegisteredServices());
-        int inUseBefore = count(core.getServicesInUse());
-        int listenersBefore = listeners.count();
-        int conditionsBefore = services(Condition.class, null).size();
+        LeakBaseline before = LeakBaseline.of(bundleContext, core, listeners);
         assertTrue(clientFactory().clients().isEmpty());
 
         List<Client> clients = new ArrayList<>();
         for (int i = 0; i < CLIENTS; i++) {
-            // the server hashes each password (PBKDF2): a loaded machine needs more than the default 10 s
-            clients.add(newClient(serverConfig("conn-leak-" + i).requestTimeout(Duration.ofSeconds(TIMEOUT_S)).build(),
-                    List.of()));
+            clients.add(newClient(serverConfig("conn-leak-" + i).build(), List.of()));
         }
         List<Recorder<ConnectionStateEvent>> states = new ArrayList<>();
         for (int batch = 0; batch < CLIENTS; batch += SIGN_UP_BATCH) {
@@ -92,7 +77,7 @@ public class ConnectionLeakIT extends ServerTestSupport {
         assertTrue("the shared transport runs while clients are open", ioThreads > 0);
         assertTrue("the transport's threads do not grow with " + CLIENTS + " clients: " + ioThreads(),
                 ioThreads <= IO_THREAD_LIMIT);
-        int socketsOpen = openSockets();
+        int socketsOpen = LeakBaseline.openSockets();
         assertTrue("both ends of " + CLIENTS + " WebSockets are open in this JVM: " + socketsOpen + " sockets, "
                 + socketsBefore + " before", socketsOpen >= socketsBefore + 2 * CLIENTS);
 
@@ -108,41 +93,13 @@ public class ConnectionLeakIT extends ServerTestSupport {
         last.close();
 
         waitUntil("the m800-io threads stop with the last client", () -> ioThreads().isEmpty(), TIMEOUT_S);
-        settles("open sockets", socketsBefore, ConnectionLeakIT::openSockets);
-        List<String> extra = new ArrayList<>();
-        try {
-            waitUntil("threads started by the clients end", () -> {
-                List<String> now = newThreads(threadsBefore);
-                synchronized (extra) {
-                    extra.clear();
-                    extra.addAll(now);
-                }
-                return now.isEmpty();
-            }, TIMEOUT_S);
-        } catch (AssertionError e) {
-            synchronized (extra) {
-                // also printed: a failure that crosses the test container may keep only the cause's message
-                System.out.println("threads left behind by " + CLIENTS + " clients: " + extra);
-                throw new AssertionError("threads left behind by " + CLIENTS + " clients: " + extra, e);
-            }
-        }
+        LeakBaseline.settles("open sockets", socketsBefore, LeakBaseline::openSockets);
+        // the SDK's bounded event threads are checked apart; the reference server, not the SDK, sizes its pool
+        before.assertNoNewThreads(CLIENTS + " clients", t -> isEventThread(t) || t.getName().startsWith("m800-server"));
         long eventThreads = liveThreads().stream().filter(ConnectionLeakIT::isEventThread).count();
         assertTrue("the SDK's event threads stay bounded: " + eventThreads, eventThreads <= EVENT_THREAD_LIMIT);
-        settles("services registered by the core bundle", servicesBefore, () -> count(core.getRegisteredServices()));
-        assertEquals("services the core bundle uses", inUseBefore, count(core.getServicesInUse()));
-        assertEquals("service listeners of the core bundle", listenersBefore, listeners.count());
-        assertEquals("condition services", conditionsBefore, services(Condition.class, null).size());
+        before.assertBundleBack();
         assertTrue(clientFactory().clients().isEmpty());
-    }
-
-    /** Waits until the value is back to {@code expected}; the failure names the last value seen. */
-    private static void settles(String what, int expected, IntSupplier value) throws Exception {
-        int[] last = new int[1];
-        try {
-            waitUntil(what + " back to " + expected, () -> (last[0] = value.getAsInt()) == expected, TIMEOUT_S);
-        } catch (AssertionError e) {
-            throw new AssertionError(what + ": " + last[0] + ", " + expected + " before the clients", e);
-        }
     }
 
     /** The shared transport's threads: {@code m800-io-*} and {@code m800-io-scheduler-*}. */
@@ -153,30 +110,5 @@ public class ConnectionLeakIT extends ServerTestSupport {
 
     private static boolean isEventThread(Thread t) {
         return t.getName().startsWith("m800-events") || t.getName().startsWith("m800-scheduler");
-    }
-
-    /**
-     * Threads alive now that were not before, except the SDK's own bounded event threads (checked
-     * apart), the reference server's pool (the server, not the SDK, sizes it) and the tests' own.
-     */
-    private static List<String> newThreads(Set<Thread> before) {
-        return liveThreads().stream().filter(t -> !before.contains(t)).filter(t -> !isEventThread(t))
-                .filter(t -> !t.getName().startsWith("m800-server")).filter(t -> !t.getName().startsWith("itest-"))
-                .map(t -> t.getName() + (t.isDaemon() ? " (daemon)" : "")).sorted().collect(Collectors.toList());
-    }
-
-    /** Sockets this process holds open (both ends of a loopback connection count, the server being in this JVM). */
-    private static int openSockets() {
-        try (Stream<Path> fds = Files.list(FDS)) {
-            return (int) fds.filter(fd -> {
-                try {
-                    return Files.readSymbolicLink(fd).toString().startsWith("socket:");
-                } catch (IOException closedMeanwhile) {
-                    return false;
-                }
-            }).count();
-        } catch (IOException e) {
-            throw new AssertionError("cannot list " + FDS + " (the leak test needs Linux): " + e, e);
-        }
     }
 }

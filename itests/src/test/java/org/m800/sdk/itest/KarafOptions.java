@@ -100,6 +100,8 @@ final class KarafOptions {
         values.put(ClientConfig.SIGN_UP_SERVERS, ServerTestSupport.outerProperty(ServerTestSupport.PROPERTY_HTTP));
         // inside Karaf's data folder, which goes with the container
         values.put(ClientConfig.DATA_DIRECTORY, "${karaf.data}/m800/" + clientId);
+        // as ServerTestSupport.serverConfig: a sign-up on a busy machine may need more than the default 10 s
+        values.put(ClientConfig.REQUEST_TIMEOUT, M800TestSupport.TIMEOUT_S + "s");
         values.putAll(extra);
         List<Option> options = new ArrayList<>();
         values.forEach((key, value) -> options.add(editConfigurationFilePut(file, key, value)));

@@ -1,10 +1,13 @@
 package org.m800.sdk.itest;
 
+import static org.junit.Assert.assertNotNull;
+
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -14,6 +17,7 @@ import org.m800.sdk.core.Client;
 import org.ops4j.pax.exam.Option;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.Constants;
+import org.osgi.util.tracker.ServiceTracker;
 
 /**
  * Base of the tests in a real Karaf ({@link KarafOptions}): the container with configured clients, and
@@ -34,6 +38,9 @@ public abstract class KarafTestSupport extends ServerTestSupport {
     protected static final EnumSet<FeaturesService.Option> NO_REFRESH = EnumSet.of(
             FeaturesService.Option.NoAutoRefreshBundles);
 
+    /** The boot features' provisioning may outlast a test's usual wait when other builds share the machine. */
+    private static final long BOOT_TIMEOUT_S = 3 * TIMEOUT_S;
+
     /** @return Karaf with {@code m800-sdk-core} and one configured client per id, with no extra setting */
     protected static List<Option> karafWithClients(String... clientIds) {
         List<Option> options = new ArrayList<>(KarafOptions.karafWithSdkCore());
@@ -44,11 +51,18 @@ public abstract class KarafTestSupport extends ServerTestSupport {
     }
 
     /**
-     * Waits (each step at most {@link #TIMEOUT_S}) for Karaf's boot to finish and for no bundle to be
-     * starting or stopping, then gives a service of Karaf, looked up now.
+     * Waits for Karaf's boot to finish (at most {@link #BOOT_TIMEOUT_S}) and for no bundle to be starting
+     * or stopping (at most {@link #TIMEOUT_S}), then gives a service of Karaf, looked up now.
      */
     protected <S> S settledService(Class<S> type) throws Exception {
-        awaitService(BootFinished.class, null);
+        ServiceTracker<BootFinished, BootFinished> boot = new ServiceTracker<>(bundleContext, BootFinished.class, null);
+        boot.open();
+        try {
+            assertNotNull("Karaf's boot features were not installed within " + BOOT_TIMEOUT_S + " s",
+                    boot.waitForService(TimeUnit.SECONDS.toMillis(BOOT_TIMEOUT_S)));
+        } finally {
+            boot.close();
+        }
         waitUntil("no bundle of Karaf is starting or stopping (now: " + inTransition() + ")",
                 () -> inTransition().isEmpty(), TIMEOUT_S);
         return awaitService(type, null);

@@ -3,11 +3,7 @@ package org.m800.sdk.itest;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
-import java.util.Set;
-import java.util.stream.Collectors;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.m800.sdk.core.Client;
@@ -17,7 +13,6 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
-import org.osgi.service.condition.Condition;
 
 /** Uninstalling a bundle leaves no thread, instance, service or listener behind. */
 @RunWith(PaxExam.class)
@@ -38,11 +33,7 @@ public class LeakIT extends M800TestSupport {
         afterTest(listeners);
 
         cycle(events); // warm up: the shared pools exist from here on
-        Set<Thread> threadsBefore = liveThreads();
-        int servicesBefore = count(core.getRegisteredServices());
-        int inUseBefore = count(core.getServicesInUse());
-        int listenersBefore = listeners.count();
-        int conditionsBefore = services(Condition.class, null).size();
+        LeakBaseline before = LeakBaseline.of(bundleContext, core, listeners);
         int liveBefore = Tracked.live();
         int createdBefore = Tracked.created();
 
@@ -52,28 +43,9 @@ public class LeakIT extends M800TestSupport {
 
         assertEquals("every instance built was closed", liveBefore, Tracked.live());
         assertEquals("one alpha.greeter per cycle", createdBefore + CYCLES, Tracked.created());
-        waitUntil("the core bundle's services settle back to " + servicesBefore,
-                () -> count(core.getRegisteredServices()) == servicesBefore, TIMEOUT_S);
-        assertEquals("services the core bundle uses", inUseBefore, count(core.getServicesInUse()));
-        assertEquals("service listeners of the core bundle", listenersBefore, listeners.count());
-        assertEquals("condition services", conditionsBefore, services(Condition.class, null).size());
-
+        before.assertBundleBack();
         // threads: none that was not there before, except the SDK's own bounded pools
-        List<String> extra = new ArrayList<>();
-        try {
-            waitUntil("threads started during the cycles end", () -> {
-                List<String> now = newThreads(threadsBefore);
-                synchronized (extra) {
-                    extra.clear();
-                    extra.addAll(now);
-                }
-                return now.isEmpty();
-            }, TIMEOUT_S);
-        } catch (AssertionError e) {
-            synchronized (extra) {
-                throw new AssertionError("threads left behind by " + CYCLES + " cycles: " + extra, e);
-            }
-        }
+        before.assertNoNewThreads(CYCLES + " cycles", LeakIT::isSdkThread);
         long sdkThreads = liveThreads().stream().filter(LeakIT::isSdkThread).count();
         assertTrue("the SDK's threads stay bounded: " + sdkThreads, sdkThreads <= SDK_POOL_LIMIT);
         assertTrue(client.isReady());
@@ -90,12 +62,6 @@ public class LeakIT extends M800TestSupport {
             alpha.uninstall();
         }
         events.await(mark, ClientEvent.FEATURE_UNAVAILABLE, "alpha", TIMEOUT_S);
-    }
-
-    private static List<String> newThreads(Set<Thread> before) {
-        return liveThreads().stream().filter(t -> !before.contains(t)).filter(t -> !isSdkThread(t))
-                .filter(t -> !t.getName().startsWith("itest-"))
-                .map(t -> t.getName() + (t.isDaemon() ? " (daemon)" : "")).collect(Collectors.toList());
     }
 
     /** The SDK names its shared pool threads after itself. */

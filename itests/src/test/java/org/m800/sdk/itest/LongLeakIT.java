@@ -3,19 +3,11 @@ package org.m800.sdk.itest;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.m800.sdk.core.Client;
@@ -56,10 +48,10 @@ public class LongLeakIT extends M800TestSupport {
             cycle(events);
         }
         refresh();
-        Set<Thread> threadsBefore = liveThreads();
+        LeakBaseline before = LeakBaseline.threads();
         int bundlesBefore = bundleContext.getBundles().length;
         int liveBefore = Tracked.live();
-        long fdsBefore = openFileDescriptors();
+        long fdsBefore = LeakBaseline.openFileDescriptors();
 
         long started = System.nanoTime();
         long heapAtQuarter = -1;
@@ -77,28 +69,14 @@ public class LongLeakIT extends M800TestSupport {
         long heapAtEnd = usedHeapAfterGc();
         System.out.printf(Locale.ROOT, "LongLeakIT: %d cycles in %d s; heap after GC %d MiB at a quarter, %d MiB at"
                 + " the end; file descriptors %d before, %d after%n", cycles, seconds, heapAtQuarter >> 20,
-                heapAtEnd >> 20, fdsBefore, openFileDescriptors());
+                heapAtEnd >> 20, fdsBefore, LeakBaseline.openFileDescriptors());
 
         assertEquals("every instance built was closed", liveBefore, Tracked.live());
         assertEquals("bundles", bundlesBefore, bundleContext.getBundles().length);
-        List<String> extra = new ArrayList<>();
-        try {
-            waitUntil("threads started during the cycles end", () -> {
-                List<String> now = newThreads(threadsBefore);
-                synchronized (extra) {
-                    extra.clear();
-                    extra.addAll(now);
-                }
-                return now.isEmpty();
-            }, TIMEOUT_S);
-        } catch (AssertionError e) {
-            synchronized (extra) {
-                throw new AssertionError("threads left behind by " + cycles + " cycles: " + extra, e);
-            }
-        }
+        before.assertNoNewThreads(cycles + " cycles", LongLeakIT::isSdkThread);
         if (fdsBefore >= 0) {
             waitUntil("open file descriptors back to " + fdsBefore + " (+" + FD_SLACK + ")",
-                    () -> openFileDescriptors() <= fdsBefore + FD_SLACK, TIMEOUT_S);
+                    () -> LeakBaseline.openFileDescriptors() <= fdsBefore + FD_SLACK, TIMEOUT_S);
         }
         assertTrue("heap grew by " + ((heapAtEnd - heapAtQuarter) >> 20) + " MiB over the last three quarters of "
                 + cycles + " cycles", heapAtEnd - heapAtQuarter <= HEAP_SLACK_BYTES);
@@ -141,25 +119,6 @@ public class LongLeakIT extends M800TestSupport {
             least = Math.min(least, memory.getHeapMemoryUsage().getUsed());
         }
         return least;
-    }
-
-    /** @return the open file descriptors of this process (Linux), or -1 where /proc is not there */
-    private static long openFileDescriptors() {
-        Path fds = Path.of("/proc/self/fd");
-        if (!Files.isDirectory(fds)) {
-            return -1;
-        }
-        try (Stream<Path> s = Files.list(fds)) {
-            return s.count();
-        } catch (IOException e) {
-            return -1;
-        }
-    }
-
-    private static List<String> newThreads(Set<Thread> before) {
-        return liveThreads().stream().filter(t -> !before.contains(t)).filter(t -> !isSdkThread(t))
-                .filter(t -> !t.getName().startsWith("itest-"))
-                .map(t -> t.getName() + (t.isDaemon() ? " (daemon)" : "")).collect(Collectors.toList());
     }
 
     /** The SDK's shared, bounded pools start threads lazily; LeakIT bounds them. */

@@ -77,11 +77,13 @@ public abstract class ServerTestSupport extends M800TestSupport {
 
     /**
      * A configuration pointing at the class's server. The reconnect back-off is capped at 1 s so a
-     * restarted server is found again quickly.
+     * restarted server is found again quickly. Requests wait up to {@link #TIMEOUT_S} for an answer, as
+     * the tests wait for futures: the server hashes each password (PBKDF2) in a cold JVM, which a busy
+     * machine makes last more than the default 10 s (a sign-up timed out so while other builds ran).
      */
     protected ClientConfig.Builder serverConfig(String clientId) {
         return config(clientId).imServers(imServer()).signUpServers(httpServer())
-                .reconnectMaxDelay(Duration.ofSeconds(1));
+                .reconnectMaxDelay(Duration.ofSeconds(1)).requestTimeout(Duration.ofSeconds(TIMEOUT_S));
     }
 
     /** Creates a client of the class's server, closed after the test, and waits for READY. */
