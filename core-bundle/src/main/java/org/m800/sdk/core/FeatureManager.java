@@ -19,7 +19,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
-import org.m800.sdk.core.internal.SerialExecutor;
+import org.m800.sdk.core.internal.SessionHooks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -109,25 +109,15 @@ public abstract class FeatureManager implements AutoCloseable {
     private final ConnectService connect;
     private final NotificationService notifications;
     private final AccountManager account;
-    /** Runs the hooks one at a time, in order, on the disk executor. */
-    private final Executor hooks;
+    private final SessionHooks session;
     private final Set<CompletableFuture<?>> pending = ConcurrentHashMap.newKeySet();
     private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
     private final List<ListenerList<?>> listenerLists = new CopyOnWriteArrayList<>();
     private final Object lock = new Object();
 
-    // guarded by lock: what the account and the connection said last (written on event threads)
+    // guarded by lock
     private boolean started;
     private boolean closed;
-    private String observedUser;
-    private boolean observedConnected;
-    /** Counts the CONNECTED states seen, so that a quick reconnect is still told as a new pair. */
-    private long observedConnections;
-
-    // confined to the hook executor: what the hooks were told
-    private volatile String hookUser;
-    private boolean hookConnected;
-    private long hookConnection;
 
     /**
      * Takes the client's services from the context. Call {@link #start()} at the end of the subclass's
@@ -141,7 +131,33 @@ public abstract class FeatureManager implements AutoCloseable {
         this.connect = context.dependency(ConnectService.MODULE, ConnectService.class);
         this.notifications = context.dependency(NotificationService.MODULE, NotificationService.class);
         this.account = context.dependency(AccountManager.MODULE, AccountManager.class);
-        this.hooks = new SerialExecutor(context.diskExecutor());
+        this.session = new SessionHooks(context.clientId(), context.moduleName(), account, connect,
+                context.diskExecutor(), new SessionHooks.Target() {
+                    @Override
+                    public void loggedIn(String userId) {
+                        onLoggedIn(userId);
+                    }
+
+                    @Override
+                    public void loggedOut() {
+                        onLoggedOut();
+                    }
+
+                    @Override
+                    public void connected() {
+                        onConnected();
+                    }
+
+                    @Override
+                    public void disconnected() {
+                        onDisconnected();
+                    }
+
+                    @Override
+                    public boolean closing() {
+                        return isClosed();
+                    }
+                });
     }
 
     /**
@@ -155,22 +171,8 @@ public abstract class FeatureManager implements AutoCloseable {
                 return;
             }
             started = true;
-            observedUser = account.profile().map(Profile::userId).orElse(null);
         }
-        subscriptions.add(account.addListener(new AccountListener() {
-            @Override
-            public void profileChanged(Profile profile) {
-                FeatureManager.this.profileChanged(profile);
-            }
-
-            @Override
-            public void loggedOut() {
-                FeatureManager.this.profileChanged(null);
-            }
-        }));
-        // tells the current state at once (on the event threads)
-        subscriptions.add(connect.onStateChange(this::stateChanged));
-        settleLater();
+        subscriptions.addAll(session.start());
     }
 
     // ------------------------------------------------------------ what the subclass gets
@@ -223,7 +225,7 @@ public abstract class FeatureManager implements AutoCloseable {
      *         it and after {@link #onLoggedOut}
      */
     protected final String userId() {
-        return hookUser;
+        return session.user();
     }
 
     /** @return whether {@link #close()} was called */
@@ -356,7 +358,7 @@ public abstract class FeatureManager implements AutoCloseable {
      */
     protected final String requireUser() {
         checkOpen();
-        String user = hookUser;
+        String user = session.user();
         if (user == null) {
             user = account.profile().map(Profile::userId).orElse(null);
         }
@@ -449,85 +451,5 @@ public abstract class FeatureManager implements AutoCloseable {
     private M800Exception closedError() {
         return new M800Exception(ErrorCode.CLOSED, "module " + context.moduleName() + " of client " + clientId()
                 + " is closed");
-    }
-
-    // ------------------------------------------------------------ following the session
-
-    private void profileChanged(Profile profile) {
-        synchronized (lock) {
-            observedUser = profile == null ? null : profile.userId();
-            if (observedUser == null) {
-                observedConnected = false;
-            }
-        }
-        settleLater();
-    }
-
-    private void stateChanged(ConnectionStateEvent e) {
-        String user = e.newState() == ConnectionState.CONNECTED ? connect.userId() : null;
-        synchronized (lock) {
-            boolean up = e.newState() == ConnectionState.CONNECTED;
-            if (up && !observedConnected) {
-                observedConnections++;
-            }
-            observedConnected = up;
-            if (user != null) {
-                // the hello names the user even when the profile is not known yet
-                observedUser = user;
-            }
-        }
-        settleLater();
-    }
-
-    private void settleLater() {
-        hooks.execute(this::settle);
-    }
-
-    /** On the hook executor: brings what the hooks were told up to what was observed, one hook at a time. */
-    private void settle() {
-        String user;
-        boolean up;
-        long connection;
-        synchronized (lock) {
-            if (closed || !started) {
-                return;
-            }
-            user = observedUser;
-            up = observedConnected && user != null;
-            connection = observedConnections;
-        }
-        String told = hookUser;
-        if (told != null && !told.equals(user)) {
-            if (hookConnected) {
-                hookConnected = false;
-                hook("onDisconnected", this::onDisconnected);
-            }
-            hookUser = null;
-            hook("onLoggedOut", this::onLoggedOut);
-        }
-        if (hookUser == null && user != null && !isClosed()) {
-            hookUser = user;
-            hook("onLoggedIn", () -> onLoggedIn(user));
-        }
-        if (hookUser == null) {
-            return;
-        }
-        if (hookConnected && (!up || hookConnection != connection)) {
-            hookConnected = false;
-            hook("onDisconnected", this::onDisconnected);
-        }
-        if (up && !hookConnected && !isClosed()) {
-            hookConnected = true;
-            hookConnection = connection;
-            hook("onConnected", this::onConnected);
-        }
-    }
-
-    private void hook(String name, Runnable hook) {
-        try {
-            hook.run();
-        } catch (RuntimeException | LinkageError e) {
-            LOG.warn("client {}: {} of module {} threw", clientId(), name, context.moduleName(), e);
-        }
     }
 }

@@ -217,13 +217,6 @@ public final class ContactManagerImpl extends FeatureManager implements ContactM
         }
     }
 
-    // ================================================================ input
-
-    /** @return the id of the logged-in user, if any (for the shell) */
-    public Optional<String> currentUserId() {
-        return Optional.ofNullable(userId());
-    }
-
     // ================================================================ contacts
 
     @Override

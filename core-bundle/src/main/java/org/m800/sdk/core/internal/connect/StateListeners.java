@@ -1,14 +1,13 @@
 package org.m800.sdk.core.internal.connect;
 
 import java.net.URI;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
 import org.m800.sdk.core.ConnectionFailure;
 import org.m800.sdk.core.ConnectionState;
 import org.m800.sdk.core.ConnectionStateEvent;
+import org.m800.sdk.core.ListenerList;
 import org.m800.sdk.core.Subscription;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,25 +23,26 @@ final class StateListeners {
 
     private final String clientId;
     private final Executor events;
-    private final List<Consumer<ConnectionStateEvent>> listeners = new CopyOnWriteArrayList<>();
+    private final ListenerList<Consumer<ConnectionStateEvent>> listeners;
 
     StateListeners(String clientId, Executor events) {
         this.clientId = clientId;
         this.events = events;
+        this.listeners = new ListenerList<>(events, "connection-state listener of client " + clientId);
     }
 
     /** Adds a listener, which first hears {@code now} (old state = new state). */
     Subscription add(Consumer<ConnectionStateEvent> listener, ConnectionState now) {
-        listeners.add(listener);
+        Subscription subscription = listeners.add(listener);
         ConnectionStateEvent current = new ConnectionStateEvent(now, now, "current state", null);
         events.execute(() -> safely(listener, current));
-        return () -> listeners.remove(listener);
+        return subscription;
     }
 
     /** Tells every listener of a change. */
     void changed(ConnectionState old, ConnectionState next, String reason, URI server, ConnectionFailure cause) {
         ConnectionStateEvent event = new ConnectionStateEvent(old, next, reason, server, cause);
-        events.execute(() -> listeners.forEach(l -> safely(l, event)));
+        listeners.emit(l -> l.accept(event));
     }
 
     private void safely(Consumer<ConnectionStateEvent> listener, ConnectionStateEvent event) {

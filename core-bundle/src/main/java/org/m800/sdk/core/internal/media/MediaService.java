@@ -2,7 +2,6 @@ package org.m800.sdk.core.internal.media;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -10,6 +9,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
+import org.m800.sdk.core.ListenerList;
 import org.m800.sdk.core.M800Exception;
 import org.m800.sdk.core.ModuleContext;
 import org.m800.sdk.core.Subscription;
@@ -35,10 +35,9 @@ public final class MediaService implements MediaManager, AutoCloseable {
     private static final long POLL_SECONDS = 3;
     private static final int DEFAULT_RATE = 16000;
 
-    private final Executor events;
     private final Executor disk;
     private final ScheduledExecutorService scheduler;
-    private final List<Consumer<List<AudioDevice>>> listeners = new CopyOnWriteArrayList<>();
+    private final ListenerList<Consumer<List<AudioDevice>>> listeners;
     private volatile List<AudioDevice> devices;
     private ScheduledFuture<?> poll;
     private boolean closed;
@@ -49,7 +48,7 @@ public final class MediaService implements MediaManager, AutoCloseable {
     }
 
     MediaService(Executor events, Executor disk, ScheduledExecutorService scheduler) {
-        this.events = events;
+        this.listeners = new ListenerList<>(events, "device listener");
         this.disk = disk;
         this.scheduler = scheduler;
         this.devices = SoundDevices.list();
@@ -90,16 +89,13 @@ public final class MediaService implements MediaManager, AutoCloseable {
 
     @Override
     public Subscription onDevicesChanged(Consumer<List<AudioDevice>> listener) {
-        if (listener == null) {
-            throw M800Exception.invalidArgument("no listener given");
-        }
-        listeners.add(listener);
+        Subscription subscription = listeners.add(listener);
         synchronized (this) {
             if (poll == null && !closed) {
                 poll = scheduler.scheduleWithFixedDelay(this::pollSoon, POLL_SECONDS, POLL_SECONDS, TimeUnit.SECONDS);
             }
         }
-        return () -> listeners.remove(listener);
+        return subscription;
     }
 
     private void pollSoon() {
@@ -117,15 +113,7 @@ public final class MediaService implements MediaManager, AutoCloseable {
             return;
         }
         devices = now;
-        for (Consumer<List<AudioDevice>> listener : listeners) {
-            events.execute(() -> {
-                try {
-                    listener.accept(now);
-                } catch (RuntimeException e) {
-                    LOG.warn("a device listener failed", e);
-                }
-            });
-        }
+        listeners.emit(l -> l.accept(now));
     }
 
     @Override
