@@ -18,9 +18,11 @@ import org.m800.sdk.file.FileManager;
 
 /**
  * W8's SDK side, in a child JVM of its own (so its heap is the SDK's): signs a user up, uploads and
- * downloads the file {@code runs} times through the file feature, checks every hash, and prints
- * {@code RESULT upload <ms>}, {@code RESULT download <ms>}, {@code RESULT heap <baseline> <peak> <after>}.
- * Arguments: im http fileServer dataDir file runs username.
+ * downloads the file {@code warmups} times unmeasured (as the ceiling downloads once before it measures),
+ * then {@code runs} times through the file feature, checks every hash, and prints
+ * {@code RESULT upload <ms>}, {@code RESULT download <ms>} for each measured transfer and
+ * {@code RESULT heap <baseline> <peak> <after>}. Arguments: im http fileServer dataDir file runs username
+ * [warmups, default 0].
  */
 public final class W8Child {
 
@@ -35,6 +37,7 @@ public final class W8Child {
         Path file = Path.of(args[4]);
         int runs = Integer.parseInt(args[5]);
         String user = args[6];
+        int warmups = args.length > 7 ? Integer.parseInt(args[7]) : 0;
         ClientConfig config = ClientConfig.builder().clientId(user).imServers(List.of(im)).signUpServers(List.of(http))
                 .fileServers(List.of(files)).dataDirectory(data)
                 // the sign-up hashes a password on a server that may share the machine with other work
@@ -61,14 +64,15 @@ public final class W8Child {
             }, "w8-heap-sampler");
             sampler.setDaemon(true);
             sampler.start();
-            for (int r = 0; r < runs; r++) {
+            for (int r = 0; r < warmups + runs; r++) {
+                String result = r < warmups ? "WARM-UP " : "RESULT ";
                 FileInfo up = null;
                 // the user becomes known to the feature just after the sign-up: a refused first try is retried
                 for (int attempt = 0; attempt < 100 && up == null; attempt++) {
                     long t0 = System.nanoTime();
                     try {
                         up = Env.await(fm.upload(file, null, null).result(), 600_000, "upload");
-                        System.out.println("RESULT upload " + (System.nanoTime() - t0) / 1_000_000);
+                        System.out.println(result + "upload " + (System.nanoTime() - t0) / 1_000_000);
                     } catch (Exception e) {
                         if (!String.valueOf(e.getMessage()).contains("no user is logged in")) {
                             throw e;
@@ -86,7 +90,7 @@ public final class W8Child {
                 Path target = data.resolve("download.bin");
                 long t1 = System.nanoTime();
                 FileInfo down = Env.await(fm.download(up.fileId(), target).result(), 600_000, "download");
-                System.out.println("RESULT download " + (System.nanoTime() - t1) / 1_000_000);
+                System.out.println(result + "download " + (System.nanoTime() - t1) / 1_000_000);
                 CorrectnessException.check(expected.equals(down.sha256()), "download hash " + down.sha256());
                 CorrectnessException.check(Files.size(target) == Files.size(file), "download size");
                 Files.delete(target);

@@ -37,7 +37,13 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 final class W8FileTransfer implements Workload {
 
     static final long SIZE = 1L << 30;
-    static final int RUNS = 2;
+    /**
+     * Measured transfers per row (the ceiling's downloads, the uploads, the downloads), each row after
+     * {@link #WARM_UPS} unmeasured ones: five, so that the median is a transfer in the middle (of two,
+     * the median was the lower one).
+     */
+    static final int RUNS = 5;
+    static final int WARM_UPS = 1;
     static final long TIMEOUT_MS = 30 * 60_000L;
 
     @Override
@@ -78,7 +84,8 @@ final class W8FileTransfer implements Workload {
                 List<String> out;
                 long serverPeak;
                 try (HeapSampler sampler = HeapSampler.start(server.pid())) {
-                    out = child(cp.toString(), server, server.http(), root.resolve("client"), file, RUNS, "w8-user");
+                    out = child(cp.toString(), server, server.http(), root.resolve("client"), file, RUNS, WARM_UPS,
+                            "w8-user");
                     serverPeak = sampler.peak.get();
                 }
                 long serverAfter = HeapSampler.usedAfterGc(server.pid());
@@ -105,7 +112,7 @@ final class W8FileTransfer implements Workload {
                                 + " retained after GC", serverBase / 1048576.0, (serverAfter - serverBase) / 1048576.0)));
 
                 try (CuttingRelay relay = new CuttingRelay(server.http(), SIZE / 2)) {
-                    child(cp.toString(), server, relay.uri(), root.resolve("client-cut"), file, 1, "w8-cut");
+                    child(cp.toString(), server, relay.uri(), root.resolve("client-cut"), file, 1, 0, "w8-cut");
                     double ratio = relay.upstream.get() / (double) SIZE;
                     CorrectnessException.check(relay.cut.get(), "the relay never cut the upload");
                     rows.add(Result.value("W8.cut", "upload cut once at 50 %, resumed: bytes sent / size", "<=1.05",
@@ -119,10 +126,10 @@ final class W8FileTransfer implements Workload {
     }
 
     private static List<String> child(String cp, ServerProcess server, URI files, Path data, Path file, int runs,
-            String user) throws Exception {
+            int warmups, String user) throws Exception {
         List<String> command = List.of(Env.javaBinary(), "-Xmx128m", "-cp", cp, W8Child.class.getName(),
                 server.im().toString(), server.http().toString(), files.toString(), data.toString(), file.toString(),
-                Integer.toString(runs), user);
+                Integer.toString(runs), user, Integer.toString(warmups));
         ChildProcess p = ChildProcess.start(command, null);
         try {
             int status = p.awaitExit(TIMEOUT_MS);
@@ -166,7 +173,7 @@ final class W8FileTransfer implements Workload {
         }
     }
 
-    /** @return MiB/s of a bare Jetty download of the file, {@link #RUNS} times after a warm-up */
+    /** @return MiB/s of a bare Jetty download of the file, {@link #RUNS} times after {@link #WARM_UPS} */
     private static double[] ceiling(Path file, Path root) throws Exception {
         QueuedThreadPool threads = new QueuedThreadPool(16, 2);
         threads.setName("w8-static");
@@ -187,7 +194,9 @@ final class W8FileTransfer implements Workload {
             http.start();
             URI uri = URI.create("http://127.0.0.1:" + connector.getLocalPort() + "/" + file.getFileName());
             Path target = root.resolve("ceiling.bin");
-            download(http, uri, target);
+            for (int w = 0; w < WARM_UPS; w++) {
+                download(http, uri, target);
+            }
             double[] rates = new double[RUNS];
             for (int r = 0; r < RUNS; r++) {
                 long t0 = System.nanoTime();
