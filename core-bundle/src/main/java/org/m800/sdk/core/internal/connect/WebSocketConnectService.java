@@ -268,6 +268,14 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
         return cursor.addMissedListener(listener);
     }
 
+    @Override
+    public Subscription aroundEventRuns(Consumer<Runnable> around) {
+        if (around == null) {
+            throw M800Exception.invalidArgument("wrapper must not be null");
+        }
+        return cursor.addRunWrapper(around);
+    }
+
     // ------------------------------------------------------- connecting
 
     /** Opens a connection to the current server. Caller holds the lock. */
@@ -543,9 +551,16 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
             helloAnswered(conn, frame);
             return;
         }
-        if (!requests.answer(id, frame)) {
+        String type = requests.answer(id, frame);
+        if (type == null) {
             // an answer to a request that timed out, or a repeat after a resend: nothing waits for it
             LOG.debug("client {}: answer to unknown or finished request {}", clientId, id);
+        } else {
+            synchronized (lock) {
+                if (conn == connection) {
+                    cursor.answered(type, conn.version, frame);
+                }
+            }
         }
     }
 
