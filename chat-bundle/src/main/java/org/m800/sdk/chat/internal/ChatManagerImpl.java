@@ -1,5 +1,8 @@
 package org.m800.sdk.chat.internal;
 
+import static org.m800.sdk.chat.internal.ChatInput.checkTitle;
+import static org.m800.sdk.chat.internal.ChatInput.requireText;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -572,17 +575,8 @@ public final class ChatManagerImpl extends FeatureManager implements ChatManager
         return listeners.add(listener);
     }
 
-    // ================================================================ input checks
-
-    private static void requireText(String field, String value) {
-        if (value == null || value.isBlank()) {
-            throw M800Exception.invalidArgument(field + " must not be blank");
-        }
-    }
-
-    private static void checkTitle(String title) {
-        if (title == null || title.isBlank() || title.codePointCount(0, title.length()) > MAX_TITLE_CHARS) {
-            throw M800Exception.invalidArgument("title must be 1 to " + MAX_TITLE_CHARS + " characters, not blank");
-        }
+    /** @return the store of the logged-in user, or null (tests) */
+    ChatStore currentStore() {
+        return store;
     }
 }

@@ -257,6 +257,11 @@ final class ChatStore implements AutoCloseable {
         return journal.writes();
     }
 
+    /** @return how many times the log was forced to the disk since it was opened (tests) */
+    synchronized int logForces() {
+        return journal.forces();
+    }
+
     synchronized boolean isClosed() {
         return journal.isClosed();
     }

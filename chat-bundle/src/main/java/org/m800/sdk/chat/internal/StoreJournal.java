@@ -125,6 +125,11 @@ final class StoreJournal implements AutoCloseable {
         return log().writes();
     }
 
+    /** @return how many times the log was forced to the disk since it was opened (tests) */
+    int forces() {
+        return log().forces();
+    }
+
     boolean isClosed() {
         return log == null;
     }
