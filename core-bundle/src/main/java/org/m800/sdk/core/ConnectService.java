@@ -124,6 +124,27 @@ public interface ConnectService {
         return () -> { };
     }
 
+    /**
+     * Wraps the delivery of each run of events. The events that arrived while the client's event
+     * thread was busy (a few hundred at most) are delivered to the {@link #onEvent} listeners as one
+     * run: {@code around} is called on the event thread with a task that delivers them, and must run
+     * that task once, on that thread, before it returns; it may do work before and after, such as
+     * writing what a whole run of events changed in a store with one write. The events of a run are
+     * acknowledged to the server, and the resume point stored, only after {@code around} returned: what a
+     * wrapper wrote is written before the server may forget the events. Wrappers nest, the first added
+     * outermost. A wrapper that throws is logged; a run it did not deliver is delivered after it.
+     *
+     * <p>The default implementation never calls the wrapper (an override of {@code service.connect}
+     * that delivers events one by one), so a feature must work without it.
+     *
+     * @param around wraps one run; must not block (its work is on the shared event threads)
+     * @return cancels the subscription
+     * @since 1.2
+     */
+    default Subscription aroundEventRuns(Consumer<Runnable> around) {
+        return () -> { };
+    }
+
     /** @return the seq of the last event delivered to listeners, 0 if none */
     long lastSeq();
 

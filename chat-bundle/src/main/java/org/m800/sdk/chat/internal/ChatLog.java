@@ -18,6 +18,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.zip.CRC32;
 
@@ -51,6 +52,8 @@ final class ChatLog implements AutoCloseable {
     private int records;
     /** How many times records were written (a batch of them counts once). */
     private int writes;
+    /** How many times the file was forced to the disk (on the disk thread; read by tests). */
+    private final AtomicInteger forces = new AtomicInteger();
 
     private ChatLog(Path dir, ScheduledExecutorService scheduler, Executor disk) {
         this.dir = dir;
@@ -122,6 +125,11 @@ final class ChatLog implements AutoCloseable {
     /** @return how many writes appended records since the log was opened */
     int writes() {
         return writes;
+    }
+
+    /** @return how many times the file was forced to the disk since it was opened */
+    int forces() {
+        return forces.get();
     }
 
     /** @return how many records the file holds */
@@ -200,6 +208,7 @@ final class ChatLog implements AutoCloseable {
         try {
             if (ch != null && ch.isOpen()) {
                 ch.force(false);
+                forces.incrementAndGet();
             }
         } catch (IOException e) {
             LOG.warn("chat store {}: cannot force the file to the disk", dir, e);

@@ -1,8 +1,9 @@
 package org.m800.sdk.chat.internal;
 
-import java.security.SecureRandom;
+import static org.m800.sdk.chat.internal.ChatInput.checkTitle;
+import static org.m800.sdk.chat.internal.ChatInput.requireText;
+
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -42,7 +43,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ChatManagerImpl extends FeatureManager implements ChatManager {
     private static final Logger LOG = LoggerFactory.getLogger(ChatManagerImpl.class);
-    private static final SecureRandom ID_RANDOM = new SecureRandom();
     /** Hex digits of the user-id hash that name the user's chat folder. */
     private static final int FOLDER_HASH_DIGITS = 24;
 
@@ -51,7 +51,7 @@ public final class ChatManagerImpl extends FeatureManager implements ChatManager
     private final ChatSync chatSync;
     private final DeliveryReceipts receipts;
     private final Subscription gapWatch;
-    /** The seq of the last server event of any type seen here, 0 if none since the log-in (event threads). */
+    private final Subscription runWatch;
     /** A resync after a gap failed (the connection dropped): the next connection does it again. */
     private volatile boolean gapPending;
 
@@ -78,6 +78,7 @@ public final class ChatManagerImpl extends FeatureManager implements ChatManager
         subscribe("chat.*", this::onEvent);
         subscribe("group.*", this::onEvent);
         this.gapWatch = connectService().onEventsMissed(this::eventsMissed);
+        this.runWatch = connectService().aroundEventRuns(this::aroundRun);
         start();
     }
 
@@ -127,6 +128,7 @@ public final class ChatManagerImpl extends FeatureManager implements ChatManager
     @Override
     protected void onClose() {
         gapWatch.close();
+        runWatch.close();
         outbox.close();
         closeStore();
     }
@@ -247,6 +249,21 @@ public final class ChatManagerImpl extends FeatureManager implements ChatManager
         }
     }
 
+    /** A run of server events: their store changes leave in one write, before the run is acknowledged. */
+    private void aroundRun(Runnable run) {
+        ChatStore s = store;
+        try {
+            if (s == null || s.isClosed()) {
+                run.run();
+            } else {
+                s.batch(run);
+            }
+        } catch (M800Exception e) {
+            // the store closed meanwhile (the connection then delivers the run itself), or its write failed
+            LOG.warn("client {}: chat changes of a run of events: {}", clientId(), e.getMessage());
+        }
+    }
+
     /**
      * The server said, as the connection resumed, that events after this client's resume point are gone
      * from its log (retention, docs/protocol.md 8.3): the messages, edits and group changes they carried
@@ -303,7 +320,7 @@ public final class ChatManagerImpl extends FeatureManager implements ChatManager
         Map<String, Object> wire = Codec.toWire(content);
         requireText("conversationId", conversationId);
         ChatStore s = requireStore();
-        String id = newMessageId();
+        String id = MessageIds.next();
         CompletableFuture<Message> accepted = new CompletableFuture<>();
         Message stored;
         synchronized (sendOrder) {
@@ -314,22 +331,6 @@ public final class ChatManagerImpl extends FeatureManager implements ChatManager
         CompletableFuture<Message> handedOut = track(accepted);
         outbox.pump();
         return new Sending(stored, handedOut);
-    }
-
-    /**
-     * A time-ordered id (like a UUIDv7): 48 bits of milliseconds, then 80 random bits. Consecutive ids
-     * of a sender sort together, so the server's unique index on (sender, messageId) grows at one end
-     * instead of touching a random page per message.
-     */
-    private static String newMessageId() {
-        return newMessageId(System.currentTimeMillis());
-    }
-
-    /** {@link #newMessageId()} at a given time in ms. */
-    static String newMessageId(long millis) {
-        byte[] random = new byte[10];
-        ID_RANDOM.nextBytes(random);
-        return HexFormat.of().toHexDigits(millis).substring(4) + "-" + HexFormat.of().formatHex(random);
     }
 
     // ================================================================ requests
@@ -574,17 +575,8 @@ public final class ChatManagerImpl extends FeatureManager implements ChatManager
         return listeners.add(listener);
     }
 
-    // ================================================================ input checks
-
-    private static void requireText(String field, String value) {
-        if (value == null || value.isBlank()) {
-            throw M800Exception.invalidArgument(field + " must not be blank");
-        }
-    }
-
-    private static void checkTitle(String title) {
-        if (title == null || title.isBlank() || title.codePointCount(0, title.length()) > MAX_TITLE_CHARS) {
-            throw M800Exception.invalidArgument("title must be 1 to " + MAX_TITLE_CHARS + " characters, not blank");
-        }
+    /** @return the store of the logged-in user, or null (tests) */
+    ChatStore currentStore() {
+        return store;
     }
 }

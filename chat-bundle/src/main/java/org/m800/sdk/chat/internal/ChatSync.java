@@ -80,12 +80,17 @@ final class ChatSync {
                 ChatManager.MAX_PAGE)).thenCompose(data -> {
                     ChatWire.HistoryAnswer answer = ChatWire.HistoryAnswer.of(data);
                     long last = after;
-                    for (ChatWire.WireMessage m : answer.messages()) {
-                        if (afterGap) {
-                            refreshed.accept(s, m);
-                        } else {
-                            received.accept(s, m);
+                    // a page is one write of the store, not one per message
+                    s.batch(() -> {
+                        for (ChatWire.WireMessage m : answer.messages()) {
+                            if (afterGap) {
+                                refreshed.accept(s, m);
+                            } else {
+                                received.accept(s, m);
+                            }
                         }
+                    });
+                    for (ChatWire.WireMessage m : answer.messages()) {
                         last = Math.max(last, m.seq());
                     }
                     s.markSynced(convId, answer.hasMore() ? last : Math.max(last, upTo));

@@ -22,7 +22,7 @@ final class StoredMessage {
     }
 
     String key() {
-        return ChatStore.key(sender, id);
+        return ChatIndex.key(sender, id);
     }
 
     StoredMessage copy() {

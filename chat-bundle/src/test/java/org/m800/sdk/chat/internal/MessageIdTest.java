@@ -19,7 +19,7 @@ public class MessageIdTest {
     public void idsAreValidAndUnique() {
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < 100_000; i++) {
-            String id = ChatManagerImpl.newMessageId(System.currentTimeMillis());
+            String id = MessageIds.at(System.currentTimeMillis());
             assertTrue(id, WIRE.matcher(id).matches());
             assertTrue("repeated " + id, seen.add(id));
         }
@@ -28,11 +28,11 @@ public class MessageIdTest {
     @Test
     public void idsOfLaterMillisecondsSortAfterEarlierOnes() {
         long now = System.currentTimeMillis();
-        String previous = ChatManagerImpl.newMessageId(now);
+        String previous = MessageIds.at(now);
         // one ms apart, and across a carry of the hex digits
         long[] later = {now + 1, now + 2, now + 15, now + 16, now + 255, now + 256, now + 86_400_000L};
         for (long t : later) {
-            String next = ChatManagerImpl.newMessageId(t);
+            String next = MessageIds.at(t);
             assertTrue(previous + " then " + next, previous.compareTo(next) < 0);
             assertEquals(33, next.length());
             previous = next;

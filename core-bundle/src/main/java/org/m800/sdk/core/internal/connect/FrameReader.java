@@ -70,9 +70,12 @@ final class FrameReader {
             owner.helloAnswered(conn, frame);
             return;
         }
-        if (!requests.answer(id, frame)) {
+        String requestType = requests.answer(id, frame);
+        if (requestType == null) {
             // an answer to a request that timed out, or a repeat after a resend: nothing waits for it
             LOG.debug("client {}: answer to unknown or finished request {}", clientId, id);
+        } else {
+            owner.answerReceived(conn, requestType, frame);
         }
     }
 

@@ -117,15 +117,16 @@ final class RequestQueue {
     /**
      * Completes the request the response answers, if one waits for it. Takes the lock itself.
      *
-     * @return false if no request waits for this id (it timed out, or the answer is a repeat)
+     * @return the type of the request it answered, or null if no request waits for this id (it timed
+     *         out, or the answer is a repeat)
      */
-    boolean answer(String id, Map<String, Object> response) {
+    String answer(String id, Map<String, Object> response) {
         PendingRequest request;
         synchronized (lock) {
             request = id == null ? null : pending.remove(id);
         }
         if (request == null) {
-            return false;
+            return null;
         }
         cancel(request.timeout);
         Map<String, Object> error = Json.object(response, "error");
@@ -136,7 +137,7 @@ final class RequestQueue {
             Map<String, Object> data = Json.object(response, "data");
             events.execute(() -> request.future.complete(data));
         }
-        return true;
+        return request.type;
     }
 
     /** Fails and forgets every queued request. Lock held. */

@@ -262,6 +262,14 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
         }
     }
 
+    @Override
+    public Subscription aroundEventRuns(Consumer<Runnable> around) {
+        if (around == null) {
+            throw M800Exception.invalidArgument("wrapper must not be null");
+        }
+        return cursor.addRunWrapper(around);
+    }
+
     // ------------------------------------------------------- connecting
 
     /**
@@ -488,6 +496,15 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
     /** A text frame arrived (an I/O thread). */
     void onFrame(Connection conn, String text) {
         frames.read(conn, text);
+    }
+
+    /** The server answered a request of {@code conn} (an I/O thread): the cursor learns of withheld events. */
+    void answerReceived(Connection conn, String requestType, Map<String, Object> frame) {
+        synchronized (lock) {
+            if (conn == connection) {
+                cursor.answered(requestType, conn.version, frame);
+            }
+        }
     }
 
     /** The server sent an event on {@code conn} (an I/O thread): to the cursor, if conn is current. */
