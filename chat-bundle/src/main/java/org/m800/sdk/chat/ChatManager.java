@@ -149,8 +149,9 @@ public interface ChatManager {
      * and an application that shows them waits for this (or for {@link ChatListener#synced()}).
      * {@link #history} of a conversation the local copy does not know yet waits for it by itself.
      *
-     * @return completes (on the client's event threads) when the first sync since log-in or since this
-     *         client started has finished, at once if it has; a sync that fails for network trouble is
+     * @return completes (on the client's event threads, after the listeners were told of what it
+     *         stored) when the first sync since log-in or since this client started has finished, at
+     *         once if it has; a sync that fails for network trouble is
      *         tried again at the next connection, and the future waits for that. Fails with
      *         {@code ILLEGAL_STATE} if no user is logged in and with {@code CLOSED} if the client closes
      *         or the user logs out first. Never throws.
@@ -164,6 +165,13 @@ public interface ChatManager {
      * Brings the local copy up to date: fetches the conversation list and the messages that arrived
      * while this device was offline (happens by itself at log-in). {@code sync} is the SDK's one verb
      * for this in every feature.
+     *
+     * @return completes on the client's event threads once the local copy is up to date and after
+     *         the listeners were told of everything this sync stored (so a listener's view read when it
+     *         completes is the whole picture; do not wait for it inside a listener, which would wait
+     *         for itself); fails with {@code ILLEGAL_STATE} if no user is logged in, with what the
+     *         requests it makes fail with (see {@code ConnectService.request}) and with {@code CLOSED} if the client
+     *         closes first. Never throws.
      */
     CompletableFuture<Void> sync();
 

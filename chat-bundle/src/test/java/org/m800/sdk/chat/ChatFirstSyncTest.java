@@ -68,6 +68,37 @@ public class ChatFirstSyncTest {
     }
 
     @Test
+    public void whenSyncCompletesTheListenerHasHeardEverythingItStored() throws Exception {
+        Client alice = fx.newUser("alice");
+        java.nio.file.Path bobData = fx.newDataDirectory();
+        Client bob = fx.open("bob", bobData);
+        get(bob.require(AccountManager.class).signUp("bob", "bob-password", null));
+        Conversation conv = get(chat(alice).openDirect(userId(bob)));
+        get(chat(bob).firstSync());
+        bob.close();
+        for (int i = 0; i < 30; i++) {
+            get(chat(alice).sendText(conv.id(), "while-closed-" + i).accepted());
+        }
+
+        Client bobAgain = fx.open("bob", bobData);
+        java.util.List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        chat(bobAgain).addListener(new ChatListener() {
+            @Override
+            public void messageReceived(Message message) {
+                heard.add(message.text());
+            }
+        });
+        get(chat(bobAgain).sync());
+        // read at once, no waiting: the future completes behind the deliveries of what the sync stored
+        // (whichever of this sync and the one at start stored a message first told the listener)
+        java.util.List<String> expected = new java.util.ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            expected.add("while-closed-" + i);
+        }
+        assertEquals(expected, java.util.List.copyOf(heard));
+    }
+
+    @Test
     public void firstSyncFailsWithClosedWhenTheClientClosesAndIllegalStateWithoutAUser() throws Exception {
         Client nobody = fx.open("nobody", fx.newDataDirectory());
         assertEquals(ErrorCode.ILLEGAL_STATE, failure(chat(nobody).firstSync()).code());

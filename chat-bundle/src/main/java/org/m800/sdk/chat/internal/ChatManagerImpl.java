@@ -203,8 +203,14 @@ public final class ChatManagerImpl extends FeatureManager implements ChatManager
                 synchronized (storeLock) {
                     first = store == s ? firstSync : null;
                 }
-                if (first != null && first.complete(null)) {
-                    listeners.emit(ChatListener::synced);
+                if (first != null) {
+                    // on the event executor, behind the events of what the sync stored: whoever waits
+                    // on firstSync() has heard them when it completes
+                    eventExecutor().execute(() -> {
+                        if (first.complete(null)) {
+                            listeners.emit(ChatListener::synced);
+                        }
+                    });
                 }
             } else {
                 LOG.debug("client {}: chat sync failed: {}", clientId(), t.toString());
@@ -443,7 +449,9 @@ public final class ChatManagerImpl extends FeatureManager implements ChatManager
 
     @Override
     public CompletableFuture<Void> sync() {
-        return attempt(() -> chatSync.run(requireStore()));
+        // completed on the event executor, behind the events of what the sync stored (see sync())
+        return attempt(() -> chatSync.run(requireStore())
+                .thenCompose(done -> CompletableFuture.runAsync(() -> { }, eventExecutor())));
     }
 
     @Override
