@@ -24,6 +24,10 @@ public final class Database implements AutoCloseable {
     /** The batch the writer thread is running; read and written by that thread only. */
     private Batch current;
     private boolean closed;
+    /** The file's compaction, found on first use; null before, or if the database has no H2 file. */
+    private FileCompaction compaction;
+    /** Whether the database was found to have no H2 file of its own to compact. */
+    private boolean noFile;
 
     public Database(String url, String user, String password) {
         url = durable(url);
@@ -285,6 +289,42 @@ public final class Database implements AutoCloseable {
             giveBack(s, reusable);
         }
         return false;
+    }
+
+    /**
+     * Compacts the database's file if it is an embedded H2 file whose chunks are mostly dead (see
+     * {@link FileCompaction}); does nothing for other databases. Meant to be called every few seconds from
+     * a housekeeping thread, not the writer: the writer's commits wait only while a chunk is moved.
+     *
+     * @param maxMillis how long the compaction may run
+     * @return whether a compaction ran
+     */
+    public boolean compactFile(int maxMillis) throws SQLException {
+        FileCompaction f;
+        synchronized (this) {
+            if (closed || h2Pool == null || noFile) {
+                return false;
+            }
+            f = compaction;
+        }
+        if (f == null) {
+            try (Connection c = pooled()) {
+                f = FileCompaction.of(c);
+            }
+            synchronized (this) {
+                compaction = f;
+                noFile = f == null;
+            }
+            if (f == null) {
+                return false;
+            }
+        }
+        synchronized (this) {
+            if (closed) {
+                return false; // the store closes with the pool
+            }
+        }
+        return f.compactIfSparse(maxMillis);
     }
 
     /** @return whether the SQL state says a unique or primary key was violated */
