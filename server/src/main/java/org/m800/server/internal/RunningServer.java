@@ -46,9 +46,8 @@ public final class RunningServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RunningServer.class);
     public static final String IM_PATH = "/v1/im";
     public static final String CALL_PATH = "/v1/call";
-    /** How often the database file's chunks are checked, and how long a compaction of them may run. */
+    /** How often the database file is synced and its chunks checked (a few times per retention time). */
     static final long COMPACTION_PERIOD_MILLIS = 2_000;
-    static final int COMPACTION_MILLIS = 50;
 
     /** The features of the server, in installation order. Feature issues add theirs here. */
     static List<ServerFeature> features(ServerSettings settings, BlockPolicySlot blocks) {
@@ -163,11 +162,11 @@ public final class RunningServer implements AutoCloseable {
                 LOG.warn("Trimming the event log failed", e);
             }
         }, 1, 60, TimeUnit.MINUTES);
-        // H2 with WRITE_DELAY=0 never compacts its file by itself (db.FileCompaction): without this the file
-        // grew by about 4 KB per message under sustained load
+        // H2 with WRITE_DELAY=0 never rewrites its sparse chunks by itself (db.FileCompaction): without this
+        // the file grew by about 4 KB per message under sustained load
         scheduler.scheduleWithFixedDelay(() -> {
             try {
-                database.compactFile(COMPACTION_MILLIS);
+                database.maintainFile();
             } catch (SQLException | RuntimeException e) {
                 LOG.warn("Compacting the database file failed", e);
             }

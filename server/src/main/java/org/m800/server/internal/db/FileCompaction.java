@@ -2,9 +2,7 @@ package org.m800.server.internal.db;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import org.h2.engine.Session;
 import org.h2.engine.SessionLocal;
-import org.h2.jdbc.JdbcConnection;
 import org.h2.mvstore.MVStore;
 import org.h2.mvstore.db.Store;
 
@@ -12,18 +10,25 @@ import org.h2.mvstore.db.Store;
  * Keeps an embedded H2 file proportional to its data while the server runs.
  *
  * <p>Why it is needed: every commit writes a new chunk holding the B-tree pages it changed, and the pages
- * it replaced stay in older chunks, which are freed only once none of their pages is live. With
- * {@code WRITE_DELAY=0} (the server's durability setting, see {@link Database#durable}) H2 runs no
- * background thread, so nothing ever rewrites the chunks that keep a few live pages among many dead ones:
- * under sustained load the file grew by about 4 KB per message, most of it dead. {@link #compactIfSparse}
- * does what H2's background thread would: when the live share of the chunks falls below
- * {@link #MIN_FILL_PERCENT}, it rewrites the sparsest chunks' live pages for at most a given time, so their
- * space is reused. H2 allows this beside concurrent writes (a commit waits while a chunk is moved).
- * Thread-safe.
+ * it replaced stay in older chunks, whose space is reused only once none of their pages is live and the
+ * retention time has passed. With {@code WRITE_DELAY=0} (the server's durability setting, see
+ * {@link Database#durable}) H2 runs no background thread, so nothing rewrote the chunks that keep a few
+ * live pages among many dead ones: under sustained load the file grew by about 4 KB per message, most of
+ * it dead. {@link #maintain} does what H2's background thread does: when the live share of the chunks
+ * falls below {@link #MIN_FILL_PERCENT} it rewrites the live pages of the sparsest chunks (under H2's
+ * store lock, beside concurrent commits, which write them out), so those chunks die, and it frees the dead
+ * chunks, whose space the next commits reuse. It does not move chunks to shrink the file ({@code MVStore.compactFile}): beside concurrent
+ * commits that failed H2's own assertions and closed the database.
+ *
+ * <p>It also forces the file to disk each time, which bounds what the retention time must cover: a chunk
+ * freed after a sync is overwritten only once the commits that freed it are on the disk, so a short
+ * retention ({@link Database#RETENTION_MILLIS}) is as safe as H2's default 45 s was without it. Thread-safe.
  */
 final class FileCompaction {
-    /** Below this share of live bytes in the file's chunks, a compaction runs. */
-    static final int MIN_FILL_PERCENT = 60;
+    /** Below this share of live bytes in the file's chunks, the sparsest chunks are rewritten. */
+    static final int MIN_FILL_PERCENT = 80;
+    /** At most this many bytes of live pages are rewritten per call. */
+    static final int MAX_REWRITE_BYTES = 16 << 20;
 
     private final MVStore store;
 
@@ -37,11 +42,8 @@ final class FileCompaction {
      *         another database: they look after their own files)
      */
     static FileCompaction of(Connection c) throws SQLException {
-        if (!c.isWrapperFor(JdbcConnection.class)) {
-            return null;
-        }
-        Session session = c.unwrap(JdbcConnection.class).getSession();
-        if (!(session instanceof SessionLocal local)) {
+        SessionLocal local = EmbeddedH2.session(c);
+        if (local == null) {
             return null;
         }
         Store store = local.getDatabase().getStore();
@@ -59,16 +61,22 @@ final class FileCompaction {
     }
 
     /**
-     * Compacts the file if its chunks are sparse.
+     * Forces the file to disk, then rewrites the live pages of sparse chunks if the file's chunks are sparse.
      *
-     * @param maxMillis how long the compaction may run
-     * @return whether it ran
+     * @return whether pages were rewritten
      */
-    boolean compactIfSparse(int maxMillis) {
-        if (store.isClosed() || fillPercent() >= MIN_FILL_PERCENT) {
+    boolean maintain() {
+        if (store.isClosed()) {
             return false;
         }
-        store.compactFile(maxMillis);
-        return true;
+        store.sync();
+        if (fillPercent() >= MIN_FILL_PERCENT) {
+            return false;
+        }
+        boolean rewritten = store.compact(MIN_FILL_PERCENT, MAX_REWRITE_BYTES);
+        // what H2's background thread does next under the store's lock: free the chunks no live page is
+        // left in (and that the retention time no longer keeps), so the next commits reuse their space
+        store.executeFilestoreOperation(() -> store.getFileStore().dropUnusedChunks());
+        return rewritten;
     }
 }
