@@ -5,13 +5,8 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 import static org.ops4j.pax.exam.CoreOptions.options;
 
-import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-
-import javax.inject.Inject;
 
 import org.apache.karaf.features.FeaturesService;
 import org.apache.karaf.shell.api.console.SessionFactory;
@@ -50,35 +45,26 @@ import org.osgi.framework.Bundle;
  */
 @RunWith(ReferenceServerRunner.class)
 @ExamReactorStrategy(PerClass.class)
-public class KarafFeaturesIT extends ServerTestSupport {
+public class KarafFeaturesIT extends KarafTestSupport {
 
     private static final String ALICE = "karaf-alice";
     private static final String BOB = "karaf-bob";
     private static final String CHAT = "chat";
 
-    @Inject
-    private FeaturesService featuresService;
-
-    @Inject
-    private SessionFactory shell;
-
     @Override
     @Configuration
     public Option[] configuration() {
-        List<Option> options = new ArrayList<>(KarafOptions.karafWithSdkCore());
-        options.addAll(KarafOptions.clientConfiguration(ALICE, Map.of()));
-        options.addAll(KarafOptions.clientConfiguration(BOB, Map.of()));
-        return options(options.toArray(Option[]::new));
+        return options(karafWithClients(ALICE, BOB).toArray(Option[]::new));
     }
 
     @Test
     public void theFeaturesRunInKarafAndChatComesAndGoesWhileTheConfiguredClientsRun() throws Exception {
-        Client alice = awaitService(Client.class, "(" + Client.PROPERTY_CLIENT_ID + "=" + ALICE + ")");
-        Client bob = awaitService(Client.class, "(" + Client.PROPERTY_CLIENT_ID + "=" + BOB + ")");
-        awaitReady(alice);
-        awaitReady(bob);
+        FeaturesService featuresService = featuresService();
+        SessionFactory shell = settledService(SessionFactory.class);
+        Client alice = readyConfiguredClient(ALICE);
+        Client bob = readyConfiguredClient(BOB);
         assertEquals(outerProperty(PROPERTY_IM), alice.config().imServers().get(0).toString());
-        String clients = String.valueOf(karafShell("m800:clients"));
+        String clients = String.valueOf(KarafOptions.execute(shell, "m800:clients"));
         assertTrue("the SDK's Gogo commands work in Karaf's console: " + clients,
                 clients.contains(ALICE + " READY") && clients.contains(BOB + " READY"));
         assertFalse("the chat feature is not installed yet", alice.module(CHAT).isPresent());
@@ -90,12 +76,8 @@ public class KarafFeaturesIT extends ServerTestSupport {
 
         int aliceMark = aliceEvents.mark();
         int bobMark = bobEvents.mark();
-        featuresService.installFeature("m800-sdk-chat");
-        afterTest(() -> {
-            if (featuresService.isInstalled(featuresService.getFeature("m800-sdk-chat"))) {
-                featuresService.uninstallFeature("m800-sdk-chat", EnumSet.of(FeaturesService.Option.NoAutoRefreshBundles));
-            }
-        });
+        featuresService.installFeature("m800-sdk-chat", NO_REFRESH);
+        uninstallAfterTest(featuresService, "m800-sdk-chat");
         aliceEvents.await(aliceMark, ClientEvent.FEATURE_READY, CHAT, TIMEOUT_S);
         bobEvents.await(bobMark, ClientEvent.FEATURE_READY, CHAT, TIMEOUT_S);
         Bundle chatBundle = bundleNamed("org.m800.sdk.chat");
@@ -107,7 +89,7 @@ public class KarafFeaturesIT extends ServerTestSupport {
         aliceMark = aliceEvents.mark();
         bobMark = bobEvents.mark();
         // no refresh: the test's own probe is wired to the chat API it used
-        featuresService.uninstallFeature("m800-sdk-chat", EnumSet.of(FeaturesService.Option.NoAutoRefreshBundles));
+        featuresService.uninstallFeature("m800-sdk-chat", NO_REFRESH);
         aliceEvents.await(aliceMark, ClientEvent.FEATURE_UNAVAILABLE, CHAT, TIMEOUT_S);
         bobEvents.await(bobMark, ClientEvent.FEATURE_UNAVAILABLE, CHAT, TIMEOUT_S);
         assertEquals("the chat bundle is gone", Bundle.UNINSTALLED, chatBundle.getState());
@@ -119,7 +101,8 @@ public class KarafFeaturesIT extends ServerTestSupport {
 
         // the whole SDK: every feature bundle resolves in Karaf and comes up in a running client
         aliceMark = aliceEvents.mark();
-        featuresService.installFeature("m800-sdk");
+        featuresService.installFeature("m800-sdk", NO_REFRESH);
+        uninstallAfterTest(featuresService, "m800-sdk");
         for (String feature : List.of(CHAT, "contacts", "verification", "file", "call")) {
             aliceEvents.await(aliceMark, ClientEvent.FEATURE_READY, feature, TIMEOUT_S);
         }
@@ -127,7 +110,7 @@ public class KarafFeaturesIT extends ServerTestSupport {
 
         // the features uninstalled and the core stopped (Karaf refuses to uninstall m800-sdk-core while the
         // tests' own API bundle imports its package): the clients close and no thread of the SDK is left
-        featuresService.uninstallFeature("m800-sdk", EnumSet.of(FeaturesService.Option.NoAutoRefreshBundles));
+        featuresService.uninstallFeature("m800-sdk", NO_REFRESH);
         for (String bsn : List.of("org.m800.sdk.chat", "org.m800.sdk.contacts", "org.m800.sdk.verification",
                 "org.m800.sdk.file", "org.m800.sdk.call")) {
             assertFalse(bsn + " is uninstalled", installed(bsn));
@@ -137,29 +120,6 @@ public class KarafFeaturesIT extends ServerTestSupport {
         assertTrue("no Client service is left", services(Client.class, null).isEmpty());
         waitUntil("no thread of the SDK is left", () -> liveThreads().stream()
                 .noneMatch(t -> t.getName().startsWith("m800-")), TIMEOUT_S);
-    }
-
-    /** Runs a command in a Karaf console session, as a user at the console would, and gives its result. */
-    private Object karafShell(String command) throws Exception {
-        return KarafOptions.execute(shell, command);
-    }
-
-    private boolean installed(String symbolicName) {
-        for (Bundle b : bundleContext.getBundles()) {
-            if (symbolicName.equals(b.getSymbolicName())) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private Bundle bundleNamed(String symbolicName) {
-        for (Bundle b : bundleContext.getBundles()) {
-            if (symbolicName.equals(b.getSymbolicName())) {
-                return b;
-            }
-        }
-        throw new AssertionError("no bundle " + symbolicName + " in Karaf");
     }
 
     /*

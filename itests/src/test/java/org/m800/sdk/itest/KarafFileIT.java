@@ -10,17 +10,12 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 
 import javax.imageio.ImageIO;
-import javax.inject.Inject;
-
 import org.apache.karaf.features.FeaturesService;
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -48,29 +43,22 @@ import org.osgi.framework.Bundle;
  */
 @RunWith(ReferenceServerRunner.class)
 @ExamReactorStrategy(PerClass.class)
-public class KarafFileIT extends ServerTestSupport {
+public class KarafFileIT extends KarafTestSupport {
 
     private static final String ALICE = "karaf-file-alice";
     private static final String BOB = "karaf-file-bob";
 
-    @Inject
-    private FeaturesService featuresService;
-
     @Override
     @Configuration
     public Option[] configuration() {
-        List<Option> options = new ArrayList<>(KarafOptions.karafWithSdkCore());
-        options.addAll(KarafOptions.clientConfiguration(ALICE, Map.of()));
-        options.addAll(KarafOptions.clientConfiguration(BOB, Map.of()));
-        return options(options.toArray(Option[]::new));
+        return options(karafWithClients(ALICE, BOB).toArray(Option[]::new));
     }
 
     @Test
     public void theFileFeatureInstallsInKarafAndAFileIsSharedBetweenTwoClients() throws Exception {
-        Client alice = awaitService(Client.class, "(" + Client.PROPERTY_CLIENT_ID + "=" + ALICE + ")");
-        Client bob = awaitService(Client.class, "(" + Client.PROPERTY_CLIENT_ID + "=" + BOB + ")");
-        awaitReady(alice);
-        awaitReady(bob);
+        FeaturesService featuresService = featuresService();
+        Client alice = readyConfiguredClient(ALICE);
+        Client bob = readyConfiguredClient(BOB);
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         Profile aliceProfile = signUpAndConnect(alice, "fa-" + suffix);
         Profile bobProfile = signUpAndConnect(bob, "fb-" + suffix);
@@ -79,14 +67,8 @@ public class KarafFileIT extends ServerTestSupport {
         int aliceMark = aliceEvents.mark();
         int bobMark = bobEvents.mark();
 
-        featuresService.installFeature("m800-sdk-file");
-        afterTest(() -> {
-            for (String f : List.of("m800-sdk-file", "m800-sdk-chat")) {
-                if (featuresService.isInstalled(featuresService.getFeature(f))) {
-                    featuresService.uninstallFeature(f, EnumSet.of(FeaturesService.Option.NoAutoRefreshBundles));
-                }
-            }
-        });
+        featuresService.installFeature("m800-sdk-file", NO_REFRESH);
+        uninstallAfterTest(featuresService, "m800-sdk-file", "m800-sdk-chat");
         for (String feature : List.of("chat", FileManager.MODULE)) {
             aliceEvents.await(aliceMark, ClientEvent.FEATURE_READY, feature, TIMEOUT_S);
             bobEvents.await(bobMark, ClientEvent.FEATURE_READY, feature, TIMEOUT_S);
@@ -94,15 +76,6 @@ public class KarafFileIT extends ServerTestSupport {
         assertEquals(Bundle.ACTIVE, bundleNamed("org.m800.sdk.file").getState());
 
         new WithFiles(alice, bob, aliceProfile.userId(), bobProfile.userId()).anImageIsSharedAndDownloaded();
-    }
-
-    private Bundle bundleNamed(String symbolicName) {
-        for (Bundle b : bundleContext.getBundles()) {
-            if (symbolicName.equals(b.getSymbolicName())) {
-                return b;
-            }
-        }
-        throw new AssertionError("no bundle " + symbolicName + " in Karaf");
     }
 
     private static String sha256(Path file) throws Exception {

@@ -10,11 +10,8 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-
-import javax.inject.Inject;
 
 import org.apache.karaf.features.FeaturesService;
 import org.junit.Test;
@@ -42,7 +39,7 @@ import org.osgi.framework.FrameworkUtil;
  */
 @RunWith(ReferenceServerRunner.class)
 @ExamReactorStrategy(PerClass.class)
-public class KarafOverridesIT extends ServerTestSupport {
+public class KarafOverridesIT extends KarafTestSupport {
 
     private static final String CLIENT = "karaf-carrier";
     private static final String CARRIER_FEATURE = "acme-connect";
@@ -50,13 +47,10 @@ public class KarafOverridesIT extends ServerTestSupport {
     /** Where the outer JVM writes the carrier's features repository; read in Karaf from this property. */
     private static final String PROPERTY_CARRIER_FEATURES = "m800.itest.carrierFeatures";
 
-    @Inject
-    private FeaturesService featuresService;
-
     @Override
     @Configuration
     public Option[] configuration() {
-        List<Option> options = KarafOptions.karafWithSdkCore();
+        List<Option> options = karafWithClients();
         options.addAll(KarafOptions.clientConfiguration(CLIENT,
                 Map.of(ClientConfig.OVERRIDES, ConnectService.MODULE + "=carrier-connect")));
         options.add(org.ops4j.pax.exam.CoreOptions.systemProperty(PROPERTY_CARRIER_FEATURES)
@@ -88,6 +82,7 @@ public class KarafOverridesIT extends ServerTestSupport {
 
     @Test
     public void aCfgFileSelectsTheConnectionOfACarriersFeatureAndTheClientWaitsForIt() throws Exception {
+        FeaturesService featuresService = featuresService();
         Client client = awaitService(Client.class, "(" + Client.PROPERTY_CLIENT_ID + "=" + CLIENT + ")");
         assertEquals(Map.of(ConnectService.MODULE, "carrier-connect"), client.config().overrides());
         assertFalse("no fall back to the core's connection", client.isReady());
@@ -97,7 +92,7 @@ public class KarafOverridesIT extends ServerTestSupport {
         assertTrue(client.module(ConnectService.class).isEmpty());
 
         featuresService.addRepository(URI.create(System.getProperty(PROPERTY_CARRIER_FEATURES)));
-        featuresService.installFeature(CARRIER_FEATURE, EnumSet.of(FeaturesService.Option.NoAutoRefreshBundles));
+        featuresService.installFeature(CARRIER_FEATURE, NO_REFRESH);
         awaitReady(client);
         ConnectService connect = client.require(ConnectService.class);
         assertEquals("the client runs on the carrier's connection", CARRIER_BSN,

@@ -1,10 +1,12 @@
 package org.m800.sdk.core.internal.connect;
 
 import java.net.URI;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
+import org.m800.sdk.core.ConnectService.Authenticator;
 
 /**
  * One WebSocket connection attempt of a {@link WebSocketConnectService}. Its callbacks run on Jetty's
@@ -50,6 +52,15 @@ public final class Connection implements Session.Listener.AutoDemanding {
 
     static String forVersion(String frame, int version) {
         return frame.startsWith(V1) ? "{\"v\":" + version + "," + frame.substring(V1.length()) : frame;
+    }
+
+    /** Asks for the access token of this attempt (a refreshed one after a refusal); never throws. */
+    CompletableFuture<String> accessToken(Authenticator auth) {
+        try {
+            return auth.accessToken(refreshedToken);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     /** Closes the session, if one is open. */

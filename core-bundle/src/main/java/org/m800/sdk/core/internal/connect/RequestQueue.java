@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -80,18 +79,30 @@ final class RequestQueue {
         }
     }
 
-    /** @return whether the offline queue holds {@link ClientConfig#offlineQueueLimit()} unsent requests. Lock held. */
-    boolean offlineQueueFull() {
-        dropWithdrawn();
-        return pending.values().stream().filter(r -> r.sentOn == 0).count() >= config.offlineQueueLimit();
-    }
-
-    /** Queues the request and starts its {@link ClientConfig#requestTimeout()}. Lock held. */
-    void add(PendingRequest request) {
+    /**
+     * Queues the request and starts its {@link ClientConfig#requestTimeout()}, unless the service is
+     * offline and {@link ClientConfig#offlineQueueLimit()} requests wait unsent already: then its
+     * future fails with {@code RATE_LIMITED}. Lock held.
+     *
+     * @param online whether the service is connected (the limit counts only while it is not)
+     * @return whether the request was queued
+     */
+    boolean add(PendingRequest request, boolean online) {
+        if (!online && offlineQueueFull()) {
+            request.future.completeExceptionally(new M800Exception(ErrorCode.RATE_LIMITED, request.type
+                    + ": the offline queue is full (" + config.offlineQueueLimit() + " requests, offlineQueueLimit)"));
+            return false;
+        }
         pending.put(request.id, request);
         long timeoutMillis = config.requestTimeout().toMillis();
         request.timeout = scheduler.schedule(() -> timedOut(request, timeoutMillis), timeoutMillis,
                 TimeUnit.MILLISECONDS);
+        return true;
+    }
+
+    private boolean offlineQueueFull() {
+        dropWithdrawn();
+        return pending.values().stream().filter(r -> r.sentOn == 0).count() >= config.offlineQueueLimit();
     }
 
     /** Sends every queued request on the connection of {@code generation}, oldest first. Lock held. */

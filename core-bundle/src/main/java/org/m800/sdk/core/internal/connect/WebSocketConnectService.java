@@ -1,7 +1,6 @@
 package org.m800.sdk.core.internal.connect;
 
 import java.net.URI;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -38,8 +37,9 @@ import org.slf4j.LoggerFactory;
  * (connect, hello, heartbeats, reconnect with back-off across the servers, log-out by the server).
  * What it delegates: the unanswered requests to {@link RequestQueue}, the event stream and its stored
  * cursor to {@link EventCursor}, the connections that follow its log-in to {@link Followers}, one
- * socket to {@link Connection}, the state listeners to {@link StateListeners}, naming a failure to
- * {@link ConnectionFailures}.
+ * socket to {@link Connection}, reading the frames it receives to {@link FrameReader}, which server
+ * next and when to {@link ServerRotation}, the state listeners to {@link StateListeners}, naming a
+ * failure to {@link ConnectionFailures}.
  *
  * <p>All state is guarded by one lock, shared with the queue and the cursor. I/O threads only parse
  * frames and hand results to the client's event executor, so no application code ever runs on an I/O
@@ -57,27 +57,23 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
     private final Executor events;
     private final ScheduledExecutorService scheduler;
     private final Consumer<M800Exception> errors;
-    private final Backoff backoff;
     private final StateListeners stateListeners;
-    private final List<URI> servers;
     private final String cursorPrefix;
     private final Followers followers = new Followers();
 
     private final Object lock = new Object();
     private final RequestQueue requests;
     private final EventCursor cursor;
+    private final FrameReader frames;
     // guarded by lock
+    private final ServerRotation rotation;
     private ConnectionState state = ConnectionState.DISCONNECTED;
     private Authenticator authenticator;
     private Connection connection;
     private long generation;
-    private int serverIndex;
-    private int failuresInRow;
     private ScheduledFuture<?> retryTask;
-    private ScheduledFuture<?> heartbeatTask;
+    private Heartbeat heartbeat;
     private String userId;
-    /** whether the current run of failed attempts was reported as an ERROR (once per run) */
-    private boolean failureReported;
 
     /** Builds the module from its context: deps are {@code service.storage}. */
     public WebSocketConnectService(ModuleContext ctx, SharedTransport shared) {
@@ -94,7 +90,6 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
      */
     public WebSocketConnectService(ModuleContext ctx, SharedTransport shared, List<URI> endpoints,
             String cursorPrefix) {
-        this.servers = List.copyOf(endpoints);
         this.cursorPrefix = cursorPrefix;
         this.clientId = ctx.clientId();
         this.applicationVersion = ctx.appMeta().applicationVersion();
@@ -103,11 +98,12 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
         this.events = ctx.eventExecutor();
         this.scheduler = ctx.scheduler();
         this.errors = ctx::reportError;
-        this.backoff = new Backoff(config.reconnectMinDelay(), config.reconnectMaxDelay());
+        this.rotation = new ServerRotation(endpoints, config.reconnectMinDelay(), config.reconnectMaxDelay());
         this.stateListeners = new StateListeners(clientId, events);
         this.requests = new RequestQueue(lock, config, events, scheduler);
         this.cursor = new EventCursor(lock, clientId, ctx.dependency(StorageService.MODULE, StorageService.class),
                 ctx.diskExecutor(), events, scheduler, errors, this::ack);
+        this.frames = new FrameReader(this, clientId, requests, errors);
         this.transport = shared.acquire();
     }
 
@@ -145,11 +141,9 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
             // read on the disk executor; the hello waits for it
             cursor.select(cursorPrefix + FeatureManager.userIdHash(String.valueOf(auth.userId()), 24));
             dropConnection("restarting with new credentials");
-            failuresInRow = 0;
-            serverIndex = 0;
-            failureReported = false;
-            if (!servers.isEmpty()) {
-                connect(false, "connecting");
+            rotation.restart();
+            if (!rotation.isEmpty()) {
+                connect(false, "connecting", null);
             }
         }
         followers.startAll(auth);
@@ -178,33 +172,38 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
 
     @Override
     public void stop(String reason) {
-        synchronized (lock) {
-            if (state == ConnectionState.CLOSED) {
-                return;
-            }
-            authenticator = null;
-            dropConnection(reason);
-            requests.failAll(new M800Exception(ErrorCode.NETWORK, "the connection was stopped: " + reason));
-            setState(ConnectionState.DISCONNECTED, reason, null);
+        if (shutDown(ConnectionState.DISCONNECTED, reason, "the connection was stopped: " + reason)) {
+            followers.stopAll(reason);
         }
-        followers.stopAll(reason);
     }
 
     @Override
     public void close() {
         followers.leave(this);
-        synchronized (lock) {
-            if (state == ConnectionState.CLOSED) {
-                return;
-            }
-            authenticator = null;
-            dropConnection("client closed");
-            requests.failAll(new M800Exception(ErrorCode.NETWORK, "the client was closed"));
-            setState(ConnectionState.CLOSED, "client closed", null);
+        if (!shutDown(ConnectionState.CLOSED, "client closed", "the client was closed")) {
+            return;
         }
         // the last delivered event is on disk before close returns, so a new client resumes after it
         cursor.flush(5);
         transport.close();
+    }
+
+    /**
+     * Ends the current connection, fails every waiting request with NETWORK and goes to {@code to}.
+     *
+     * @return false if the service was closed already (nothing done)
+     */
+    private boolean shutDown(ConnectionState to, String reason, String failure) {
+        synchronized (lock) {
+            if (state == ConnectionState.CLOSED) {
+                return false;
+            }
+            authenticator = null;
+            dropConnection(reason);
+            requests.failAll(new M800Exception(ErrorCode.NETWORK, failure));
+            setState(to, reason, null, null);
+            return true;
+        }
     }
 
     @Override
@@ -223,13 +222,8 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
                 request.future.completeExceptionally(new M800Exception(ErrorCode.NETWORK, type + ": " + why));
                 return request.future;
             }
-            if (state != ConnectionState.CONNECTED && requests.offlineQueueFull()) {
-                request.future.completeExceptionally(new M800Exception(ErrorCode.RATE_LIMITED, type
-                        + ": the offline queue is full (" + config.offlineQueueLimit() + " requests, offlineQueueLimit)"));
-                return request.future;
-            }
-            requests.add(request);
-            if (state == ConnectionState.CONNECTED && connection != null && connection.authenticated) {
+            boolean online = state == ConnectionState.CONNECTED;
+            if (requests.add(request, online) && online && connection != null && connection.authenticated) {
                 request.sentOn = connection.generation;
                 sendOn = connection;
             }
@@ -244,9 +238,7 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
 
     @Override
     public Subscription onStateChange(Consumer<ConnectionStateEvent> listener) {
-        if (listener == null) {
-            throw M800Exception.invalidArgument("listener must not be null");
-        }
+        requireListener(listener);
         synchronized (lock) {
             return stateListeners.add(listener, state);
         }
@@ -254,32 +246,33 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
 
     @Override
     public Subscription onEvent(Consumer<ServerEvent> listener) {
-        if (listener == null) {
-            throw M800Exception.invalidArgument("listener must not be null");
-        }
+        requireListener(listener);
         return cursor.addListener(listener);
     }
 
     @Override
     public Subscription onEventsMissed(Runnable listener) {
+        requireListener(listener);
+        return cursor.addMissedListener(listener);
+    }
+
+    private static void requireListener(Object listener) {
         if (listener == null) {
             throw M800Exception.invalidArgument("listener must not be null");
         }
-        return cursor.addMissedListener(listener);
     }
 
     // ------------------------------------------------------- connecting
 
-    /** Opens a connection to the current server. Caller holds the lock. */
-    private void connect(boolean refreshToken, String why) {
-        connect(refreshToken, why, null);
-    }
-
-    /** @param cause the failure that made this attempt necessary, or null */
+    /**
+     * Opens a connection to the current server. Lock held.
+     *
+     * @param cause the failure that made this attempt necessary, or null
+     */
     private void connect(boolean refreshToken, String why, ConnectionFailure cause) {
         cancel(retryTask);
         retryTask = null;
-        URI server = servers.get(serverIndex % servers.size());
+        URI server = rotation.current();
         long gen = ++generation;
         Connection conn = new Connection(this, gen, server, refreshToken, requests.idPrefix());
         connection = conn;
@@ -303,7 +296,7 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
         Authenticator auth;
         CompletableFuture<Void> cursorRead;
         synchronized (lock) {
-            if (conn != connection || conn.ended) {
+            if (stale(conn)) {
                 opened.close(1000, "bye", Callback.NOOP);
                 return;
             }
@@ -314,13 +307,7 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
         if (auth == null) {
             return;
         }
-        CompletableFuture<String> token;
-        try {
-            token = auth.accessToken(conn.refreshedToken);
-        } catch (RuntimeException e) {
-            token = CompletableFuture.failedFuture(e);
-        }
-        token.thenCombine(cursorRead, (accessToken, read) -> accessToken).whenComplete((accessToken, failure) -> {
+        conn.accessToken(auth).thenCombine(cursorRead, (accessToken, read) -> accessToken).whenComplete((accessToken, failure) -> {
             if (failure != null) {
                 noToken(conn, failure instanceof CompletionException && failure.getCause() != null
                         ? failure.getCause() : failure);
@@ -338,7 +325,7 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
     /** An attempt failed before it was authenticated, or an open connection was lost. */
     void attemptFailed(Connection conn, ConnectionFailure cause, String reason) {
         synchronized (lock) {
-            if (conn != connection || conn.ended) {
+            if (stale(conn)) {
                 return;
             }
             boolean wasConnected = conn.authenticated;
@@ -349,24 +336,25 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
             LOG.info("client {}: {} ({})", clientId, wasConnected ? "connection lost" : "connection failed", reason);
             if (wasConnected) {
                 // A connection that worked is retried at once on the same server.
-                failuresInRow = 0;
+                rotation.lost();
                 connect(false, "connection lost (" + reason + ")", ConnectionFailure.LOST);
                 return;
             }
-            reportFirstFailure(conn.server, cause, reason);
-            failuresInRow++;
-            serverIndex = (serverIndex + 1) % servers.size();
-            if (failuresInRow % servers.size() != 0) {
+            if (rotation.reportOnce()) {
+                // the application hears once per run of failures why it cannot connect, not from a request's TIMEOUT
+                errors.accept(new M800Exception(ErrorCode.NETWORK, "client " + clientId + " cannot connect to "
+                        + conn.server + " (" + cause + "): " + reason + "; retrying with back-off"));
+            }
+            long delay = rotation.failed();
+            if (delay == ServerRotation.NOW) {
                 connect(false, "previous server failed (" + reason + ")", cause);
                 return;
             }
-            int round = failuresInRow / servers.size();
-            long delay = backoff.delayMillis(round);
             setState(ConnectionState.WAITING, reason + "; next attempt in " + delay + " ms", conn.server, cause);
             retryTask = scheduler.schedule(() -> {
                 synchronized (lock) {
                     if (state == ConnectionState.WAITING && authenticator != null) {
-                        connect(false, "back-off elapsed");
+                        connect(false, "back-off elapsed", null);
                     }
                 }
             }, delay, TimeUnit.MILLISECONDS);
@@ -388,16 +376,30 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
         cancel(conn.deadline);
         if (conn == connection) {
             connection = null;
-            cancel(heartbeatTask);
-            heartbeatTask = null;
+            if (heartbeat != null) {
+                heartbeat.stop();
+                heartbeat = null;
+            }
         }
         conn.close(code, reason);
     }
 
-    private void helloAnswered(Connection conn, Map<String, Object> frame) {
+    /**
+     * The session ends for good (refused, logged out by the server, no access token): no new attempt
+     * until {@link #start} is called again, and every waiting request fails with {@code failure}. Lock held.
+     */
+    private void endSession(Connection conn, M800Exception failure, String why, ConnectionFailure cause) {
+        endConnection(conn, 1000, "bye");
+        authenticator = null;
+        requests.failAll(failure);
+        setState(ConnectionState.DISCONNECTED, why, conn.server, cause);
+    }
+
+    /** The answer to the hello arrived (an I/O thread): connected, or refused. */
+    void helloAnswered(Connection conn, Map<String, Object> frame) {
         Map<String, Object> error = Json.object(frame, "error");
         synchronized (lock) {
-            if (conn != connection || conn.ended) {
+            if (stale(conn)) {
                 return;
             }
             if (!error.isEmpty()) {
@@ -412,14 +414,12 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
             }
             conn.authenticated = true;
             cancel(conn.deadline);
-            failuresInRow = 0;
-            failureReported = false;
+            rotation.connected();
             userId = Json.text(data, "userId");
-            setState(ConnectionState.CONNECTED, "connected as " + userId, conn.server);
+            setState(ConnectionState.CONNECTED, "connected as " + userId, conn.server, null);
             requests.resend(conn.generation, conn::send);
-            long interval = config.heartbeatInterval().toMillis();
-            heartbeatTask = scheduler.scheduleAtFixedRate(() -> heartbeat(conn), interval, interval,
-                    TimeUnit.MILLISECONDS);
+            heartbeat = Heartbeat.start(scheduler, config, conn, requests::nextNumber, this::current,
+                    (lost, why) -> attemptFailed(lost, ConnectionFailure.LOST, why));
         }
     }
 
@@ -427,51 +427,31 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
         M800Exception refusal = WireErrors.toException(error);
         String reason = WireErrors.reason(error);
         boolean tokenProblem = "TOKEN_EXPIRED".equals(reason) || "TOKEN_INVALID".equals(reason);
-        endConnection(conn, 1000, "bye");
         if (tokenProblem && !conn.refreshedToken) {
+            endConnection(conn, 1000, "bye");
             LOG.info("client {}: access token refused ({}); refreshing it", clientId, reason);
             connect(true, "access token refused (" + reason + "), refreshed it", ConnectionFailure.UNAUTHORIZED);
             return;
         }
         LOG.warn("client {}: the server refused the connection: {}", clientId, refusal.getMessage());
-        authenticator = null;
-        requests.failAll(new M800Exception(refusal.code(), "not connected: " + refusal.getMessage()));
         ConnectionFailure cause = refusal.code() == ErrorCode.UNAUTHORIZED ? ConnectionFailure.UNAUTHORIZED
                 : ConnectionFailure.REJECTED;
-        setState(ConnectionState.DISCONNECTED, "refused: " + refusal.getMessage(), conn.server, cause);
-        failureReported = true;
+        endSession(conn, new M800Exception(refusal.code(), "not connected: " + refusal.getMessage()),
+                "refused: " + refusal.getMessage(), cause);
+        rotation.reportOnce();
         errors.accept(refusal);
-    }
-
-    private void heartbeat(Connection conn) {
-        synchronized (lock) {
-            if (conn != connection || conn.ended) {
-                return;
-            }
-        }
-        long silent = System.nanoTime() - conn.lastFrameNanos;
-        if (TimeUnit.NANOSECONDS.toMillis(silent) > config.heartbeatTimeout().toMillis()) {
-            attemptFailed(conn, ConnectionFailure.LOST, "no frame from the server for " + TimeUnit.NANOSECONDS.toMillis(silent)
-                    + " ms (heartbeatTimeout)");
-            conn.disconnect();
-            return;
-        }
-        conn.send("{\"v\":1,\"type\":\"ping\",\"id\":\"p-" + requests.nextNumber() + "\"}");
     }
 
     void closedByServer(Connection conn, int code, String reason) {
         if (code == 4001) {
             Authenticator auth;
             synchronized (lock) {
-                if (conn != connection || conn.ended) {
+                if (stale(conn)) {
                     return;
                 }
                 auth = authenticator;
-                endConnection(conn, 1000, "bye");
-                authenticator = null;
-                requests.failAll(new M800Exception(ErrorCode.UNAUTHORIZED, "logged out by the server: " + reason));
-                setState(ConnectionState.DISCONNECTED, "logged out by the server: " + reason, conn.server,
-                        ConnectionFailure.UNAUTHORIZED);
+                endSession(conn, new M800Exception(ErrorCode.UNAUTHORIZED, "logged out by the server: " + reason),
+                        "logged out by the server: " + reason, ConnectionFailure.UNAUTHORIZED);
             }
             if (auth != null) {
                 events.execute(() -> auth.revoked(reason));
@@ -493,71 +473,25 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
             return;
         }
         synchronized (lock) {
-            if (conn != connection || conn.ended) {
+            if (stale(conn)) {
                 return;
             }
-            endConnection(conn, 1000, "bye");
-            authenticator = null;
             M800Exception failure = cause instanceof M800Exception m ? m
                     : new M800Exception(ErrorCode.UNAUTHORIZED, "no access token: " + cause, cause);
-            requests.failAll(new M800Exception(failure.code(), "not connected: " + failure.getMessage()));
-            setState(ConnectionState.DISCONNECTED, "no access token: " + failure.getMessage(), conn.server,
-                    ConnectionFailure.UNAUTHORIZED);
+            endSession(conn, new M800Exception(failure.code(), "not connected: " + failure.getMessage()),
+                    "no access token: " + failure.getMessage(), ConnectionFailure.UNAUTHORIZED);
         }
     }
-
 
     // ---------------------------------------------------------- frames
 
     /** A text frame arrived (an I/O thread). */
     void onFrame(Connection conn, String text) {
-        Map<String, Object> frame;
-        try {
-            frame = Json.readObject(text);
-        } catch (M800Exception e) {
-            errors.accept(new M800Exception(ErrorCode.PROTOCOL, "the server sent a frame that is not a JSON object: "
-                    + e.getMessage()));
-            return;
-        }
-        String type = Json.text(frame, "type");
-        if (type == null) {
-            errors.accept(new M800Exception(ErrorCode.PROTOCOL, "the server sent a frame without a type"));
-            return;
-        }
-        switch (type) {
-            case "response" -> onResponse(conn, frame);
-            case "event" -> onEvent(conn, frame);
-            case "ping" -> conn.send("{\"v\":1,\"type\":\"pong\",\"id\":" + Json.write(Json.text(frame, "id")) + "}");
-            case "pong" -> {
-                // liveness only: the connection noted the time of the frame
-            }
-            case "error" -> errors.accept(WireErrors.toException(Json.object(frame, "error")));
-            default -> errors.accept(new M800Exception(ErrorCode.PROTOCOL, "the server sent an unknown frame type '"
-                    + type + "'"));
-        }
+        frames.read(conn, text);
     }
 
-    private void onResponse(Connection conn, Map<String, Object> frame) {
-        String id = Json.text(frame, "id");
-        if (id != null && id.equals(conn.helloId)) {
-            helloAnswered(conn, frame);
-            return;
-        }
-        if (!requests.answer(id, frame)) {
-            // an answer to a request that timed out, or a repeat after a resend: nothing waits for it
-            LOG.debug("client {}: answer to unknown or finished request {}", clientId, id);
-        }
-    }
-
-    private void onEvent(Connection conn, Map<String, Object> frame) {
-        long seq = Json.number(frame, "seq", -1);
-        String name = Json.text(frame, "event");
-        if (seq <= 0 || name == null) {
-            errors.accept(new M800Exception(ErrorCode.PROTOCOL, "the server sent an event without seq or event type"));
-            return;
-        }
-        ServerEvent event = new ServerEvent(seq, name, Json.number(frame, "ts", 0),
-                Collections.unmodifiableMap(Json.object(frame, "data")));
+    /** The server sent an event on {@code conn} (an I/O thread): to the cursor, if conn is current. */
+    void eventReceived(Connection conn, ServerEvent event) {
         synchronized (lock) {
             if (conn == connection) {
                 cursor.received(event, conn.version >= 2);
@@ -578,10 +512,6 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
 
     // ---------------------------------------------------------- helpers
 
-    private void setState(ConnectionState next, String reason, URI server) {
-        setState(next, reason, server, null);
-    }
-
     private void setState(ConnectionState next, String reason, URI server, ConnectionFailure cause) {
         ConnectionState old = state;
         state = next;
@@ -591,17 +521,15 @@ public final class WebSocketConnectService implements ConnectService, AutoClosea
         stateListeners.changed(old, next, reason, server, cause);
     }
 
-    /**
-     * Tells the application, once per run of failed attempts, that the connection cannot be made and
-     * why, instead of leaving it to find out from a request's TIMEOUT. Lock held.
-     */
-    private void reportFirstFailure(URI server, ConnectionFailure cause, String reason) {
-        if (failureReported) {
-            return;
+    private boolean current(Connection conn) {
+        synchronized (lock) {
+            return !stale(conn);
         }
-        failureReported = true;
-        errors.accept(new M800Exception(ErrorCode.NETWORK, "client " + clientId + " cannot connect to " + server
-                + " (" + cause + "): " + reason + "; retrying with back-off"));
+    }
+
+    /** Whether {@code conn} was replaced or ended: what it reports no longer matters. Lock held. */
+    private boolean stale(Connection conn) {
+        return conn != connection || conn.ended;
     }
 
     private static void cancel(ScheduledFuture<?> task) {
