@@ -26,9 +26,9 @@ import org.h2.mvstore.db.Store;
  */
 final class FileCompaction {
     /** Below this share of live bytes in the file's chunks, the sparsest chunks are rewritten. */
-    static final int MIN_FILL_PERCENT = 80;
+    static final int MIN_FILL_PERCENT = 60;
     /** At most this many bytes of live pages are rewritten per call. */
-    static final int MAX_REWRITE_BYTES = 16 << 20;
+    static final int MAX_REWRITE_BYTES = 4 << 20;
 
     private final MVStore store;
 
