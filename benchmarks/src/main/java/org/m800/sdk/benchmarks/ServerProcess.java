@@ -30,8 +30,10 @@ final class ServerProcess implements AutoCloseable {
             "1000000:10000000", "--signups-per-hour", "10000000:10000000");
 
     static ServerProcess start(Path dataDirectory, String maxHeap, String... serverArgs) throws Exception {
-        List<String> command = new java.util.ArrayList<>(List.of(Env.javaBinary(), "-Xmx" + maxHeap, "-cp",
-                Env.classPath(), "org.m800.server.Main", "--port", "0", "--data", dataDirectory.toString()));
+        List<String> command = new java.util.ArrayList<>(List.of(Env.javaBinary(), "-Xmx" + maxHeap));
+        command.addAll(extraJvmArgs());
+        command.addAll(List.of("-cp", Env.classPath(), "org.m800.server.Main", "--port", "0", "--data",
+                dataDirectory.toString()));
         command.addAll(LIMITS);
         command.addAll(List.of(serverArgs));
         ChildProcess p = ChildProcess.start(command, null);
@@ -46,6 +48,15 @@ final class ServerProcess implements AutoCloseable {
             p.close();
             throw e;
         }
+    }
+
+    /**
+     * @return the options of {@code -Dbench.server.jvmArgs} (split at spaces), for profiling the server:
+     *         {@code -Dbench.server.jvmArgs="-XX:StartFlightRecording=filename=server.jfr"}
+     */
+    static List<String> extraJvmArgs() {
+        String extra = System.getProperty("bench.server.jvmArgs", "").strip();
+        return extra.isEmpty() ? List.of() : List.of(extra.split("\\s+"));
     }
 
     /** @return the server process's id (its CPU time is read from it) */

@@ -35,7 +35,9 @@ public final class ChatFeature implements ServerFeature {
     @Override
     public List<Migration> migrations() {
         return List.of(new Migration(1, "conversations, members, messages",
-                "/org/m800/server/internal/db/chat/V1__chat.sql"));
+                "/org/m800/server/internal/db/chat/V1__chat.sql"),
+                new Migration(2, "one index on message ids",
+                        "/org/m800/server/internal/db/chat/V2__one_message_id_index.sql"));
     }
 
     @Override

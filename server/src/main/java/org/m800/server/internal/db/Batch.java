@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.util.ArrayList;
 import java.util.List;
+import org.h2.engine.SessionLocal;
 
 /**
  * One transaction shared by the work items of a group commit ({@link GroupCommitter}), and what is to
@@ -18,14 +19,17 @@ import java.util.List;
 final class Batch {
     private final DbSession session;
     private final Connection shared;
+    /** The engine's session of an embedded H2 (its savepoints cost less than JDBC's), else null. */
+    private final SessionLocal h2;
     private final List<Runnable> afterCommit = new ArrayList<>();
     private final List<Runnable> ifRolledBack = new ArrayList<>();
     /** A savepoint could not be rolled back to: the batch's state is unknown and it must not commit. */
     private boolean broken;
 
-    Batch(DbSession session) {
+    Batch(DbSession session) throws SQLException {
         this.session = session;
         this.shared = sharedView(session.connection());
+        this.h2 = EmbeddedH2.session(session.connection());
     }
 
     DbSession session() {
@@ -59,6 +63,9 @@ final class Batch {
 
     /** Runs one unit of work under a savepoint: kept if it returns, undone if it throws. */
     <T, E extends Exception> T unit(Unit<T, E> work) throws E, SQLException {
+        if (h2 != null) {
+            return h2Unit(work);
+        }
         Connection c = session.connection();
         Savepoint sp = c.setSavepoint();
         try {
@@ -67,6 +74,25 @@ final class Batch {
             return result;
         } catch (Exception e) {
             undo(c, sp, e);
+            throw e;
+        }
+    }
+
+    /**
+     * As {@link #unit}, with the engine's savepoint: what a JDBC savepoint does without parsing a
+     * {@code SAVEPOINT} statement of a new name (it was 4 % of the writer's time under load).
+     */
+    private <T, E extends Exception> T h2Unit(Unit<T, E> work) throws E, SQLException {
+        SessionLocal.Savepoint sp = h2.setSavepoint();
+        try {
+            return work.run();
+        } catch (Exception e) {
+            try {
+                h2.rollbackTo(sp);
+            } catch (RuntimeException suppressed) {
+                broken = true;
+                e.addSuppressed(suppressed);
+            }
             throw e;
         }
     }

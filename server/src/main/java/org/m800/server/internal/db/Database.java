@@ -14,6 +14,12 @@ import org.h2.jdbcx.JdbcConnectionPool;
 public final class Database implements AutoCloseable {
     /** Sessions kept open for {@link #inSession}; more may be open at once, the rest are closed. */
     static final int IDLE_SESSIONS = 8;
+    /**
+     * How long H2 keeps a dead chunk's space before reusing it (its default is 45 s): long enough to span
+     * several of {@link #maintainFile}'s syncs, so a chunk is overwritten only once what replaced it is on
+     * the disk; short enough that under load the file holds seconds of rewritten pages, not 45 s of them.
+     */
+    static final int RETENTION_MILLIS = 10_000;
 
     private final String url;
     private final String user;
@@ -24,6 +30,10 @@ public final class Database implements AutoCloseable {
     /** The batch the writer thread is running; read and written by that thread only. */
     private Batch current;
     private boolean closed;
+    /** The file's compaction, found on first use; null before, or if the database has no H2 file. */
+    private FileCompaction compaction;
+    /** Whether the database was found to have no H2 file of its own to compact. */
+    private boolean noFile;
 
     public Database(String url, String user, String password) {
         url = durable(url);
@@ -39,7 +49,8 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * An H2 URL with {@code WRITE_DELAY=0} unless it sets a write delay itself. H2's default (500 ms)
+     * An H2 URL with {@code WRITE_DELAY=0} and {@code RETENTION_TIME} {@link #RETENTION_MILLIS} unless it sets
+     * them itself. H2's default (500 ms)
      * keeps committed transactions in memory and writes them to the file later, so a process kill lost
      * writes the server had already answered, and their seqs were handed out again after the restart.
      * With 0 every commit is written to the file (the operating system's cache) before it returns: it
@@ -47,10 +58,17 @@ public final class Database implements AutoCloseable {
      * section "Durability").
      */
     static String durable(String url) {
-        if (!url.startsWith("jdbc:h2:") || url.toUpperCase(java.util.Locale.ROOT).contains(";WRITE_DELAY=")) {
+        if (!url.startsWith("jdbc:h2:")) {
             return url;
         }
-        return url + ";WRITE_DELAY=0";
+        String upper = url.toUpperCase(java.util.Locale.ROOT);
+        if (!upper.contains(";WRITE_DELAY=")) {
+            url += ";WRITE_DELAY=0";
+        }
+        if (!upper.contains(";RETENTION_TIME=")) {
+            url += ";RETENTION_TIME=" + RETENTION_MILLIS;
+        }
+        return url;
     }
 
     /** Work done with one connection in one transaction. */
@@ -285,6 +303,47 @@ public final class Database implements AutoCloseable {
             giveBack(s, reusable);
         }
         return false;
+    }
+
+    /**
+     * Looks after the database's file if it is an embedded H2 file (see {@link FileCompaction}: forces it to
+     * disk and rewrites the live pages of mostly dead chunks, so their space is reused); does nothing for
+     * other databases. Meant to be called every few seconds from a housekeeping thread, not the writer.
+     *
+     * @return whether pages were rewritten
+     */
+    public boolean maintainFile() throws SQLException {
+        FileCompaction f = compaction();
+        synchronized (this) {
+            if (f == null || closed) {
+                return false; // the store closes with the pool
+            }
+        }
+        return f.maintain();
+    }
+
+    /** @return the file's compaction, found on first use; null if the database has no H2 file of its own */
+    private FileCompaction compaction() throws SQLException {
+        synchronized (this) {
+            if (closed || h2Pool == null || noFile || compaction != null) {
+                return compaction;
+            }
+        }
+        FileCompaction f;
+        try (Connection c = pooled()) {
+            f = FileCompaction.of(c);
+        }
+        synchronized (this) {
+            compaction = f;
+            noFile = f == null;
+        }
+        return f;
+    }
+
+    /** @return the share of live bytes in the chunks of the database's H2 file, in percent; -1 if it has none */
+    public int fileLivePercent() throws SQLException {
+        FileCompaction f = compaction();
+        return f == null ? -1 : f.fillPercent();
     }
 
     /** @return whether the SQL state says a unique or primary key was violated */

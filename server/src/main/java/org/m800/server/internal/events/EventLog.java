@@ -7,7 +7,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArraySet;
@@ -269,16 +271,37 @@ public final class EventLog {
      * @return how many events were deleted
      */
     public int trim(long olderThanMs, int keepPerUser) throws SQLException {
-        try (Connection c = database.connection();
-                PreparedStatement byTime = c.prepareStatement("DELETE FROM events WHERE created_at < ? AND seq < "
-                        + "(SELECT MAX(x.seq) FROM events x WHERE x.user_id = events.user_id)");
-                PreparedStatement byCount = c.prepareStatement("DELETE FROM events WHERE seq <= "
-                        + "(SELECT MAX(x.seq) FROM events x WHERE x.user_id = events.user_id) - ?")) {
-            byTime.setLong(1, olderThanMs);
-            int n = byTime.executeUpdate();
-            byCount.setLong(1, Math.max(1, keepPerUser));
-            return n + byCount.executeUpdate();
+        // per user, on the key's range: the statements of one delete each that this replaced asked for the
+        // user's newest seq again for every row (a correlated MAX the database computed by scanning the
+        // user's rows), so a trim was quadratic in a user's events: after W1's 120,000 messages it held
+        // the scheduler's thread, and its sweeps, for minutes
+        Map<String, Long> newest = new LinkedHashMap<>();
+        int keep = Math.max(1, keepPerUser);
+        int n = 0;
+        try (Connection c = database.connection()) {
+            try (PreparedStatement p = c.prepareStatement("SELECT user_id, MAX(seq) FROM events GROUP BY user_id");
+                    ResultSet r = p.executeQuery()) {
+                while (r.next()) {
+                    newest.put(r.getString(1), r.getLong(2));
+                }
+            }
+            try (PreparedStatement byTime = c.prepareStatement("DELETE FROM events WHERE user_id = ? AND seq < ? "
+                    + "AND created_at < ?");
+                    PreparedStatement byCount = c.prepareStatement("DELETE FROM events WHERE user_id = ? AND seq <= ?")) {
+                for (Map.Entry<String, Long> user : newest.entrySet()) {
+                    byTime.setString(1, user.getKey());
+                    byTime.setLong(2, user.getValue());
+                    byTime.setLong(3, olderThanMs);
+                    n += byTime.executeUpdate();
+                    if (user.getValue() > keep) {
+                        byCount.setString(1, user.getKey());
+                        byCount.setLong(2, user.getValue() - keep);
+                        n += byCount.executeUpdate();
+                    }
+                }
+            }
         }
+        return n;
     }
 
     /** @return the user's newest seq, 0 if the log is empty */

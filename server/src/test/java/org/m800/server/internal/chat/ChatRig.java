@@ -29,8 +29,14 @@ final class ChatRig implements AutoCloseable {
     final MessageService messages;
 
     ChatRig(int cachedConversations) throws Exception {
+        this(cachedConversations, "");
+    }
+
+    /** @param settings more H2 settings for the URL, each with its leading {@code ;} */
+    ChatRig(int cachedConversations, String settings) throws Exception {
         folder = Files.createTempDirectory("chat-rig");
-        database = new Database("jdbc:h2:file:" + folder.resolve("m800") + ";DB_CLOSE_ON_EXIT=FALSE", "", "");
+        database = new Database("jdbc:h2:file:" + folder.resolve("m800") + ";DB_CLOSE_ON_EXIT=FALSE" + settings, "",
+                "");
         Migrations migrations = new Migrations(database);
         migrations.apply("core", new AccountsFeature().migrations());
         migrations.apply("chat", new ChatFeature().migrations());

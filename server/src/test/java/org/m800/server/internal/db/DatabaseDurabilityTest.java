@@ -30,8 +30,12 @@ public class DatabaseDurabilityTest {
 
     @Test
     public void aWriteDelayTheUrlSetsIsKept() {
-        assertEquals("jdbc:h2:file:/x;write_delay=100", Database.durable("jdbc:h2:file:/x;write_delay=100"));
-        assertEquals("jdbc:h2:mem:a;DB_CLOSE_DELAY=-1;WRITE_DELAY=0", Database.durable("jdbc:h2:mem:a;DB_CLOSE_DELAY=-1"));
+        assertEquals("jdbc:h2:file:/x;write_delay=100;retention_time=5",
+                Database.durable("jdbc:h2:file:/x;write_delay=100;retention_time=5"));
+        assertEquals("jdbc:h2:file:/x;write_delay=100;RETENTION_TIME=" + Database.RETENTION_MILLIS,
+                Database.durable("jdbc:h2:file:/x;write_delay=100"));
+        assertEquals("jdbc:h2:mem:a;DB_CLOSE_DELAY=-1;WRITE_DELAY=0;RETENTION_TIME=" + Database.RETENTION_MILLIS,
+                Database.durable("jdbc:h2:mem:a;DB_CLOSE_DELAY=-1"));
         assertEquals("jdbc:postgresql://db/m800", Database.durable("jdbc:postgresql://db/m800"));
     }
 
