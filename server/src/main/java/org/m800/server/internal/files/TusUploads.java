@@ -26,9 +26,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The tus 1.0.0 side of the file endpoints (core, creation, checksum, termination, expiration), as
- * docs/protocol.md section 12 specifies it. Bodies are streamed to disk in bounded pieces (plain tus
- * bytes in 64 KiB on the heap, checked chunks in {@link StagedWrites}' buffers off it), so an upload of
- * any size needs no more memory than that. Thread-safe: one PATCH at a time per upload
+ * docs/protocol.md section 12 specifies it. Bodies are streamed to disk in 64 KiB pieces, so an
+ * upload of any size needs no more heap than that. Thread-safe: one PATCH at a time per upload
  * (a newer one ends an older one still in flight, see {@link UploadLocks}).
  */
 final class TusUploads {
