@@ -25,9 +25,7 @@ import org.m800.sdk.file.FileManager;
  * section 12.4): chunks of {@value FileManager#CHUNK_SIZE} bytes, each with its CRC-32C, and an end
  * frame with the SHA-256 of the whole file, which the server checks before the upload completes. Two
  * buffers: the next chunk is read and checksummed while the previous one is on the wire, and the
- * sender never waits for an answer between chunks. The buffers are off the heap: the file is read
- * into them and the socket written from them without a copy through the heap on either side. A
- * chunk the server finds corrupted is sent again
+ * sender never waits for an answer between chunks. A chunk the server finds corrupted is sent again
  * (the server keeps the chunks before it); the whole file's SHA-256 is computed on the way (a resumed
  * upload hashes the part the server has from the file first), so the file is read once, not twice.
  * Used by one transfer thread at a time.
@@ -46,7 +44,7 @@ final class ChunkSender {
     private static final Duration ANSWER_TIMEOUT = Duration.ofMinutes(5);
 
     private final UploadTask upload;
-    private ByteBuffer[] buffers;
+    private byte[][] buffers;
     /** The SHA-256 of the file's first {@link #hashedTo} bytes. */
     private MessageDigest hashed;
     private long hashedTo = -1;
@@ -118,7 +116,7 @@ final class ChunkSender {
                 t.abort, refresh);
         if (buffers == null) {
             int size = (int) Math.min(FileManager.CHUNK_SIZE, Math.max(r.size(), 1)) + 8;
-            buffers = new ByteBuffer[] {ByteBuffer.allocateDirect(size), ByteBuffer.allocateDirect(size)};
+            buffers = new byte[][] {new byte[size], new byte[size]};
         }
         java.util.List<CompletableFuture<Void>> pending = new java.util.ArrayList<>(java.util.Arrays.asList(null, null));
         long[] ends = new long[2];
@@ -131,13 +129,13 @@ final class ChunkSender {
                 if (!sent(t, up, pending.get(slot), ends[slot])) {
                     break;
                 }
-                ByteBuffer buf = buffers[slot];
+                byte[] buf = buffers[slot];
                 int len = (int) Math.min(FileManager.CHUNK_SIZE, r.size() - pos);
                 read(r, channel, buf, len, pos);
                 crc.reset();
-                crc.update(buf.slice(4, len));
-                whole.update(buf.slice(4, len));
-                ByteBuffer frame = buf.duplicate().clear().limit(len + 8);
+                crc.update(buf, 4, len);
+                whole.update(buf, 4, len);
+                ByteBuffer frame = ByteBuffer.wrap(buf, 0, len + 8);
                 frame.putInt(0, len).putInt(4 + len, (int) crc.getValue());
                 pos += len;
                 hashedTo = pos;
@@ -219,9 +217,9 @@ final class ChunkSender {
         }
     }
 
-    private static void read(TransferRecord r, FileChannel channel, ByteBuffer buf, int len, long offset)
+    private static void read(TransferRecord r, FileChannel channel, byte[] buf, int len, long offset)
             throws IOException {
-        ByteBuffer b = buf.slice(4, len);
+        ByteBuffer b = ByteBuffer.wrap(buf, 4, len);
         long pos = offset;
         while (b.hasRemaining()) {
             int n = channel.read(b, pos);

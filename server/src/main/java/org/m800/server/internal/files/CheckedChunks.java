@@ -2,10 +2,11 @@ package org.m800.server.internal.files;
 
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.security.MessageDigest;
 import java.util.zip.CRC32C;
-import org.eclipse.jetty.io.Content;
-import org.eclipse.jetty.util.Blocker;
 
 /**
  * The body of a PATCH of checked chunks ({@value #TYPE}, docs/protocol.md section 12.4): many chunks
@@ -15,10 +16,9 @@ import org.eclipse.jetty.util.Blocker;
  *   chunk frame: length (4 bytes, big-endian, 1..{@value #MAX_CHUNK}) | data (length bytes) | CRC-32C of data (4 bytes)
  *   end frame:   0 (4 bytes) | SHA-256 of the whole file (32 bytes)       -- only in a body that reaches Upload-Length
  * </pre>
- * The body is read as Jetty hands it over, buffer by buffer (no stream in between); a chunk's data
- * goes to a {@link StagedWrites} as it streams in (checked against its CRC on the way) and counts as
- * kept only when its CRC matches; a mismatch, a cut or a bad frame drops it (the caller truncates the
- * file back to the end of the last kept chunk, and the whole-file SHA-256 goes back to it too).
+ * A chunk is written at the upload's offset as it streams in and counts as kept only when its CRC
+ * matches; a mismatch, a cut or a bad frame drops it (the file is truncated back to the end of the
+ * last kept chunk). The running whole-file SHA-256, when known, advances with the kept chunks only.
  * Not thread-safe: one per request; the caller holds the upload's lock.
  */
 final class CheckedChunks {
@@ -26,157 +26,131 @@ final class CheckedChunks {
     static final String TYPE = "application/vnd.m800.checked-chunks";
     /** The largest chunk a frame may announce: 64 MiB (the data is streamed, never held in memory). */
     static final int MAX_CHUNK = 64 * 1024 * 1024;
-
-    private enum Part { HEADER, DATA, TRAILER, END_HASH, DONE }
+    private static final int BUFFER = 256 * 1024;
 
     private final long room;
     private final TransferRate rate = new TransferRate();
-    private final CRC32C crc = new CRC32C();
-    /** A frame header, a CRC or the end frame's hash, which may arrive split over network buffers. */
-    private final ByteBuffer small = ByteBuffer.allocate(32);
-    private Part part = Part.HEADER;
-    private int length;
-    private int left;
+    private MessageDigest whole;
+    private MessageDigest wholeAtKept;
     private long kept;
     private long received;
     private boolean corrupt;
     private byte[] declaredSha256;
 
-    /** @param room the bytes the upload still lacks (Upload-Length minus its offset) */
-    CheckedChunks(long room) {
+    /**
+     * @param room  the bytes the upload still lacks (Upload-Length minus its offset)
+     * @param whole the running SHA-256 of the upload's bytes so far, or null if unknown
+     */
+    CheckedChunks(long room, MessageDigest whole) {
         this.room = room;
+        this.whole = whole;
+        this.wholeAtKept = copy(whole);
     }
 
     /**
-     * Reads frames until the body ends or a chunk fails its CRC, handing chunks' data to {@code sink}
-     * and telling it where each verified chunk ends. The caller closes the sink and truncates the file
-     * to what it kept, on return and on any throw.
+     * Reads frames until the body ends or a chunk fails its CRC, writing chunks to {@code out} (which
+     * is positioned at the upload's offset). On return and on any throw, {@code out} holds exactly the
+     * kept chunks after the offset.
      *
      * @throws IOException        the body was cut (or too slow); {@link #kept()} says what stays
      * @throws FileHttpException  a malformed frame or a chunk beyond Upload-Length (400)
      */
-    void read(Content.Source in, StagedWrites sink) throws IOException, FileHttpException {
-        while (true) {
-            Content.Chunk chunk = next(in);
-            try {
-                if (Content.Chunk.isFailure(chunk)) {
-                    Throwable t = chunk.getFailure();
-                    throw t instanceof IOException io ? io : new IOException(t);
+    void read(InputStream in, FileChannel out) throws IOException, FileHttpException {
+        long start = out.position();
+        byte[] buffer = new byte[BUFFER];
+        CRC32C crc = new CRC32C();
+        try {
+            while (true) {
+                int length = readInt(in, true);
+                if (length == EOF) {
+                    return;
                 }
-                ByteBuffer b = chunk.getByteBuffer();
-                while (b.hasRemaining()) {
-                    if (!consume(b, sink)) {
-                        return;
+                if (length == 0) {
+                    declaredSha256 = in.readNBytes(32);
+                    if (declaredSha256.length != 32) {
+                        throw new EOFException("the end frame was cut");
                     }
-                }
-                if (chunk.isLast()) {
-                    if (part == Part.HEADER && small.position() == 0 || part == Part.DONE) {
-                        if (part == Part.DONE && kept != room) {
-                            throw FileHttpException.invalid(400, "body", "BAD_FRAME", "an end frame after " + kept
-                                    + " bytes, but the upload lacks " + room);
-                        }
-                        return;
+                    if (in.read() >= 0) {
+                        throw FileHttpException.invalid(400, "body", "BAD_FRAME", "bytes after the end frame");
                     }
-                    throw new EOFException(part == Part.DATA ? "the body was cut inside a chunk"
-                            : "the body was cut inside a frame header");
-                }
-            } finally {
-                chunk.release();
-            }
-        }
-    }
-
-    /** Takes what it can of {@code b} for the current part of a frame. @return false at a corrupted chunk */
-    private boolean consume(ByteBuffer b, StagedWrites sink) throws IOException, FileHttpException {
-        switch (part) {
-            case HEADER -> {
-                if (fill(b, 4)) {
-                    startFrame(small.getInt(0));
-                }
-            }
-            case DATA -> {
-                int n = Math.min(left, b.remaining());
-                ByteBuffer data = b.slice(b.position(), n);
-                crc.update(data);
-                int limit = b.limit();
-                sink.write(b.limit(b.position() + n));
-                b.limit(limit);
-                left -= n;
-                received += n;
-                rate.check(received);
-                if (left == 0) {
-                    part = Part.TRAILER;
-                }
-            }
-            case TRAILER -> {
-                if (fill(b, 4)) {
-                    if (small.getInt(0) != (int) crc.getValue()) {
-                        corrupt = true;
-                        return false;
+                    if (kept != room) {
+                        throw FileHttpException.invalid(400, "body", "BAD_FRAME", "an end frame after " + kept
+                                + " bytes, but the upload lacks " + room);
                     }
-                    kept += length;
-                    sink.kept();
-                    part = Part.HEADER;
+                    return;
                 }
-            }
-            case END_HASH -> {
-                if (fill(b, 32)) {
-                    declaredSha256 = new byte[32];
-                    small.get(0, declaredSha256);
-                    part = Part.DONE;
+                if (length < 0 || length > MAX_CHUNK) {
+                    throw FileHttpException.invalid(400, "body", "BAD_FRAME", "a chunk of " + Integer.toUnsignedLong(
+                            length) + " bytes; chunks have 1 to " + MAX_CHUNK);
                 }
+                if (kept + length > room) {
+                    throw FileHttpException.invalid(400, "body", "BEYOND_LENGTH", "the chunks go beyond Upload-Length;"
+                            + " the chunks before this one were kept");
+                }
+                crc.reset();
+                int left = length;
+                while (left > 0) {
+                    int n = in.read(buffer, 0, Math.min(buffer.length, left));
+                    if (n < 0) {
+                        throw new EOFException("the body was cut inside a chunk");
+                    }
+                    ByteBuffer b = ByteBuffer.wrap(buffer, 0, n);
+                    while (b.hasRemaining()) {
+                        out.write(b);
+                    }
+                    crc.update(buffer, 0, n);
+                    if (whole != null) {
+                        whole.update(buffer, 0, n);
+                    }
+                    left -= n;
+                    received += n;
+                    rate.check(received);
+                }
+                if (readInt(in, false) != (int) crc.getValue()) {
+                    corrupt = true;
+                    return;
+                }
+                kept += length;
+                wholeAtKept = copy(whole);
             }
-            case DONE -> throw FileHttpException.invalid(400, "body", "BAD_FRAME", "bytes after the end frame");
-        }
-        return true;
-    }
-
-    private void startFrame(int frameLength) throws FileHttpException {
-        if (frameLength == 0) {
-            part = Part.END_HASH;
-            return;
-        }
-        if (frameLength < 0 || frameLength > MAX_CHUNK) {
-            throw FileHttpException.invalid(400, "body", "BAD_FRAME", "a chunk of " + Integer.toUnsignedLong(
-                    frameLength) + " bytes; chunks have 1 to " + MAX_CHUNK);
-        }
-        if (kept + frameLength > room) {
-            throw FileHttpException.invalid(400, "body", "BEYOND_LENGTH", "the chunks go beyond Upload-Length;"
-                    + " the chunks before this one were kept");
-        }
-        length = frameLength;
-        left = frameLength;
-        crc.reset();
-        part = Part.DATA;
-    }
-
-    /** Moves bytes of {@code b} into {@link #small} until it holds {@code n}. @return whether it does (then it is reset) */
-    private boolean fill(ByteBuffer b, int n) {
-        int take = Math.min(n - small.position(), b.remaining());
-        small.put(small.position(), b, b.position(), take).position(small.position() + take);
-        b.position(b.position() + take);
-        if (small.position() < n) {
-            return false;
-        }
-        small.clear();
-        return true;
-    }
-
-    /** @return the next piece of the body, waiting for one if none has arrived */
-    private static Content.Chunk next(Content.Source in) throws IOException {
-        while (true) {
-            Content.Chunk chunk = in.read();
-            if (chunk != null) {
-                return chunk;
+        } finally {
+            if (out.size() > start + kept) {
+                out.truncate(start + kept);
             }
-            try (Blocker.Runnable arrived = Blocker.runnable()) {
-                in.demand(arrived);
-                arrived.block();
-            }
+            whole = wholeAtKept;
         }
     }
 
-    /** @return the bytes of verified chunks after the offset */
+    private static final int EOF = Integer.MIN_VALUE;
+
+    /** @return the next 4 bytes as a big-endian int; {@link #EOF} at a clean end where one is allowed */
+    private static int readInt(InputStream in, boolean endAllowed) throws IOException {
+        int value = 0;
+        for (int i = 0; i < 4; i++) {
+            int b = in.read();
+            if (b < 0) {
+                if (i == 0 && endAllowed) {
+                    return EOF;
+                }
+                throw new EOFException("the body was cut inside a frame header");
+            }
+            value = value << 8 | b;
+        }
+        return value;
+    }
+
+    private static MessageDigest copy(MessageDigest d) {
+        if (d == null) {
+            return null;
+        }
+        try {
+            return (MessageDigest) d.clone();
+        } catch (CloneNotSupportedException e) {
+            return null;
+        }
+    }
+
+    /** @return the bytes of verified chunks written after the offset */
     long kept() {
         return kept;
     }
@@ -184,6 +158,11 @@ final class CheckedChunks {
     /** @return whether reading stopped at a chunk whose CRC did not match (nothing of it kept) */
     boolean corrupt() {
         return corrupt;
+    }
+
+    /** @return the SHA-256 of the upload's first offset + {@link #kept()} bytes, or null if unknown */
+    MessageDigest whole() {
+        return whole;
     }
 
     /** @return the whole file's SHA-256 from the end frame, or null if the body had none */

@@ -16,18 +16,6 @@ final class Digests {
         return of("SHA-256");
     }
 
-    /** @return a copy of the digest's state, or null if it is null (or, never with the JDK's, cannot be copied) */
-    static MessageDigest copy(MessageDigest d) {
-        if (d == null) {
-            return null;
-        }
-        try {
-            return (MessageDigest) d.clone();
-        } catch (CloneNotSupportedException e) {
-            return null;
-        }
-    }
-
     /** @return a digest for a tus algorithm name, or null if it is not supported */
     static MessageDigest forTus(String algorithm) {
         return switch (algorithm.toLowerCase(Locale.ROOT)) {

@@ -9,10 +9,7 @@ import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.m800.server.internal.chat.ChatFeature;
 import org.m800.server.internal.db.Migration;
@@ -35,7 +32,6 @@ public final class FilesFeature implements ServerFeature, AutoCloseable {
     private final FileLimits limits;
     private Path temporaryDirectory;
     private ScheduledFuture<?> sweeper;
-    private ThreadPoolExecutor hashers;
 
     public FilesFeature(FileLimits limits, ChatFeature chat) {
         this.limits = limits;
@@ -70,8 +66,7 @@ public final class FilesFeature implements ServerFeature, AutoCloseable {
             }
             FileBytes bytes = new FileBytes(directory);
             FileStore store = new FileStore(context.database());
-            hashers = hashers();
-            TusUploads uploads = new TusUploads(store, bytes, limits, context.clock(), hashers);
+            TusUploads uploads = new TusUploads(store, bytes, limits, context.clock());
             deleteOrphans(store, bytes);
             context.httpRoutes().addStream(FilesRoute.PREFIX,
                     new FilesRoute(context.accounts(), uploads, new Downloads(store, bytes)));
@@ -86,22 +81,6 @@ public final class FilesFeature implements ServerFeature, AutoCloseable {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot check the files folder against the database", e);
         }
-    }
-
-    /**
-     * The threads that hash uploads' bytes: one per PATCH of checked chunks at most (each hashes its
-     * buffers one after the other), made when needed and ended when idle. Never refuses work: should
-     * it be full or stopped, the thread that hands the work over does it.
-     */
-    private static ThreadPoolExecutor hashers() {
-        AtomicInteger n = new AtomicInteger();
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(0, FilesRoute.MAX_CONCURRENT_TRANSFERS, 30, TimeUnit.SECONDS,
-                new SynchronousQueue<>(), r -> {
-                    Thread t = new Thread(r, "m800-server-files-" + n.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                }, (task, executor) -> task.run());
-        return pool;
     }
 
     private static void sweep(TusUploads uploads) {
@@ -128,17 +107,6 @@ public final class FilesFeature implements ServerFeature, AutoCloseable {
     public void close() {
         if (sweeper != null) {
             sweeper.cancel(false);
-        }
-        if (hashers != null) {
-            // Jetty stopped first: no PATCH is left to hand them work, so they end at once
-            hashers.shutdown();
-            try {
-                if (!hashers.awaitTermination(10, TimeUnit.SECONDS)) {
-                    LOG.warn("The upload hashers did not stop in time");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
         }
         if (temporaryDirectory != null) {
             try (Stream<Path> files = Files.walk(temporaryDirectory)) {

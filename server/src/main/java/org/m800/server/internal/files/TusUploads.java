@@ -13,7 +13,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Locale;
-import java.util.concurrent.Executor;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
@@ -48,16 +47,12 @@ final class TusUploads {
     private final UploadLocks locks = new UploadLocks();
     private final RunningHashes hashes = new RunningHashes();
     private final Object creation = new Object();
-    private final Executor hashers;
-    private final StagingBuffers staging = new StagingBuffers();
 
-    /** @param hashers the threads that hash the bytes of PATCHes of checked chunks while they arrive */
-    TusUploads(FileStore store, FileBytes bytes, FileLimits limits, Clock clock, Executor hashers) {
+    TusUploads(FileStore store, FileBytes bytes, FileLimits limits, Clock clock) {
         this.store = store;
         this.bytes = bytes;
         this.limits = limits;
         this.clock = clock;
-        this.hashers = hashers;
     }
 
     /** {@code OPTIONS /v1/files/uploads}: discovery, without authentication. */
@@ -173,37 +168,25 @@ final class TusUploads {
     /**
      * A PATCH of checked chunks ({@link CheckedChunks}): the verified chunks are kept (and recorded)
      * whatever happens after them; a chunk that fails its CRC answers 460 with the offset to resend
-     * from. The request's thread reads the body, checks the CRCs and writes the bytes
-     * ({@link StagedWrites}) while another thread adds them to the whole-file SHA-256. The bytes are not forced to disk chunk by
-     * chunk: a cut or a server process crash keeps them (the page cache survives a process), an
-     * operating-system crash may lose the last ones, which the whole-file SHA-256 check at the end
-     * turns into a FILE_HASH_MISMATCH instead of a wrong file. A completed upload is forced to disk
-     * before it is recorded as a file.
+     * from. The bytes are not forced to disk chunk by chunk: a cut or a server process crash keeps
+     * them (the page cache survives a process), an operating-system crash may lose the last ones, which
+     * the whole-file SHA-256 check at the end turns into a FILE_HASH_MISMATCH instead of a wrong file.
+     * A completed upload is forced to disk before it is recorded as a file.
      */
     private void patchChunks(FileRow row, Request request, Response response, Callback callback)
             throws FileHttpException, SQLException, IOException {
         long offset = row.offset();
-        CheckedChunks body = new CheckedChunks(row.size() - offset);
+        CheckedChunks body = new CheckedChunks(row.size() - offset, hashes.continueAt(row.id(), offset));
         try (FileChannel out = bytes.openAt(row.id(), offset)) {
-            StagedWrites sink = new StagedWrites(out, offset, hashes.continueAt(row.id(), offset), hashers, staging);
-            long kept;
             try {
-                body.read(request, sink);
+                body.read(Content.Source.asInputStream(request), out);
             } finally {
-                sink.close();
-                kept = sink.keptBytes();
-                if (out.size() > offset + kept) {
-                    out.truncate(offset + kept);
-                }
-                if (kept > 0) {
-                    store.setOffset(row.id(), offset + kept);
-                    keep(row.id(), offset + kept, sink.whole());
+                if (body.kept() > 0) {
+                    store.setOffset(row.id(), offset + body.kept());
+                    keep(row.id(), offset + body.kept(), body.whole());
                 }
             }
-            if (sink.failure() != null) {
-                throw sink.failure();
-            }
-            long newOffset = offset + kept;
+            long newOffset = offset + body.kept();
             response.getHeaders().put("Upload-Offset", Long.toString(newOffset));
             if (body.corrupt()) {
                 throw FileHttpException.invalid(CHECKSUM_MISMATCH, "body", "CHECKSUM_MISMATCH",
