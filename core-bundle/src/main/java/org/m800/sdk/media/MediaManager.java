@@ -61,11 +61,30 @@ public interface MediaManager {
 
     /**
      * Tells {@code listener} the new device list whenever a device appears or goes (checked every few
+     * seconds while someone listens), on the client's event threads: the SDK's one way to subscribe,
+     * as in every other manager.
+     *
+     * @param listener not {@code null}
+     * @return a handle that unsubscribes
+     * @throws NullPointerException if {@code listener} is {@code null}
+     * @since 1.1
+     */
+    default Subscription addListener(MediaDeviceListener listener) {
+        java.util.Objects.requireNonNull(listener, "listener");
+        return onDevicesChanged(listener::devicesChanged);
+    }
+
+    /**
+     * Tells {@code listener} the new device list whenever a device appears or goes (checked every few
      * seconds), on the client's event threads.
      *
      * @return a handle that unsubscribes
      * @since 1.0
+     * @deprecated since 1.1: use {@link #addListener(MediaDeviceListener)}, the name every manager uses;
+     *             this stays until the next major version. A provider of a {@code MediaManager}
+     *             implements both (or this one alone: {@code addListener} calls it by default).
      */
+    @Deprecated(since = "1.1")
     default Subscription onDevicesChanged(Consumer<List<AudioDevice>> listener) {
         return () -> { };
     }

@@ -2,6 +2,7 @@ package org.m800.sdk.core.internal.media;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -16,6 +17,7 @@ import org.m800.sdk.core.Subscription;
 import org.m800.sdk.media.AudioDevice;
 import org.m800.sdk.media.AudioSink;
 import org.m800.sdk.media.AudioSource;
+import org.m800.sdk.media.MediaDeviceListener;
 import org.m800.sdk.media.MediaManager;
 import org.m800.sdk.media.MeteredSink;
 import org.m800.sdk.media.MeteredSource;
@@ -88,7 +90,19 @@ public final class MediaService implements MediaManager, AutoCloseable {
     }
 
     @Override
+    public Subscription addListener(MediaDeviceListener listener) {
+        Objects.requireNonNull(listener, "listener");
+        return subscribe(listener::devicesChanged);
+    }
+
+    @Override
+    @Deprecated(since = "1.1")
     public Subscription onDevicesChanged(Consumer<List<AudioDevice>> listener) {
+        Objects.requireNonNull(listener, "listener");
+        return subscribe(listener);
+    }
+
+    private Subscription subscribe(Consumer<List<AudioDevice>> listener) {
         Subscription subscription = listeners.add(listener);
         synchronized (this) {
             if (poll == null && !closed) {

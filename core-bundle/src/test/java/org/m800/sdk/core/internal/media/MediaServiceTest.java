@@ -231,8 +231,10 @@ public class MediaServiceTest {
         M800Exception gone = assertThrows(M800Exception.class, () -> media.openSource(
                 new AudioDevice("capture:none", "no such device", AudioDevice.Direction.CAPTURE), 16000));
         assertEquals(ErrorCode.NOT_FOUND, gone.code());
-        media.onDevicesChanged(list -> { }).close();
+        org.m800.sdk.core.Subscription devices = media.addListener(list -> { });
         media.pollNow(); // no change, no event: nothing to assert beyond not failing on a headless machine
+        devices.close();
+        assertThrows(NullPointerException.class, () -> media.addListener(null));
     }
 
     @Test
