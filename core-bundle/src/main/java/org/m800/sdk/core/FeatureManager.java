@@ -90,8 +90,9 @@ import org.slf4j.LoggerFactory;
  * until it completes. {@link #close()} is idempotent; the first call stops the hooks and the server
  * events, runs {@link #onClose()}, then fails every tracked future still pending with
  * {@link ErrorCode#CLOSED} before it returns (stages chained without an executor run on the closing
- * thread), and clears every {@link ListenerList} made by {@link #newListenerList}. Operations started
- * after close fail with {@link ErrorCode#CLOSED}.
+ * thread), and clears every {@link ListenerList} made by {@link #newListenerList}: events emitted
+ * before that (including those {@code onClose()} emits, such as a call's end) are still delivered,
+ * later ones reach no one. Operations started after close fail with {@link ErrorCode#CLOSED}.
  *
  * <p>The protected methods are thread-safe. Listeners and server-event handlers run on the client's
  * event threads.
@@ -315,7 +316,7 @@ public abstract class FeatureManager implements AutoCloseable {
 
     /**
      * Makes a list of listeners whose deliveries run on the client's event executor; it is cleared when
-     * this manager closes.
+     * this manager closes (after {@link #onClose()}, whose events are still delivered).
      *
      * @param what names the listeners in log lines, such as {@code "chat listener"}
      */

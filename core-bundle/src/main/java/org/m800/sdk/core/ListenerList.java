@@ -24,8 +24,11 @@ import org.slf4j.LoggerFactory;
  * therefore receives every event emitted after {@link #add} returned and none emitted before it was
  * called.</li>
  * <li>A listener that throws is logged (with the list's name) and the others still get the event.</li>
- * <li>After {@link #clear()} (which the owning manager calls when it closes) queued deliveries reach
- * no one and {@code add} returns a subscription that was never registered.</li>
+ * <li>{@link #clear()} (which the owning manager calls when it closes) ends the list: later
+ * {@code emit}s reach no one and {@code add} returns a subscription that was never registered. Events
+ * emitted <em>before</em> it are still delivered, to the listeners they were emitted to (unless their
+ * subscription was closed), so a manager's last events, such as a call's {@code ended} when the call
+ * feature stops, are not lost when the event threads are behind.</li>
  * </ul>
  * Thread-safe.
  *
@@ -95,7 +98,7 @@ public final class ListenerList<L> {
     private void deliver(Object[] snapshot, Consumer<? super L> event) {
         for (Object o : snapshot) {
             Entry<L> entry = (Entry<L>) o;
-            if (entry.removed || cleared) {
+            if (entry.removed) {
                 continue;
             }
             try {
@@ -116,12 +119,12 @@ public final class ListenerList<L> {
         return entries.stream().map(e -> e.listener).toList();
     }
 
-    /** Removes every listener for good: queued deliveries reach no one and later adds register nothing. */
+    /**
+     * Ends the list for good: later emits reach no one and later adds register nothing. Deliveries
+     * already queued still run, so nothing emitted before the close is lost.
+     */
     public void clear() {
         cleared = true;
-        for (Entry<L> e : entries) {
-            e.removed = true;
-        }
         entries.clear();
     }
 
