@@ -49,22 +49,31 @@ public final class SerialExecutor implements Executor {
     }
 
     private void drain() {
-        // Run a bounded batch, then yield the pool thread so that other clients are served too.
-        for (int i = 0; i < 64; i++) {
-            Runnable next;
-            synchronized (tasks) {
-                next = tasks.poll();
-                if (next == null) {
-                    running = false;
-                    return;
+        while (true) {
+            // Run a bounded batch, then yield the pool thread so that other clients are served too.
+            for (int i = 0; i < 64; i++) {
+                Runnable next;
+                synchronized (tasks) {
+                    next = tasks.poll();
+                    if (next == null) {
+                        running = false;
+                        return;
+                    }
+                }
+                try {
+                    next.run();
+                } catch (RuntimeException | LinkageError e) {
+                    LOG.warn("task failed on the event thread", e);
                 }
             }
             try {
-                next.run();
-            } catch (RuntimeException | LinkageError e) {
-                LOG.warn("task failed on the event thread", e);
+                pool.execute(this::drain);
+                return;
+            } catch (RejectedExecutionException e) {
+                // The pool is shutting down (the SDK stops): it still runs what it had queued, and this is
+                // such a task, so finish the backlog here rather than drop deliveries and completions.
+                LOG.debug("shared threads are stopping; running the rest of a client's queued tasks");
             }
         }
-        schedule();
     }
 }
