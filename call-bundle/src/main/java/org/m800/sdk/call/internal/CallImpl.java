@@ -172,13 +172,20 @@ final class CallImpl implements Call, MediaSessionListener {
                 SessionDescription offer = SdpParser.parse(incomingOffer);
                 OfferAnswer.Local me = manager.local(leg, opts);
                 synchronized (this) {
-                    answer = media.answer(offer, leg, me, opts);
+                    // the peer may have cancelled (or the feature stopped) while the leg was opened: an
+                    // ended call must not take the leg, which nothing would close then
+                    answer = state == CallState.ANSWERING ? media.answer(offer, leg, me, opts) : null;
                 }
             } catch (M800Exception e) {
                 leg.close();
                 manager.send("call.reject", payload("reason", "INCOMPATIBLE"));
                 end(CallEndReason.INCOMPATIBLE_MEDIA);
                 throw e;
+            }
+            if (answer == null) {
+                leg.close();
+                throw new M800Exception(ErrorCode.ILLEGAL_STATE, "call " + id + " ended (" + endReason()
+                        + ") while it was being answered");
             }
             leg.setListener(this);
             Map<String, Object> data = payload("sdp", SdpWriter.write(answer.sdp()));
