@@ -129,7 +129,15 @@ final class TransferEngine implements AutoCloseable {
                     long delay = Math.min(MAX_BACKOFF_MS, MIN_BACKOFF_MS << Math.min(failures - 1, 10));
                     delay = delay / 2 + ThreadLocalRandom.current().nextLong(delay / 2 + 1);
                     LOG.debug("transfer {} ({}): {}; retrying in {} ms", t.id(), t.name(), e.toString(), delay);
-                    t.backoff(delay);
+                    try {
+                        t.backoff(delay);
+                    } catch (TransferImpl.StopException s) {
+                        // thrown in a catch clause, the sibling clause above does not see it: without this a
+                        // pause, cancel or close during the back-off killed the worker and the transfer
+                        // stayed RUNNING with its future never completed
+                        stop(t, s.stop);
+                        return;
+                    }
                 } catch (M800Exception e) {
                     if (t.stopRequested() != null) {
                         stop(t, t.stopRequested());
