@@ -93,16 +93,22 @@ final class TransferEngine implements AutoCloseable {
     }
 
     private void run(TransferImpl t) {
-        if (!t.start()) {
-            // asked to stop between leaving the queue and starting
-            TransferImpl.Stop s = t.stopRequested();
-            if (s != null) {
-                stop(t, s);
-            }
-            return;
-        }
+        // Listed as active before it starts: close() either finds it there (and stops it) or its closed
+        // flag is seen here. Listed after start(), a transfer that left the queue as close() ran was in
+        // neither list and ran on after the module closed.
         active.put(t, Boolean.TRUE);
         try {
+            if (closed) {
+                t.requestClose();
+            }
+            if (!t.start()) {
+                // asked to stop between leaving the queue and starting
+                TransferImpl.Stop s = t.stopRequested();
+                if (s != null) {
+                    stop(t, s);
+                }
+                return;
+            }
             int failures = 0;
             while (true) {
                 try {

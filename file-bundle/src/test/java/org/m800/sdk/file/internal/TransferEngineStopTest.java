@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 import org.junit.After;
@@ -30,8 +31,8 @@ import org.m800.sdk.file.TransferState;
 
 /**
  * {@link TransferEngine}: a stop (pause, close) that meets a transfer at an awkward moment — in its
- * back-off after a network failure — still stops it, and its
- * future completes. The moments are forced (a worker seen waiting), not waited for.
+ * back-off after a network failure, or between leaving the queue and starting — still stops it, and its
+ * future completes. The moments are forced (a held state callback, a worker seen waiting), not waited for.
  * The bytes are moved by a task of the test's own: what is tested is the engine's state machine.
  */
 public class TransferEngineStopTest {
@@ -61,14 +62,25 @@ public class TransferEngineStopTest {
     };
     private final ExecutorService disk = Executors.newSingleThreadExecutor(r -> new Thread(r, "test-disk"));
     private final ExecutorService events = Executors.newSingleThreadExecutor(r -> new Thread(r, "test-events"));
+    private final ExecutorService closer = Executors.newSingleThreadExecutor(r -> new Thread(r, "test-closer"));
     private final TransferStore store = new TransferStore(storage, disk);
     private final BlockingQueue<TransferState> states = new LinkedBlockingQueue<>();
-    private final TransferEngine engine = new TransferEngine("c1", 1, store, (t, state) -> states.add(state));
+    /** when set, the RUNNING callback waits on it (the worker between start() and its first attempt) */
+    private volatile CountDownLatch holdRunning;
+    private final CountDownLatch runningHeld = new CountDownLatch(1);
+    private final TransferEngine engine = new TransferEngine("c1", 1, store, (t, state) -> {
+        states.add(state);
+        CountDownLatch hold = holdRunning;
+        if (state == TransferState.RUNNING && hold != null) {
+            runningHeld.countDown();
+            await(hold);
+        }
+    });
 
     @After
     public void stop() throws Exception {
         engine.close();
-        for (ExecutorService e : List.of(events, disk)) {
+        for (ExecutorService e : List.of(closer, events, disk)) {
             e.shutdownNow();
             assertTrue(e.awaitTermination(SECONDS, TimeUnit.SECONDS));
         }
@@ -92,6 +104,21 @@ public class TransferEngineStopTest {
         public FileInfo attempt(TransferImpl t) throws IOException {
             attempts.add(Thread.currentThread());
             throw new IOException("connection refused (the test's network is down)");
+        }
+
+        @Override
+        public void cleanUp(TransferImpl t) {
+        }
+    }
+
+    /** A download that completes at once if it is let run. */
+    private static final class InstantTask implements TransferTask {
+        final AtomicInteger attempts = new AtomicInteger();
+
+        @Override
+        public FileInfo attempt(TransferImpl t) {
+            attempts.incrementAndGet();
+            return new FileInfo("f1", "a.bin", "application/octet-stream", 1, "ab".repeat(32));
         }
 
         @Override
@@ -159,6 +186,24 @@ public class TransferEngineStopTest {
         assertNotNull("no attempt", worker);
         awaitTimedWaiting(worker);
         engine.close();
+        assertEquals(ErrorCode.CLOSED, failure(t).code());
+        disk.submit(() -> { }).get(SECONDS, TimeUnit.SECONDS);
+        assertEquals("the record of a closed transfer must stay for the next client", 1, kept.size());
+    }
+
+    @Test
+    public void aTransferStartingAsTheEngineClosesIsStoppedNotRunAfterTheClose() throws Exception {
+        InstantTask task = new InstantTask();
+        TransferImpl t = download("d3", task);
+        holdRunning = new CountDownLatch(1);
+        engine.enqueue(t);
+        await(runningHeld); // the worker took it from the queue and is starting it
+        Thread closing = closer.submit(Thread::currentThread).get(SECONDS, TimeUnit.SECONDS);
+        var closed = closer.submit(engine::close);
+        awaitTimedWaiting(closing); // close() looked for queued and running transfers and waits for the threads
+        holdRunning.countDown();
+        closed.get(SECONDS, TimeUnit.SECONDS);
+        assertEquals("the transfer ran after the engine closed", 0, task.attempts.get());
         assertEquals(ErrorCode.CLOSED, failure(t).code());
         disk.submit(() -> { }).get(SECONDS, TimeUnit.SECONDS);
         assertEquals("the record of a closed transfer must stay for the next client", 1, kept.size());
