@@ -88,9 +88,12 @@ final class CopyWriter {
         }
     }
 
-    /** Writes what changed, then schedules nothing more. */
+    /**
+     * Schedules nothing more, then writes what changed, until nothing did: a change that comes while it
+     * writes (an event applied as the manager closes) is written too, where before it only scheduled a
+     * write that this method then cancelled.
+     */
     void close() {
-        flush();
         synchronized (this) {
             closed = true;
             if (task != null) {
@@ -98,5 +101,12 @@ final class CopyWriter {
                 task = null;
             }
         }
+        while (isDirty()) {
+            flush();
+        }
+    }
+
+    private synchronized boolean isDirty() {
+        return dirty;
     }
 }
