@@ -312,7 +312,9 @@ public final class FileManagerImpl extends FeatureManager implements FileManager
             return failedLater(new M800Exception(ErrorCode.CLOSED, "the file feature of client " + clientId
                     + " is closed"));
         }
-        track(f);
+        // the tracked copy is what the caller gets: close() fails it even when the work never ran (a task
+        // still queued when onClose() shuts the work threads down is dropped, and f with it)
+        CompletableFuture<T> handedOut = track(f);
         try {
             work.execute(() -> {
                 try {
@@ -329,9 +331,10 @@ public final class FileManagerImpl extends FeatureManager implements FileManager
                 }
             });
         } catch (RejectedExecutionException e) {
-            return failedLater(new M800Exception(ErrorCode.CLOSED, "the file feature is closing"));
+            M800Exception closing = new M800Exception(ErrorCode.CLOSED, "the file feature is closing");
+            events.execute(() -> f.completeExceptionally(closing));
         }
-        return f;
+        return handedOut;
     }
 
     <T> CompletableFuture<T> failedLater(M800Exception e) {
