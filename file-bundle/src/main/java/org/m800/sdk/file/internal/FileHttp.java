@@ -103,7 +103,12 @@ final class FileHttp implements AutoCloseable {
     private final FileSigner signer;
     private final AccountManager account;
     private final Duration requestTimeout;
-    private final HttpClient http;
+    private final String clientId;
+    private final ClientConfig config;
+    private final Object lock = new Object();
+    /** Started by the first request: a client that moves no file runs no Jetty thread of its own. */
+    private HttpClient http;
+    private boolean closed;
     private volatile int serverIndex;
 
     FileHttp(String clientId, ClientConfig config, FileSigner signer, AccountManager account) {
@@ -111,6 +116,24 @@ final class FileHttp implements AutoCloseable {
         this.signer = signer;
         this.account = account;
         this.requestTimeout = config.requestTimeout();
+        this.clientId = clientId;
+        this.config = config;
+    }
+
+    /** @return the started HTTP client; starts it on the first call (a transfer thread, never an event thread) */
+    private HttpClient http() {
+        synchronized (lock) {
+            if (closed) {
+                throw new M800Exception(ErrorCode.ILLEGAL_STATE, "the client has closed");
+            }
+            if (http == null) {
+                http = start(clientId, config);
+            }
+            return http;
+        }
+    }
+
+    private static HttpClient start(String clientId, ClientConfig config) {
         QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, 1);
         threads.setName("m800-file-io-" + clientId);
         threads.setReservedThreads(0);
@@ -143,7 +166,7 @@ final class FileHttp implements AutoCloseable {
             }
             throw new M800Exception(ErrorCode.NETWORK, "cannot start the file HTTP client: " + e, e);
         }
-        this.http = client;
+        return client;
     }
 
     /** @return whether any file server is configured */
@@ -349,7 +372,7 @@ final class FileHttp implements AutoCloseable {
         String fullPath = basePath + path;
         String token = token(refresh);
         Map<String, String> signature = signer.headers(method, fullPath);
-        return http.newRequest(base.resolve(fullPath)).method(method)
+        return http().newRequest(base.resolve(fullPath)).method(method)
                 .idleTimeout(IDLE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
                 .headers(h -> {
                     signature.forEach(h::put);
@@ -379,8 +402,17 @@ final class FileHttp implements AutoCloseable {
 
     @Override
     public void close() {
+        HttpClient started;
+        synchronized (lock) {
+            closed = true;
+            started = http;
+            http = null;
+        }
+        if (started == null) {
+            return;
+        }
         try {
-            http.stop();
+            started.stop();
         } catch (Exception e) {
             LOG.warn("stopping the file HTTP client failed", e);
         }

@@ -24,6 +24,20 @@ public final class EventRouter implements NotificationService, AutoCloseable {
         boolean matches(String eventType) {
             return prefix ? eventType.startsWith(type) : eventType.equals(type);
         }
+
+        /**
+         * Identity: a subscription removes its own route, not an equal one of another subscription; and a
+         * record's generated equals is bootstrapped through invokedynamic at its first call (start-up CPU).
+         */
+        @Override
+        public boolean equals(Object o) {
+            return this == o;
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(this);
+        }
     }
 
     private final List<Route> routes = new CopyOnWriteArrayList<>();

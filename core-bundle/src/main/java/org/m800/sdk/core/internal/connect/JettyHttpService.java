@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 
 import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.CompletableResponseListener;
+import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.http.HttpMethod;
@@ -84,7 +85,15 @@ public final class JettyHttpService implements HttpService, AutoCloseable {
         String fullPath = basePath + path;
         URI target = base.resolve(fullPath);
         AppSigner.Signature sig = signer.sign("POST", fullPath, body);
-        Request request = transport.http().newRequest(target).method(HttpMethod.POST)
+        HttpClient http;
+        try {
+            http = transport.http(); // the first request of the JVM's clients starts Jetty
+        } catch (M800Exception e) {
+            // also on a retry, where nothing above would see a throw: the future must complete
+            events.execute(() -> result.completeExceptionally(e));
+            return;
+        }
+        Request request = http.newRequest(target).method(HttpMethod.POST)
                 .timeout(config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .headers(h -> {
                     h.put("X-M800-Application-Key", sig.key());

@@ -11,9 +11,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Jetty HTTP and WebSocket clients shared by every client of one core feature (one per JVM in
- * practice). Counted: started by the first {@link #acquire()}, stopped when the last lease is closed,
- * so a JVM without open clients runs no Jetty thread. Its thread count does not depend on the number
- * of clients.
+ * practice). Counted and lazy: the first {@link Lease#http()} or {@link Lease#webSocket()} while some
+ * lease is open starts them, the last lease's close stops them, so a JVM without open clients runs
+ * no Jetty thread, and a client that never reaches a server (offline, not logged in) starts none: a
+ * Jetty start is a good part of a client's creation cost in a fresh JVM. Its thread count does not
+ * depend on the number of clients. Thread-safe.
  */
 public final class SharedTransport implements AutoCloseable {
 
@@ -27,6 +29,7 @@ public final class SharedTransport implements AutoCloseable {
     private final java.nio.file.Path trustStore;
     private final String trustStorePassword;
     private int users;
+    private boolean closed;
     private HttpClient http;
     private WebSocketClient webSocket;
 
@@ -39,48 +42,71 @@ public final class SharedTransport implements AutoCloseable {
         this.trustStorePassword = trustStorePassword;
     }
 
-    /** A user's hold on the started clients; closing it twice releases once. */
+    /** A user's hold on the clients; closing it twice releases once. */
     public final class Lease implements AutoCloseable {
-        private boolean closed;
-        private final HttpClient leasedHttp;
-        private final WebSocketClient leasedWebSocket;
+        private boolean released;
 
-        private Lease(HttpClient http, WebSocketClient webSocket) {
-            this.leasedHttp = http;
-            this.leasedWebSocket = webSocket;
+        private Lease() {
         }
 
+        /**
+         * @return the shared HTTP client, started by this call if no one has used it since the last start
+         * @throws M800Exception NETWORK if Jetty cannot start; ILLEGAL_STATE if this lease or the transport
+         *         is closed
+         */
         public HttpClient http() {
-            return leasedHttp;
+            synchronized (lock) {
+                return started(this).http;
+            }
         }
 
+        /** @return the shared WebSocket client; throws as {@link #http()} */
         public WebSocketClient webSocket() {
-            return leasedWebSocket;
+            synchronized (lock) {
+                return started(this).webSocket;
+            }
         }
 
         @Override
         public void close() {
             synchronized (lock) {
-                if (closed) {
+                if (released) {
                     return;
                 }
-                closed = true;
+                released = true;
+                release();
             }
-            release();
         }
     }
 
-    /** @throws M800Exception NETWORK if Jetty cannot start */
+    /** @return a hold on the clients; nothing is started before the lease's first use */
     public Lease acquire() {
         synchronized (lock) {
-            if (users == 0) {
-                start();
-            }
             users++;
-            return new Lease(http, webSocket);
+            return new Lease();
         }
     }
 
+    /** @return whether the Jetty clients run now (for tests) */
+    boolean running() {
+        synchronized (lock) {
+            return http != null;
+        }
+    }
+
+    /** Lock held. */
+    private SharedTransport started(Lease lease) {
+        if (lease.released || closed) {
+            throw new M800Exception(ErrorCode.ILLEGAL_STATE, closed ? "the core feature has stopped"
+                    : "the client has closed");
+        }
+        if (http == null) {
+            start();
+        }
+        return this;
+    }
+
+    /** Lock held. */
     private void start() {
         QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, 2);
         threads.setName("m800-io");
@@ -128,22 +154,22 @@ public final class SharedTransport implements AutoCloseable {
         LOG.debug("shared transport started");
     }
 
+    /** Lock held. */
     private void release() {
-        synchronized (lock) {
-            users--;
-            if (users == 0) {
-                stopQuietly(webSocket, http);
-                webSocket = null;
-                http = null;
-                LOG.debug("shared transport stopped: no user left");
-            }
+        users--;
+        if (users == 0 && http != null) {
+            stopQuietly(webSocket, http);
+            webSocket = null;
+            http = null;
+            LOG.debug("shared transport stopped: no user left");
         }
     }
 
-    /** Stops the clients whatever the leases say (the bundle is stopping). */
+    /** Stops the clients whatever the leases say (the bundle is stopping); no lease starts them again. */
     @Override
     public void close() {
         synchronized (lock) {
+            closed = true;
             if (http != null) {
                 stopQuietly(webSocket, http);
                 webSocket = null;
