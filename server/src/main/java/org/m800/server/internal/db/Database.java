@@ -264,6 +264,20 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * On the writer thread, runs the action once the batch it is running (or whose after-commit actions it
+     * is running) has ended and all that batch's after-commit or rollback actions have run, in the order
+     * registered; on any other thread, at once. For work that is cheaper done once per batch than once per
+     * after-commit action (handing the batch's frames to the threads that write them).
+     */
+    public void atEndOfBatch(Runnable action) {
+        if (committer.isWriter()) {
+            committer.atEndOfBatch(action);
+        } else {
+            action.run();
+        }
+    }
+
     /** Runs the action if the current batch is rolled back instead of committed; nothing outside a batch. */
     public void ifRolledBack(Runnable action) {
         Batch b = batch();

@@ -69,7 +69,7 @@ public final class WsConnection implements Session.Listener.AutoDemanding, Event
     @Override
     public void onWebSocketOpen(Session session) {
         this.session = session;
-        this.outbox = new Outbox(session, Limits.MAX_QUEUED_FRAMES);
+        this.outbox = new Outbox(new JettyWire(session), Limits.MAX_QUEUED_FRAMES, services.writers());
         helloDeadline = services.scheduler().schedule(() -> {
             if (context == null) {
                 close(1008, "hello timeout");
