@@ -246,6 +246,11 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /** @return whether work submitted to the writer waits for it (has not yet joined a batch); any thread */
+    public boolean workWaiting() {
+        return committer.hasQueued();
+    }
+
     /** @return whether the calling thread is the writer (its work joins a batch) */
     public boolean onWriterThread() {
         return committer.isWriter();

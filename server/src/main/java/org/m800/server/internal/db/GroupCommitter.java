@@ -40,6 +40,11 @@ final class GroupCommitter {
         endOfBatch.add(action);
     }
 
+    /** @return whether work waits for the writer (offered and not yet taken into a batch) */
+    synchronized boolean hasQueued() {
+        return !queue.isEmpty();
+    }
+
     /** @return whether the calling thread is the writer */
     boolean isWriter() {
         return Thread.currentThread() == writer;

@@ -7,11 +7,14 @@ import java.util.concurrent.RejectedExecutionException;
 import org.m800.server.internal.db.Database;
 
 /**
- * The threads that write the connections' frames to their sockets (a pool: Jetty's), so that the
- * database's writer thread, which offers each batch's answers and events once the batch is committed,
- * never waits for a socket. What the writer thread offers while it ends a batch is handed to the pool
- * when the batch's after-commit actions have all run ({@link Database#atEndOfBatch}): by then each
- * connection's outbox holds all of its frames of the batch, and one write sends them. Thread-safe.
+ * Runs the connections' socket writes so that the database's writer thread, which offers each batch's
+ * answers and events once the batch is committed, does not hold up the next batch behind sockets. What
+ * the writer thread offers while it ends a batch is taken up when the batch's after-commit actions have
+ * all run ({@link Database#atEndOfBatch}): by then each connection's outbox holds all of its frames of
+ * the batch, and one write sends them. Each such write then goes to the pool (Jetty's threads) if work
+ * waits for the writer; if none does, the writer makes it itself, which is sooner than waking a pool
+ * thread (a lone message reaches its recipient about 35 us earlier) and delays nothing, as nothing waits.
+ * Writes offered by other threads go to the pool. Thread-safe.
  */
 public final class SocketWriters implements Executor {
     private final Executor pool;
@@ -44,6 +47,10 @@ public final class SocketWriters implements Executor {
     private void release() {
         try {
             for (Runnable write : held) {
+                if (!database.workWaiting()) {
+                    write.run();
+                    continue;
+                }
                 try {
                     pool.execute(write);
                 } catch (RejectedExecutionException e) {

@@ -14,9 +14,10 @@ import org.junit.Test;
 import org.m800.server.internal.db.Database;
 
 /**
- * The writes the database's writer thread offers after a commit reach the pool once the batch's
+ * The writes the database's writer thread offers after a commit are taken up once the batch's
  * after-commit actions have all run (so each connection's frames of the batch leave together), in the
- * order offered; writes offered by other threads reach it at once.
+ * order offered: by the pool when work waits for the writer, by the writer itself when none does.
+ * Writes offered by other threads reach the pool at once.
  */
 public class SocketWritersTest {
     private final Database database = new Database("jdbc:h2:mem:" + UUID.randomUUID(), "", "");
@@ -26,19 +27,25 @@ public class SocketWritersTest {
         database.close();
     }
 
-    @Test
-    public void theWriterThreadsWritesReachThePoolAtTheEndOfItsBatchInOrder() throws Exception {
-        List<String> log = Collections.synchronizedList(new ArrayList<>());
-        SocketWriters writers = new SocketWriters(task -> {
+    private SocketWriters writers(List<String> log) {
+        return new SocketWriters(task -> {
             log.add("pool gets a write");
             task.run();
         }, database);
+    }
+
+    @Test
+    public void withWorkWaitingTheWriterHandsItsWritesToThePoolAtTheEndOfItsBatchInOrder() throws Exception {
+        List<String> log = Collections.synchronizedList(new ArrayList<>());
+        SocketWriters writers = writers(log);
         CountDownLatch done = new CountDownLatch(1);
         assertTrue(database.submit(() -> {
             database.afterCommit(() -> writers.execute(() -> log.add("write 1")));
             database.afterCommit(() -> {
                 log.add("after-commit 2");
                 writers.execute(() -> log.add("write 2"));
+                // work for the writer's next batch: it waits while this batch ends
+                assertTrue(database.submit(() -> log.add("next batch")));
             });
             database.afterCommit(() -> {
                 log.add("after-commit 3");
@@ -46,18 +53,34 @@ public class SocketWritersTest {
             });
         }));
         assertTrue(done.await(10, TimeUnit.SECONDS));
+        CountDownLatch next = new CountDownLatch(1);
+        assertTrue(database.submit(next::countDown));
+        assertTrue(next.await(10, TimeUnit.SECONDS));
         assertEquals(List.of("after-commit 2", "after-commit 3", "pool gets a write", "write 1",
-                "pool gets a write", "write 2"), new ArrayList<>(log));
+                "pool gets a write", "write 2", "next batch"), new ArrayList<>(log));
+    }
+
+    @Test
+    public void withNothingWaitingTheWriterWritesItselfAtTheEndOfItsBatch() throws Exception {
+        List<String> log = Collections.synchronizedList(new ArrayList<>());
+        SocketWriters writers = writers(log);
+        CountDownLatch done = new CountDownLatch(1);
+        assertTrue(database.submit(() -> {
+            database.afterCommit(() -> writers.execute(() -> log.add("write 1 on the writer "
+                    + database.onWriterThread())));
+            database.afterCommit(() -> {
+                log.add("after-commit 2");
+                database.atEndOfBatch(done::countDown);
+            });
+        }));
+        assertTrue(done.await(10, TimeUnit.SECONDS));
+        assertEquals(List.of("after-commit 2", "write 1 on the writer true"), new ArrayList<>(log));
     }
 
     @Test
     public void otherThreadsWritesReachThePoolAtOnce() {
         List<String> log = new ArrayList<>();
-        SocketWriters writers = new SocketWriters(task -> {
-            log.add("pool");
-            task.run();
-        }, database);
-        writers.execute(() -> log.add("write"));
-        assertEquals(List.of("pool", "write"), log);
+        writers(log).execute(() -> log.add("write"));
+        assertEquals(List.of("pool gets a write", "write"), log);
     }
 }
