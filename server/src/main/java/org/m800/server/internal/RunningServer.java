@@ -33,6 +33,7 @@ import org.m800.server.internal.requests.ServerSecret;
 import org.m800.server.internal.wire.Limits;
 import org.m800.server.internal.ws.ConnectionRegistry;
 import org.m800.server.internal.ws.HandlerRegistry;
+import org.m800.server.internal.ws.SocketWriters;
 import org.m800.server.internal.ws.WsConnection;
 import org.m800.server.internal.ws.WsServices;
 import org.slf4j.Logger;
@@ -126,10 +127,12 @@ public final class RunningServer implements AutoCloseable {
 
         long idleMs = settings.idleTimeout().toMillis();
         RequestLimiter limiter = new RequestLimiter(clock, settings.limits().rates());
+        // socket writes on Jetty's threads: the database's writer goes on to the next batch meanwhile
+        SocketWriters writers = new SocketWriters(threads, database);
         WsServices imServices = new WsServices(IM_PATH, true, im, appAuth, accounts, events, requests, connections,
-                scheduler, settings.idleTimeout(), null, limiter, database);
+                scheduler, settings.idleTimeout(), null, limiter, database, writers);
         WsServices callServices = new WsServices(CALL_PATH, true, call, appAuth, accounts, events, requests,
-                connections, scheduler, settings.idleTimeout(), "call.", limiter, database);
+                connections, scheduler, settings.idleTimeout(), "call.", limiter, database, writers);
         ContextHandler context = new ContextHandler("/");
         WebSocketUpgradeHandler ws = WebSocketUpgradeHandler.from(jetty, context, container -> {
             container.setMaxTextMessageSize(Limits.MAX_FRAME_BYTES);

@@ -246,6 +246,11 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /** @return whether work submitted to the writer waits for it (has not yet joined a batch); any thread */
+    public boolean workWaiting() {
+        return committer.hasQueued();
+    }
+
     /** @return whether the calling thread is the writer (its work joins a batch) */
     public boolean onWriterThread() {
         return committer.isWriter();
@@ -261,6 +266,20 @@ public final class Database implements AutoCloseable {
             action.run();
         } else {
             b.afterCommit(action);
+        }
+    }
+
+    /**
+     * On the writer thread, runs the action once the batch it is running (or whose after-commit actions it
+     * is running) has ended and all that batch's after-commit or rollback actions have run, in the order
+     * registered; on any other thread, at once. For work that is cheaper done once per batch than once per
+     * after-commit action (handing the batch's frames to the threads that write them).
+     */
+    public void atEndOfBatch(Runnable action) {
+        if (committer.isWriter()) {
+            committer.atEndOfBatch(action);
+        } else {
+            action.run();
         }
     }
 

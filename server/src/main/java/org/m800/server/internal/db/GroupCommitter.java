@@ -23,11 +23,26 @@ final class GroupCommitter {
 
     private final Database database;
     private final ArrayDeque<Runnable> queue = new ArrayDeque<>();
+    /** What runs once a batch's after-commit (or rollback) actions have all run; writer thread only. */
+    private final java.util.List<Runnable> endOfBatch = new java.util.ArrayList<>();
     private Thread writer;
     private boolean closed;
 
     GroupCommitter(Database database) {
         this.database = database;
+    }
+
+    /**
+     * Runs the action on the writer once the batch it is running has ended and that batch's after-commit
+     * (or rollback) actions have all run. Writer thread only (see {@link #isWriter}).
+     */
+    void atEndOfBatch(Runnable action) {
+        endOfBatch.add(action);
+    }
+
+    /** @return whether work waits for the writer (offered and not yet taken into a batch) */
+    synchronized boolean hasQueued() {
+        return !queue.isEmpty();
     }
 
     /** @return whether the calling thread is the writer */
@@ -104,6 +119,7 @@ final class GroupCommitter {
         } catch (SQLException e) {
             LOG.error("Cannot open a transaction for a batch; running its first item without one", e);
             runItem(first);
+            endBatchActions();
             return;
         }
         long start = System.nanoTime();
@@ -121,6 +137,15 @@ final class GroupCommitter {
         for (Runnable action : committed ? batch.afterCommitActions() : batch.rollbackActions()) {
             runItem(action);
         }
+        endBatchActions();
+    }
+
+    private void endBatchActions() {
+        // an action may register another one (for the batch's end it is in): run those too
+        for (int i = 0; i < endOfBatch.size(); i++) {
+            runItem(endOfBatch.get(i));
+        }
+        endOfBatch.clear();
     }
 
     private static void runItem(Runnable item) {

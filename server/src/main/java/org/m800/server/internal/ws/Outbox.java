@@ -2,21 +2,23 @@ package org.m800.server.internal.ws;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
-import org.eclipse.jetty.websocket.api.Callback;
-import org.eclipse.jetty.websocket.api.Session;
-import org.eclipse.jetty.websocket.common.WebSocketSession;
-import org.eclipse.jetty.websocket.core.CoreSession;
-import org.eclipse.jetty.websocket.core.Frame;
-import org.eclipse.jetty.websocket.core.OpCode;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The outgoing frames of one connection, written in the order offered, from any thread. A close
- * offered after frames is sent after them. Up to {@link #MAX_IN_FLIGHT} frames are handed to Jetty
- * before the first is written, and the frames found queued together (the answers and events of one
- * group-commit batch, say) are handed over in Jetty's batch mode with a flush after the last, so a burst
- * leaves in one write instead of one write per frame. Thread-safe.
+ * offered after frames is sent after them. The socket writes happen on the {@code writers} executor
+ * (Jetty's pool), never on the thread that offers the frames: the database's writer thread offers the
+ * answers and events of a batch once it has committed, and must get on with the next batch instead of
+ * waiting for the socket. At most one thread writes a connection's frames at a time (the one that
+ * claimed the pump), taking them from one queue, so frames of later batches never overtake earlier
+ * ones, whichever pool thread writes them. Up to {@link #MAX_IN_FLIGHT} frames are handed to Jetty
+ * before the first is written, and the frames found queued together (a batch's answers and events)
+ * are handed over in Jetty's batch mode with a flush after the last, so a burst leaves in one write
+ * instead of one write per frame. Thread-safe.
  */
 final class Outbox {
     static final int MAX_IN_FLIGHT = 32;
@@ -26,19 +28,24 @@ final class Outbox {
     private record Close(int code, String reason) {
     }
 
-    private final Session session;
-    /** Jetty's session below the API one, for batch mode; null if the API session is another kind. */
-    private final CoreSession core;
+    private final Wire wire;
+    private final Executor writers;
     private final int limit;
     private final Deque<Object> queue = new ArrayDeque<>();
     private int inFlight;
+    /** Whether a thread has claimed the right to hand this connection's frames to Jetty. */
     private boolean pumping;
     private boolean closing;
 
-    Outbox(Session session, int limit) {
-        this.session = session;
+    /**
+     * @param wire where the frames go
+     * @param limit the most frames that may wait (bounded ones; see {@link #send})
+     * @param writers runs the writes; if it rejects a task (the server is stopping) the offering thread writes
+     */
+    Outbox(Wire wire, int limit, Executor writers) {
+        this.wire = wire;
         this.limit = limit;
-        this.core = session instanceof WebSocketSession ws ? ws.getCoreSession() : null;
+        this.writers = writers;
     }
 
     /**
@@ -48,6 +55,7 @@ final class Outbox {
      *        is closed with 1008 at once
      */
     void send(String frame, boolean bounded) {
+        boolean claimed;
         synchronized (this) {
             if (closing) {
                 return;
@@ -60,20 +68,27 @@ final class Outbox {
             } else {
                 queue.add(frame);
             }
+            claimed = claimPump();
         }
-        pump();
+        if (claimed) {
+            dispatch();
+        }
     }
 
     /** Sends the frames already queued, then closes; later frames are dropped. */
     void close(int code, String reason) {
+        boolean claimed;
         synchronized (this) {
             if (closing) {
                 return;
             }
             closing = true;
             queue.add(new Close(code, reason));
+            claimed = claimPump();
         }
-        pump();
+        if (claimed) {
+            dispatch();
+        }
     }
 
     /** The connection is gone: drop everything. */
@@ -82,13 +97,25 @@ final class Outbox {
         queue.clear();
     }
 
-    private void pump() {
-        synchronized (this) {
-            if (pumping) {
-                return;
-            }
-            pumping = true;
+    /** Caller holds the lock. @return whether the caller now owns the pump and must run (or dispatch) it */
+    private boolean claimPump() {
+        if (pumping || inFlight >= MAX_IN_FLIGHT || queue.isEmpty()) {
+            return false;
         }
+        pumping = true;
+        return true;
+    }
+
+    private void dispatch() {
+        try {
+            writers.execute(this::pump);
+        } catch (RejectedExecutionException e) {
+            pump(); // the pool is stopping: the frames still leave, from this thread
+        }
+    }
+
+    /** Hands the queued frames to Jetty; the caller has claimed the pump, which this gives back. */
+    private void pump() {
         boolean unflushed = false;
         while (true) {
             Object next;
@@ -103,33 +130,38 @@ final class Outbox {
                 // another frame follows at once: let this one wait in Jetty's buffer for it
                 more = inFlight < MAX_IN_FLIGHT && queue.peek() instanceof String;
             }
-            if (next instanceof String text && core != null) {
-                Frame frame = new Frame(OpCode.TEXT).setPayload(text);
-                core.sendFrame(frame, org.eclipse.jetty.util.Callback.from(this::written, this::failed), more);
-                unflushed = more;
-                continue;
-            }
             if (next instanceof Close c) {
-                session.close(c.code(), c.reason(), Callback.NOOP);
+                wire.close(c.code(), c.reason());
                 synchronized (this) {
                     queue.clear();
                     inFlight--;
                 }
-            } else {
-                session.sendText((String) next, Callback.from(this::written, this::failed));
+                unflushed = false; // closing flushes
+                continue;
+            }
+            try {
+                wire.text((String) next, more, this::written, this::failed);
+                unflushed = more;
+            } catch (RuntimeException e) {
+                failed(e);
             }
         }
         if (unflushed) {
             // the frame expected next was taken away (discarded, or the connection failed): send what waits
-            core.flush(org.eclipse.jetty.util.Callback.NOOP);
+            wire.flush();
         }
     }
 
     private void written() {
+        boolean claimed;
         synchronized (this) {
             inFlight--;
+            claimed = claimPump();
         }
-        pump();
+        if (claimed) {
+            // on Jetty's thread that completed the write (or inside our own pump, which then holds the claim)
+            pump();
+        }
     }
 
     private void failed(Throwable t) {
@@ -139,5 +171,23 @@ final class Outbox {
             closing = true;
             queue.clear();
         }
+    }
+
+    /** Where an outbox writes; {@link JettyWire} in the server. Called by one thread at a time per outbox. */
+    interface Wire {
+        /**
+         * Hands a text frame over for writing; does not wait for the socket.
+         *
+         * @param more whether another frame follows at once (it may wait in a buffer for it)
+         * @param written called once the frame is written (maybe before this returns)
+         * @param failed called instead if it cannot be
+         */
+        void text(String frame, boolean more, Runnable written, Consumer<Throwable> failed);
+
+        /** Writes what waits in the buffer. */
+        void flush();
+
+        /** Starts the close handshake after the frames handed over. */
+        void close(int code, String reason);
     }
 }

@@ -69,7 +69,7 @@ public final class WsConnection implements Session.Listener.AutoDemanding, Event
     @Override
     public void onWebSocketOpen(Session session) {
         this.session = session;
-        this.outbox = new Outbox(session, Limits.MAX_QUEUED_FRAMES);
+        this.outbox = new Outbox(new JettyWire(session), Limits.MAX_QUEUED_FRAMES, services.writers());
         helloDeadline = services.scheduler().schedule(() -> {
             if (context == null) {
                 close(1008, "hello timeout");
@@ -479,25 +479,44 @@ public final class WsConnection implements Session.Listener.AutoDemanding, Event
         RequestLog.Request key = new RequestLog.Request("user:" + ctx.userId(), id, type, null,
                 data == null ? "" : Json.write(data));
         // no RequestLog lock: the requests of every connection run one at a time on the database's writer
-        ObjectNode response;
         Optional<String> known = log.find(key);
         if (known.isPresent()) {
-            response = envelope("response", id);
-            response.setAll((ObjectNode) Json.read(known.get()));
-        } else {
-            response = answer(id, reg, ctx, data);
-            JsonNode error = response.get("error");
-            if (error == null || isFinal(error)) {
-                ObjectNode stored = Json.object();
-                if (error == null) {
-                    stored.set("data", response.get("data"));
-                } else {
-                    stored.set("error", error);
-                }
-                log.remember(key, Json.write(stored));
-            }
+            sendAnswer(id, known.get());
+            return;
         }
-        send(response);
+        ObjectNode response = answer(id, reg, ctx, data);
+        JsonNode error = response.get("error");
+        ObjectNode stored = Json.object();
+        if (error == null) {
+            stored.set("data", response.get("data"));
+        } else {
+            stored.set("error", error);
+        }
+        // written once: the text remembered is also the answer's body
+        String storedJson = Json.write(stored);
+        if (error == null || isFinal(error)) {
+            log.remember(key, storedJson);
+        }
+        sendAnswer(id, storedJson);
+    }
+
+    /**
+     * Sends the answer whose body ({@code {"data":...}} or {@code {"error":...}}) is already JSON text,
+     * without parsing it again: the envelope's members are put before the body's.
+     */
+    private void sendAnswer(String id, String bodyJson) {
+        if (!bodyJson.startsWith("{\"")) {
+            // not an object with members (never written so): the slow way, which checks it
+            ObjectNode response = envelope("response", id);
+            response.setAll((ObjectNode) Json.read(bodyJson));
+            send(response);
+            return;
+        }
+        // the id matches [A-Za-z0-9._:-]{1,64} (requireId): nothing in it needs escaping
+        String frame = "{\"v\":" + version + ",\"type\":\"response\",\"id\":\"" + id + "\","
+                + bodyJson.substring(1);
+        Outbox o = outbox;
+        services.database().afterCommit(() -> o.send(frame, true));
     }
 
     private static boolean isFinal(JsonNode error) {

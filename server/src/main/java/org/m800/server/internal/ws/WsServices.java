@@ -19,17 +19,19 @@ import org.m800.server.internal.requests.RequestLog;
  *        call endpoint: {@code call.}), and then the endpoint keeps no ack of its own (section 13.1)
  * @param limiter the per-user request limits, shared by every endpoint; null for none (tests)
  * @param database the database whose writer thread runs the connections' requests in group-commit batches
+ * @param writers the threads that write the connections' frames to their sockets ({@link SocketWriters})
  */
 public record WsServices(String path, boolean deliversEvents, HandlerRegistry handlers, AppAuthenticator appAuth,
         AccountService accounts, EventLog events, RequestLog requests, ConnectionRegistry connections,
         ScheduledExecutorService scheduler, java.time.Duration idleTimeout, String eventTypePrefix,
-        RequestLimiter limiter, Database database) {
+        RequestLimiter limiter, Database database, java.util.concurrent.Executor writers) {
 
     /** Services of an endpoint that delivers every event (or none). */
     public WsServices(String path, boolean deliversEvents, HandlerRegistry handlers, AppAuthenticator appAuth,
             AccountService accounts, EventLog events, RequestLog requests, ConnectionRegistry connections,
-            ScheduledExecutorService scheduler, java.time.Duration idleTimeout, Database database) {
+            ScheduledExecutorService scheduler, java.time.Duration idleTimeout, Database database,
+            java.util.concurrent.Executor writers) {
         this(path, deliversEvents, handlers, appAuth, accounts, events, requests, connections, scheduler, idleTimeout,
-                null, null, database);
+                null, null, database, writers);
     }
 }
