@@ -71,7 +71,17 @@ public final class SerialExecutor implements Executor {
                 return;
             } catch (RejectedExecutionException e) {
                 // The pool is shutting down (the SDK stops): it still runs what it had queued, and this is
-                // such a task, so finish the backlog here rather than drop deliveries and completions.
+                // such a task, so finish the backlog here rather than drop deliveries and completions; unless
+                // the SDK gave up waiting (shutdownNow interrupts): then a backlog that keeps growing must
+                // not keep the thread alive.
+                if (Thread.currentThread().isInterrupted()) {
+                    synchronized (tasks) {
+                        LOG.debug("shared threads are stopped; dropping {} queued tasks", tasks.size());
+                        tasks.clear();
+                        running = false;
+                    }
+                    return;
+                }
                 LOG.debug("shared threads are stopping; running the rest of a client's queued tasks");
             }
         }

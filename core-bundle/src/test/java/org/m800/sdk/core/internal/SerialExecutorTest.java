@@ -24,8 +24,12 @@ public class SerialExecutorTest {
     private final ThreadPoolExecutor pool = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
             new LinkedBlockingQueue<>(), r -> new Thread(r, "test-pool"));
 
+    /** Ends the task of {@link #aBacklogThatNeverEndsDoesNotKeepAStoppedPoolAlive} whatever happens. */
+    private volatile boolean stopLooping;
+
     @After
     public void stop() throws InterruptedException {
+        stopLooping = true;
         pool.shutdownNow();
         assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS));
     }
@@ -79,5 +83,25 @@ public class SerialExecutorTest {
         for (int i = 0; i < backlog; i++) {
             assertEquals(Integer.valueOf(i), ran.get(i));
         }
+    }
+
+    @Test
+    public void aBacklogThatNeverEndsDoesNotKeepAStoppedPoolAlive() throws Exception {
+        SerialExecutor serial = new SerialExecutor(pool);
+        CountDownLatch hold = holdPool();
+        CountDownLatch pastTheFirstBatches = new CountDownLatch(1000);
+        Runnable[] again = new Runnable[1];
+        again[0] = () -> {
+            pastTheFirstBatches.countDown();
+            if (!stopLooping) {
+                serial.execute(again[0]); // a producer that never stops queueing
+            }
+        };
+        serial.execute(again[0]);
+        pool.shutdown();
+        hold.countDown();
+        assertTrue(pastTheFirstBatches.await(10, TimeUnit.SECONDS)); // draining on after the shutdown
+        pool.shutdownNow(); // the SDK gives up waiting and interrupts
+        assertTrue("the drain went on after shutdownNow", pool.awaitTermination(10, TimeUnit.SECONDS));
     }
 }
