@@ -3,8 +3,7 @@ package org.m800.server.internal;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.server.Server;
@@ -63,7 +62,7 @@ public final class RunningServer implements AutoCloseable {
 
     private final AtomicBoolean ready = new AtomicBoolean();
     private final Database database;
-    private final ScheduledExecutorService scheduler;
+    private final ScheduledThreadPoolExecutor scheduler;
     private final List<ServerFeature> installed = new java.util.concurrent.CopyOnWriteArrayList<>();
     private Server jetty;
     private ServerConnector connector;
@@ -71,16 +70,12 @@ public final class RunningServer implements AutoCloseable {
     private RunningServer(ServerSettings settings) throws Exception {
         Clock clock = settings.clock();
         database = new Database(settings.jdbcUrl(), settings.jdbcUser(), settings.jdbcPassword());
-        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "m800-server-scheduler");
-            t.setDaemon(true);
-            return t;
-        });
+        scheduler = ServerScheduler.create("m800-server-scheduler");
         try {
             assemble(settings, clock);
         } catch (Exception e) {
             closeFeatures();
-            scheduler.shutdownNow();
+            ServerScheduler.stop(scheduler, 5_000);
             database.close();
             throw e;
         }
@@ -237,14 +232,8 @@ public final class RunningServer implements AutoCloseable {
             LOG.warn("Jetty did not stop cleanly", e);
         }
         closeFeatures();
-        scheduler.shutdownNow();
-        try {
-            if (!scheduler.awaitTermination(5, TimeUnit.SECONDS)) {
-                LOG.warn("The scheduler did not stop in time");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        // not shutdownNow(): an interrupted compaction closes H2's file channel under the database
+        ServerScheduler.stop(scheduler, 5_000);
         database.close();
         LOG.info("M800 reference server stopped");
     }
