@@ -275,14 +275,16 @@ final class CallLogStore {
         }
     }
 
-    private void changed() {
+    /**
+     * Counts, compares and emits under the monitor: counted outside it, two updates racing could
+     * announce the older count last. Emitting only queues the delivery, so holding the monitor is safe.
+     */
+    private synchronized void changed() {
         int unseen = missedUnseen();
-        synchronized (this) {
-            if (unseen == lastUnseen) {
-                return;
-            }
-            lastUnseen = unseen;
+        if (unseen == lastUnseen) {
+            return;
         }
+        lastUnseen = unseen;
         listeners.emit(l -> l.missedCallsChanged(unseen));
     }
 
