@@ -176,9 +176,19 @@ final class TransferEngine implements AutoCloseable {
         t.stopped(s);
     }
 
+    /**
+     * Ends a transfer that failed for good. Its record goes, so nothing would ever resume what it left (a
+     * download's partial file, an upload on the server): that is deleted too, before the future fails.
+     */
     private void end(TransferImpl t, M800Exception e) {
         store.delete(t.id());
-        t.task().release();
+        try {
+            t.task().cleanUp(t);
+        } catch (RuntimeException x) {
+            LOG.debug("transfer {} ({}): cleaning up after its failure failed", t.id(), t.name(), x);
+        } finally {
+            t.task().release();
+        }
         t.failed(e);
     }
 

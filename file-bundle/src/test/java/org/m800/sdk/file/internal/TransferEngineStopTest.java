@@ -33,7 +33,8 @@ import org.m800.sdk.file.TransferState;
  * {@link TransferEngine}: a stop (pause, close) that meets a transfer at an awkward moment — in its
  * back-off after a network failure, or between leaving the queue and starting — still stops it, and its
  * future completes. The moments are forced (a held state callback, a worker seen waiting), not waited for.
- * The bytes are moved by a task of the test's own: what is tested is the engine's state machine.
+ * The bytes are moved by a task of the test's own: what is tested is the engine's state machine. Also:
+ * a transfer that fails for good leaves nothing behind for a resume that will never come.
  */
 public class TransferEngineStopTest {
     private static final long SECONDS = 20;
@@ -108,6 +109,27 @@ public class TransferEngineStopTest {
 
         @Override
         public void cleanUp(TransferImpl t) {
+        }
+    }
+
+    /** A download the server refuses for good after some bytes came; counts its clean-ups. */
+    private static final class RefusedTask implements TransferTask {
+        final AtomicInteger cleanUps = new AtomicInteger();
+        final AtomicInteger releases = new AtomicInteger();
+
+        @Override
+        public FileInfo attempt(TransferImpl t) {
+            throw new M800Exception(ErrorCode.NOT_FOUND, "the file is gone (the test's server)");
+        }
+
+        @Override
+        public void cleanUp(TransferImpl t) {
+            cleanUps.incrementAndGet();
+        }
+
+        @Override
+        public void release() {
+            releases.incrementAndGet();
         }
     }
 
@@ -207,5 +229,18 @@ public class TransferEngineStopTest {
         assertEquals(ErrorCode.CLOSED, failure(t).code());
         disk.submit(() -> { }).get(SECONDS, TimeUnit.SECONDS);
         assertEquals("the record of a closed transfer must stay for the next client", 1, kept.size());
+    }
+
+    @Test
+    public void aTransferThatFailsForGoodIsCleanedUpBeforeItsFutureFails() throws Exception {
+        RefusedTask task = new RefusedTask();
+        TransferImpl t = download("d9", task);
+        engine.enqueue(t);
+        assertEquals(ErrorCode.NOT_FOUND, failure(t).code());
+        // without the clean-up the record went and the partial file stayed, with nothing to resume it
+        assertEquals(1, task.cleanUps.get());
+        assertEquals(1, task.releases.get());
+        disk.submit(() -> { }).get(SECONDS, TimeUnit.SECONDS);
+        assertEquals("the record of a failed transfer is deleted", 0, kept.size());
     }
 }
