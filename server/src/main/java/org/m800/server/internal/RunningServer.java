@@ -122,7 +122,7 @@ public final class RunningServer implements AutoCloseable {
 
         long idleMs = settings.idleTimeout().toMillis();
         RequestLimiter limiter = new RequestLimiter(clock, settings.limits().rates());
-        // socket writes on Jetty's threads: the database's writer goes on to the next batch meanwhile
+        // socket writes on Jetty's threads when work waits for the database's writer, so it goes on to it
         SocketWriters writers = new SocketWriters(threads, database);
         WsServices imServices = new WsServices(IM_PATH, true, im, appAuth, accounts, events, requests, connections,
                 scheduler, settings.idleTimeout(), null, limiter, database, writers);

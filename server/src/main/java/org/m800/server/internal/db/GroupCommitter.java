@@ -2,6 +2,8 @@ package org.m800.server.internal.db;
 
 import java.sql.SQLException;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +26,7 @@ final class GroupCommitter {
     private final Database database;
     private final ArrayDeque<Runnable> queue = new ArrayDeque<>();
     /** What runs once a batch's after-commit (or rollback) actions have all run; writer thread only. */
-    private final java.util.List<Runnable> endOfBatch = new java.util.ArrayList<>();
+    private final List<Runnable> endOfBatch = new ArrayList<>();
     private Thread writer;
     private boolean closed;
 

@@ -10,10 +10,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The outgoing frames of one connection, written in the order offered, from any thread. A close
- * offered after frames is sent after them. The socket writes happen on the {@code writers} executor
- * (Jetty's pool), never on the thread that offers the frames: the database's writer thread offers the
- * answers and events of a batch once it has committed, and must get on with the next batch instead of
- * waiting for the socket. At most one thread writes a connection's frames at a time (the one that
+ * offered after frames is sent after them. The offering thread does not write: it hands the writing to
+ * the {@code writers} executor ({@link SocketWriters}: Jetty's pool, or the database's writer once its
+ * batch has ended if no work waits for it), because the database's writer thread offers the answers and
+ * events of a batch once it has committed and must not hold the next batch up behind a socket. At most
+ * one thread writes a connection's frames at a time (the one that
  * claimed the pump), taking them from one queue, so frames of later batches never overtake earlier
  * ones, whichever pool thread writes them. Up to {@link #MAX_IN_FLIGHT} frames are handed to Jetty
  * before the first is written, and the frames found queued together (a batch's answers and events)
