@@ -79,22 +79,25 @@ final class W3ConnectLogIn implements Workload {
 
     /**
      * Alone: no other client is open, as in a single-user application; with a neighbour: another client
-     * of the same factory stays open (a gateway), so the shared Jetty transport stays started.
+     * of the same factory stays open and connected (a gateway), so the shared Jetty transport stays started.
      */
     private static void measureBoth(ClientFactory factory, Configs configs, Path root, String variant,
             String targetMs, List<Result> rows) throws Exception {
         String user = "w3user";
         signUp(factory, configs, root.resolve("setup"), user);
         measure(factory, configs, root.resolve("alone"), user, variant, targetMs, rows);
-        try (Client neighbour = factory.create(Env.APP, configs.of("w3-neighbour", root.resolve("neighbour")))) {
-            Env.await(Sdk.ready(neighbour), TIMEOUT_MS, "neighbour READY");
+        // the neighbour is connected (on the set-up client's stored session), as a gateway's clients are: the
+        // shared transport starts at a client's first use of the network, so an idle offline neighbour would
+        // not keep it started
+        try (Client neighbour = factory.create(Env.APP, configs.of("w3-neighbour", root.resolve("setup")))) {
+            Env.await(Sdk.readyAndConnected(neighbour), TIMEOUT_MS, "neighbour READY and CONNECTED");
             measure(factory, configs, root.resolve("shared"), user, variant + ".shared", targetMs, rows);
         }
     }
 
     private static void measure(ClientFactory factory, Configs configs, Path root, String user, String variant,
             String targetMs, List<Result> rows) throws Exception {
-        String when = (variant.endsWith(".shared") ? "another client open" : "no other client open")
+        String when = (variant.endsWith(".shared") ? "another client open and connected" : "no other client open")
                 + (variant.startsWith(".tls") ? "; wss:// and https://" : "; ws:// and http://");
         double target = Double.parseDouble(targetMs);
         double[] total = new double[RUNS];

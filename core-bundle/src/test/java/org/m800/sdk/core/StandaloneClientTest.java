@@ -64,6 +64,26 @@ public class StandaloneClientTest {
     }
 
     @Test
+    public void aClientThatIsNotLoggedInStartsNoJettyThread() throws Exception {
+        java.util.Set<Thread> before = ioThreads();
+        Client c = client("offline");
+        rec.listen(c);
+        rec.expect("FEATURE_READY core");
+        rec.expect("READY");
+        assertTrue(c.isReady());
+        java.util.Set<Thread> started = ioThreads();
+        started.removeAll(before);
+        assertTrue("the shared transport starts at the first request, not with the client: " + started,
+                started.isEmpty());
+    }
+
+    private static java.util.Set<Thread> ioThreads() {
+        java.util.Set<Thread> io = new java.util.HashSet<>(Thread.getAllStackTraces().keySet());
+        io.removeIf(t -> !t.isAlive() || !t.getName().startsWith("m800-io"));
+        return io;
+    }
+
+    @Test
     public void listenerAddedAfterReadyIsToldAtOnce() throws Exception {
         Client c = client("late");
         CountDownLatch first = new CountDownLatch(1);
