@@ -3,6 +3,7 @@ package org.m800.sdk.file;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 import static org.m800.sdk.file.FileFixture.files;
+import static org.m800.sdk.testing.ReferenceServerFixture.failure;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -12,7 +13,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.Rule;
@@ -21,7 +21,6 @@ import org.junit.rules.RuleChain;
 import org.junit.rules.TemporaryFolder;
 import org.m800.sdk.core.Client;
 import org.m800.sdk.core.ErrorCode;
-import org.m800.sdk.core.M800Exception;
 
 /**
  * Closing the client while the file feature's blocking work is busy: every future it handed out completes,
@@ -72,17 +71,5 @@ public class FileCloseTest {
                 }
             }
         }
-    }
-
-    private static M800Exception failure(CompletableFuture<?> f) throws Exception {
-        try {
-            f.get(20, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof M800Exception m) {
-                return m;
-            }
-            throw e;
-        }
-        throw new AssertionError("the future succeeded");
     }
 }

@@ -4,10 +4,7 @@ import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertTrue;
 
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -16,33 +13,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.After;
 import org.junit.Test;
-import org.m800.sdk.core.StorageService;
+import org.m800.sdk.testing.MemoryStorage;
 
 /** {@link CopyWriter}: a change that comes while the manager closes is still written. */
 public class CopyWriterTest {
 
-    private final Map<String, byte[]> kept = new ConcurrentHashMap<>();
-    private final StorageService storage = new StorageService() {
-        @Override
-        public Optional<byte[]> read(String key) {
-            return Optional.ofNullable(kept.get(key));
-        }
-
-        @Override
-        public void write(String key, byte[] value) {
-            kept.put(key, value.clone());
-        }
-
-        @Override
-        public boolean delete(String key) {
-            return kept.remove(key) != null;
-        }
-
-        @Override
-        public List<String> keys() {
-            return List.copyOf(kept.keySet());
-        }
-    };
+    private final MemoryStorage storage = new MemoryStorage();
+    private final Map<String, byte[]> kept = storage.map();
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
             r -> new Thread(r, "test-scheduler"));
     private final ExecutorService disk = Executors.newSingleThreadExecutor(r -> new Thread(r, "test-disk"));

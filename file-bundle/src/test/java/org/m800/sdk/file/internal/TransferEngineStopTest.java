@@ -8,9 +8,7 @@ import static org.junit.Assert.fail;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -24,7 +22,7 @@ import org.junit.After;
 import org.junit.Test;
 import org.m800.sdk.core.ErrorCode;
 import org.m800.sdk.core.M800Exception;
-import org.m800.sdk.core.StorageService;
+import org.m800.sdk.testing.MemoryStorage;
 import org.m800.sdk.file.FileInfo;
 import org.m800.sdk.file.Transfer;
 import org.m800.sdk.file.TransferState;
@@ -39,28 +37,8 @@ import org.m800.sdk.file.TransferState;
 public class TransferEngineStopTest {
     private static final long SECONDS = 20;
 
-    private final Map<String, byte[]> kept = new ConcurrentHashMap<>();
-    private final StorageService storage = new StorageService() {
-        @Override
-        public Optional<byte[]> read(String key) {
-            return Optional.ofNullable(kept.get(key));
-        }
-
-        @Override
-        public void write(String key, byte[] value) {
-            kept.put(key, value.clone());
-        }
-
-        @Override
-        public boolean delete(String key) {
-            return kept.remove(key) != null;
-        }
-
-        @Override
-        public List<String> keys() {
-            return List.copyOf(kept.keySet());
-        }
-    };
+    private final MemoryStorage storage = new MemoryStorage();
+    private final Map<String, byte[]> kept = storage.map();
     private final ExecutorService disk = Executors.newSingleThreadExecutor(r -> new Thread(r, "test-disk"));
     private final ExecutorService events = Executors.newSingleThreadExecutor(r -> new Thread(r, "test-events"));
     private final ExecutorService closer = Executors.newSingleThreadExecutor(r -> new Thread(r, "test-closer"));

@@ -9,10 +9,8 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -21,7 +19,7 @@ import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
 import org.m800.sdk.core.ServerEvent;
-import org.m800.sdk.core.StorageService;
+import org.m800.sdk.testing.MemoryStorage;
 
 /**
  * The event cursor: runs of events delivered inside the run wrappers and acknowledged after them, and
@@ -32,29 +30,9 @@ public class EventCursorTest {
     private static final String KEY = "connect.cursor.test";
 
     private final Object lock = new Object();
-    private final Map<String, byte[]> stored = new ConcurrentHashMap<>();
+    private final MemoryStorage storage = new MemoryStorage();
     /** The cursor's storage: a map (the cursor reads and writes one key). */
-    private final StorageService storage = new StorageService() {
-        @Override
-        public Optional<byte[]> read(String key) {
-            return Optional.ofNullable(stored.get(key));
-        }
-
-        @Override
-        public void write(String key, byte[] value) {
-            stored.put(key, value.clone());
-        }
-
-        @Override
-        public boolean delete(String key) {
-            return stored.remove(key) != null;
-        }
-
-        @Override
-        public List<String> keys() {
-            return List.copyOf(stored.keySet());
-        }
-    };
+    private final Map<String, byte[]> stored = storage.map();
     /** The client's event executor, run by the test: what is queued and when it runs. */
     private final Queue<Runnable> eventThread = new ArrayDeque<>();
     private final ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1);
