@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -344,8 +345,9 @@ final class ClientImpl implements Client, FeatureSource.Listener {
                     + "OSGi put the feature's jar on the class path or use addFeature(FeatureBundle)");
         }
         CompletableFuture<String> result = new CompletableFuture<>();
-        env.threads().pool().execute(() -> {
+        Runnable install = () -> {
             try {
+                requireOpen(); // closed while the install waited its turn: install nothing
                 BundleInstaller.Installed installed = installer.install(location.strip());
                 CompletableFuture<String> ready;
                 lock.lock();
@@ -369,7 +371,13 @@ final class ClientImpl implements Client, FeatureSource.Listener {
                 serial.execute(() -> result.completeExceptionally(new M800Exception(ErrorCode.INVALID_ARGUMENT,
                         "cannot add the feature at " + location + ": " + e, e)));
             }
-        });
+        };
+        try {
+            env.threads().installs().execute(install);
+        } catch (RejectedExecutionException e) {
+            result.completeExceptionally(new M800Exception(ErrorCode.ILLEGAL_STATE, "client " + id()
+                    + " cannot add the feature at " + location + ": the SDK is stopping"));
+        }
         return result;
     }
 

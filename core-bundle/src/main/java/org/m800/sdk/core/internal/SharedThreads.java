@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The threads that every client of one factory shares: a small pool that delivers events and runs
- * short tasks, one scheduler thread for timeouts, and one thread for writes that force data to the
- * disk. The number of threads does not grow with the number of clients. Threads are daemons and end
+ * short tasks, one scheduler thread for timeouts, one thread for writes that force data to the disk,
+ * and one for installing feature bundles. The number of threads does not grow with the number of clients. Threads are daemons and end
  * when idle, so a forgotten factory leaks nothing.
  */
 final class SharedThreads implements AutoCloseable {
@@ -26,6 +26,7 @@ final class SharedThreads implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SharedThreads.class);
 
     private final ThreadPoolExecutor pool;
+    private final ThreadPoolExecutor installs;
     private final ScheduledThreadPoolExecutor scheduler;
     private final ScheduledExecutorService guardedScheduler;
     private final DiskQueue disk = new DiskQueue();
@@ -34,6 +35,9 @@ final class SharedThreads implements AutoCloseable {
         pool = new ThreadPoolExecutor(EVENT_THREADS, EVENT_THREADS, KEEP_ALIVE_SECONDS, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), new NamedThreads("m800-events"));
         pool.allowCoreThreadTimeOut(true);
+        installs = new ThreadPoolExecutor(1, 1, KEEP_ALIVE_SECONDS, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                new NamedThreads("m800-feature-install"));
+        installs.allowCoreThreadTimeOut(true);
         scheduler = new ScheduledThreadPoolExecutor(1, new NamedThreads("m800-scheduler"));
         scheduler.setKeepAliveTime(KEEP_ALIVE_SECONDS, TimeUnit.SECONDS);
         scheduler.allowCoreThreadTimeOut(true);
@@ -45,6 +49,14 @@ final class SharedThreads implements AutoCloseable {
     /** Runs short tasks; per-client ordering comes from {@link SerialExecutor}. */
     Executor pool() {
         return pool;
+    }
+
+    /**
+     * Installs feature bundles, one at a time: reading a jar from a file or a URL and starting it is disk
+     * and network work, which must not hold one of the few event threads every client shares.
+     */
+    Executor installs() {
+        return installs;
     }
 
     /** The shared scheduler, which refuses to be shut down by its users. */
@@ -62,8 +74,17 @@ final class SharedThreads implements AutoCloseable {
     public void close() {
         scheduler.shutdownNow();
         disk.close();
-        pool.shutdown();
+        // before the event threads: a queued install finds its client closed and fails its future there
+        installs.shutdown();
         try {
+            if (!installs.awaitTermination(5, TimeUnit.SECONDS)) {
+                LOG.warn("a feature bundle install still running after 5 s; interrupting it");
+                // the clients are closed by now: each install still queued fails its future at once
+                for (Runnable queued : installs.shutdownNow()) {
+                    queued.run();
+                }
+            }
+            pool.shutdown();
             if (!pool.awaitTermination(5, TimeUnit.SECONDS)) {
                 LOG.warn("event threads still busy after 5 s; interrupting them");
                 pool.shutdownNow();
@@ -71,6 +92,8 @@ final class SharedThreads implements AutoCloseable {
             }
             scheduler.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
+            installs.shutdownNow();
+            pool.shutdownNow();
             Thread.currentThread().interrupt();
         }
     }
