@@ -79,7 +79,10 @@ public interface Client extends AutoCloseable {
      * Installs and starts the OSGi bundle at {@code location} (a URL such as {@code file:/...}) in the
      * framework the client lives in, and waits for the feature it registers. The bundle stays
      * installed for every client of the framework until {@link #removeFeature(String)} or an
-     * administrator removes it. If it was installed already, it is started and used as it is.
+     * administrator removes it. If it was installed already, it is started and used as it is. Returns
+     * at once: the install (reading the jar, which may be a download, and starting the bundle) runs on an
+     * SDK thread of its own, one install at a time for all the clients of the framework, never on the
+     * caller's thread or the event threads.
      *
      * @return completes with the name of the bundle's feature when it is ready for this client; fails
      *         with {@link ErrorCode#INVALID_ARGUMENT} if the location is not a bundle or cannot be
