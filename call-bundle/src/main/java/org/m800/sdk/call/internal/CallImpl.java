@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 import org.m800.sdk.call.Call;
 import org.m800.sdk.call.CallDirection;
@@ -223,14 +224,9 @@ final class CallImpl implements Call, MediaSessionListener {
     @Override
     public CompletableFuture<Void> hangUp() {
         return manager.tryStart(() -> {
-            CallState was;
-            synchronized (this) {
-                was = state;
-            }
-            if (was == CallState.ENDED) {
+            if (!end(EndReasons::ofHangUp)) {
                 return CompletableFuture.completedFuture(null);
             }
-            end(EndReasons.ofHangUp(was));
             return manager.ask("call.hangup", payload(null, null)).thenApply(ok -> null);
         });
     }
@@ -445,12 +441,25 @@ final class CallImpl implements Call, MediaSessionListener {
      * listeners and completes a pending hold or resume.
      */
     void end(CallEndReason reason) {
+        end(was -> reason);
+    }
+
+    /**
+     * Ends the call with the reason its state at that moment gives (a hang-up while ringing is a cancel,
+     * once answered a hang-up): read and ended under the same monitor, so an answer arriving meanwhile
+     * cannot make the reason wrong.
+     *
+     * @return false if the call had ended already
+     */
+    private boolean end(Function<CallState, CallEndReason> reasonFor) {
         MediaSession leg;
         CompletableFuture<Void> pending;
+        CallEndReason reason;
         synchronized (this) {
             if (state == CallState.ENDED) {
-                return;
+                return false;
             }
+            reason = reasonFor.apply(state);
             endReason = reason;
             move(CallState.ENDED);
             leg = media.detach();
@@ -462,6 +471,7 @@ final class CallImpl implements Call, MediaSessionListener {
         }
         manager.ended(this);
         manager.listeners().emit(l -> l.ended(this, reason));
+        return true;
     }
 
     /** Ends the call here and tells the server, without waiting for its response. */
