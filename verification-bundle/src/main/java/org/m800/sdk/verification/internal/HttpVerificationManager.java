@@ -151,6 +151,12 @@ public final class HttpVerificationManager extends FeatureManager implements Ver
         }
         CompletableFuture<Map<String, Object>> result = new CompletableFuture<>();
         pending.add(result);
+        if (isClosed()) {
+            // closed between the check above and the add: onClose's sweep may have missed this call
+            pending.remove(result);
+            return CompletableFuture.failedFuture(removed("the verification feature of client " + clientId()
+                    + " was removed"));
+        }
         result.whenComplete((r, e) -> pending.remove(result));
         CompletableFuture<Map<String, Object>> call;
         try {
