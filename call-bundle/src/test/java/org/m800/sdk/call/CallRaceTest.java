@@ -62,4 +62,31 @@ public class CallRaceTest {
             bobsEngine.close(); // the call feature closes it too; idempotent
         }
     }
+
+    @Test
+    public void theEndOfACallHungUpAsItsClientClosesIsStillHeard() throws Exception {
+        Client a = fx.newUser("alice");
+        GatedEngine bobsEngine = new GatedEngine();
+        Client b = fx.engines(() -> bobsEngine).newUser("bob");
+        CallRecorder onB = CallRecorder.on(calls(b));
+        Call atA = get(calls(a).call(userId(b)));
+        Call atB = onB.nextIncoming();
+        get(atB.answer());
+        onB.expectState(CallState.ACTIVE);
+        try {
+            // alice hangs up: bob's event thread ends his call and is slow closing its leg; meanwhile bob's
+            // client closes, finding the call ended already
+            bobsEngine.holdNextClose();
+            get(atA.hangUp());
+            bobsEngine.awaitCloseHeld();
+            b.close();
+            bobsEngine.letCloseGo();
+            // the call was ended before the close: its end is heard (it was dropped once the close had
+            // cleared the listeners, when the event was emitted after the leg's close)
+            onB.expectEnded(CallEndReason.REMOTE_HANGUP);
+        } finally {
+            bobsEngine.letCloseGo();
+            bobsEngine.close();
+        }
+    }
 }

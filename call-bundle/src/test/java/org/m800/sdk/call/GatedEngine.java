@@ -2,22 +2,33 @@ package org.m800.sdk.call;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import org.m800.sdk.call.internal.media.AudioCodecSpec;
 import org.m800.sdk.call.internal.media.MediaEngine;
 import org.m800.sdk.call.internal.media.MediaSession;
+import org.m800.sdk.call.internal.media.MediaSessionListener;
+import org.m800.sdk.call.internal.media.MediaStats;
+import org.m800.sdk.call.internal.media.MediaTimes;
+import org.m800.sdk.call.internal.media.NegotiatedMedia;
 import org.m800.sdk.call.internal.media.engine.UdpMediaEngine;
+import org.m800.sdk.media.AudioSink;
+import org.m800.sdk.media.AudioSource;
 
 /**
  * The real media engine, whose next {@link #open} a test can hold ({@link #holdNextOpen()}): the thread that
- * opens a leg waits inside it, as a slow machine makes it wait, until the test lets it go. The test sees
- * how many legs are open with {@link #sessionCount()}.
+ * opens a leg waits inside it, as a slow machine makes it wait, until the test lets it go. The same for the
+ * next close of a leg ({@link #holdNextClose()}). The test sees how many legs are open with
+ * {@link #sessionCount()}.
  */
 final class GatedEngine implements MediaEngine {
     private final UdpMediaEngine real;
     private volatile CountDownLatch entered;
     private volatile CountDownLatch release;
+    private volatile Gate closeGate;
 
     GatedEngine() throws IOException {
         real = new UdpMediaEngine(null);
@@ -39,6 +50,24 @@ final class GatedEngine implements MediaEngine {
         release.countDown();
     }
 
+    /** The next close of a leg waits until {@link #letCloseGo()}; {@link #awaitCloseHeld()} returns once it waits. */
+    void holdNextClose() {
+        closeGate = new Gate();
+    }
+
+    void awaitCloseHeld() throws InterruptedException {
+        if (!closeGate.entered.await(CallFixture.SECONDS, TimeUnit.SECONDS)) {
+            throw new AssertionError("no leg was closed");
+        }
+    }
+
+    void letCloseGo() {
+        Gate g = closeGate;
+        if (g != null) {
+            g.release.countDown();
+        }
+    }
+
     int sessionCount() {
         return real.sessionCount();
     }
@@ -58,11 +87,112 @@ final class GatedEngine implements MediaEngine {
                 throw new IOException("interrupted while held", e);
             }
         }
-        return real.open(bindAddress);
+        return new GatedSession(real.open(bindAddress));
     }
 
     @Override
     public void close() {
         real.close();
+    }
+
+    private static final class Gate {
+        final CountDownLatch entered = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+
+        /** @return whether this call took the gate (only the first does) and waited at it */
+        boolean pass() {
+            synchronized (this) {
+                if (entered.getCount() == 0) {
+                    return false;
+                }
+                entered.countDown();
+            }
+            try {
+                if (!release.await(CallFixture.SECONDS, TimeUnit.SECONDS)) {
+                    throw new AssertionError("the test never let the held close go");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return true;
+        }
+    }
+
+    /** The real leg; only its close can be held. */
+    private final class GatedSession implements MediaSession {
+        private final MediaSession leg;
+
+        GatedSession(MediaSession leg) {
+            this.leg = leg;
+        }
+
+        @Override
+        public InetSocketAddress localAddress() {
+            return leg.localAddress();
+        }
+
+        @Override
+        public List<AudioCodecSpec> supportedCodecs() {
+            return leg.supportedCodecs();
+        }
+
+        @Override
+        public byte[] localSrtpKey() {
+            return leg.localSrtpKey();
+        }
+
+        @Override
+        public void start(NegotiatedMedia media, AudioSource source, AudioSink sink) {
+            leg.start(media, source, sink);
+        }
+
+        @Override
+        public void update(NegotiatedMedia media) {
+            leg.update(media);
+        }
+
+        @Override
+        public void setMuted(boolean muted) {
+            leg.setMuted(muted);
+        }
+
+        @Override
+        public void sendDtmf(char digit) {
+            leg.sendDtmf(digit);
+        }
+
+        @Override
+        public MediaStats stats() {
+            return leg.stats();
+        }
+
+        @Override
+        public float sendLevel() {
+            return leg.sendLevel();
+        }
+
+        @Override
+        public float receiveLevel() {
+            return leg.receiveLevel();
+        }
+
+        @Override
+        public MediaTimes times() {
+            return leg.times();
+        }
+
+        @Override
+        public void setListener(MediaSessionListener listener) {
+            leg.setListener(listener);
+        }
+
+        @Override
+        public void close() {
+            Gate g = closeGate;
+            if (g != null) {
+                g.pass();
+            }
+            leg.close();
+        }
     }
 }

@@ -462,6 +462,10 @@ final class CallImpl implements Call, MediaSessionListener {
             reason = reasonFor.apply(state);
             endReason = reason;
             move(CallState.ENDED);
+            // under the monitor, with the state: a close that finds the call ended (and then clears the
+            // listeners) must find its end already emitted, or the end is never heard
+            CallEndReason heard = reason;
+            manager.listeners().emit(l -> l.ended(this, heard));
             leg = media.detach();
             pending = media.takeReoffer();
         }
@@ -470,7 +474,6 @@ final class CallImpl implements Call, MediaSessionListener {
             pending.completeExceptionally(new M800Exception(ErrorCode.ILLEGAL_STATE, "call " + id + " ended: " + reason));
         }
         manager.ended(this);
-        manager.listeners().emit(l -> l.ended(this, reason));
         return true;
     }
 
