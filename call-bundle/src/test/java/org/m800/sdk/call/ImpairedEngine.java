@@ -7,11 +7,8 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import org.m800.sdk.call.internal.media.AudioCodecSpec;
 import org.m800.sdk.call.internal.media.MediaEngine;
 import org.m800.sdk.call.internal.media.MediaSession;
-import org.m800.sdk.call.internal.media.MediaSessionListener;
-import org.m800.sdk.call.internal.media.MediaStats;
 import org.m800.sdk.call.internal.media.NegotiatedMedia;
 import org.m800.sdk.call.testing.ImpairingUdpProxy;
 import org.m800.sdk.media.AudioSink;
@@ -45,7 +42,7 @@ final class ImpairedEngine implements MediaEngine {
     @Override
     public MediaSession open(InetAddress bindAddress) throws IOException {
         MediaSession leg = real.open(bindAddress);
-        return new MediaSession() {
+        return new ForwardingSession(leg) {
             private ImpairingUdpProxy proxy;
             private InetSocketAddress relay;
 
@@ -69,21 +66,6 @@ final class ImpairedEngine implements MediaEngine {
             }
 
             @Override
-            public InetSocketAddress localAddress() {
-                return leg.localAddress();
-            }
-
-            @Override
-            public List<AudioCodecSpec> supportedCodecs() {
-                return leg.supportedCodecs();
-            }
-
-            @Override
-            public byte[] localSrtpKey() {
-                return leg.localSrtpKey();
-            }
-
-            @Override
             public void start(NegotiatedMedia media, AudioSource source, AudioSink sink) {
                 leg.start(throughProxy(media), source, sink);
             }
@@ -91,26 +73,6 @@ final class ImpairedEngine implements MediaEngine {
             @Override
             public void update(NegotiatedMedia media) {
                 leg.update(throughProxy(media));
-            }
-
-            @Override
-            public void setMuted(boolean muted) {
-                leg.setMuted(muted);
-            }
-
-            @Override
-            public void sendDtmf(char digit) {
-                leg.sendDtmf(digit);
-            }
-
-            @Override
-            public MediaStats stats() {
-                return leg.stats();
-            }
-
-            @Override
-            public void setListener(MediaSessionListener listener) {
-                leg.setListener(listener);
             }
 
             @Override
