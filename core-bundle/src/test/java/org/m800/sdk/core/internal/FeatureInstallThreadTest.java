@@ -4,9 +4,9 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 import static org.m800.sdk.testing.ReferenceServerFixture.failure;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -17,11 +17,11 @@ import org.junit.After;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
-import org.m800.sdk.core.AppMeta;
 import org.m800.sdk.core.Client;
 import org.m800.sdk.core.ClientConfig;
 import org.m800.sdk.core.ErrorCode;
 import org.m800.sdk.core.M800Exception;
+import org.m800.sdk.testing.ReferenceServerFixture;
 
 /**
  * {@code addFeature(location)} installs on a thread of its own: reading a bundle from a file or a URL
@@ -62,12 +62,17 @@ public class FeatureInstallThreadTest {
         threads.close();
     }
 
+    /** A client whose bundle installs go to the slow installer. */
+    private Client client(String id) throws IOException {
+        ClientEnvironment env = new ClientEnvironment(threads,
+                new ClassPathFeatureSource(getClass().getClassLoader()), slowInstaller, clientId -> Readiness.NONE);
+        return registry.create(ReferenceServerFixture.DEV_APP, ClientConfig.builder().clientId(id)
+                .imServers("ws://127.0.0.1:9/v1/im").dataDirectory(temp.newFolder().toPath()).build(), List.of(), env);
+    }
+
     @Test
     public void slowInstallsLeaveTheEventThreadsFreeAndEveryFutureCompletes() throws Exception {
-        ClientEnvironment env = new ClientEnvironment(threads,
-                new ClassPathFeatureSource(getClass().getClassLoader()), slowInstaller, id -> Readiness.NONE);
-        Client client = registry.create(AppMeta.fromMap(appMap()), ClientConfig.builder().clientId("installer")
-                .imServers("ws://127.0.0.1:9/v1/im").dataDirectory(temp.newFolder().toPath()).build(), List.of(), env);
+        Client client = client("installer");
         // more slow installs than there are event threads
         int n = SharedThreads.EVENT_THREADS + 1;
         List<CompletableFuture<String>> added = new ArrayList<>();
@@ -92,10 +97,7 @@ public class FeatureInstallThreadTest {
 
     @Test
     public void anInstallStillQueuedWhenTheClientClosesFailsItsFuture() throws Exception {
-        ClientEnvironment env = new ClientEnvironment(threads,
-                new ClassPathFeatureSource(getClass().getClassLoader()), slowInstaller, id -> Readiness.NONE);
-        Client client = registry.create(AppMeta.fromMap(appMap()), ClientConfig.builder().clientId("closer")
-                .imServers("ws://127.0.0.1:9/v1/im").dataDirectory(temp.newFolder().toPath()).build(), List.of(), env);
+        Client client = client("closer");
         CompletableFuture<String> running = client.addFeature("file:/nowhere/a.jar");
         CompletableFuture<String> queued = client.addFeature("file:/nowhere/b.jar");
         installThreads.poll(SECONDS, TimeUnit.SECONDS); // a.jar is being installed, b.jar waits
@@ -104,10 +106,5 @@ public class FeatureInstallThreadTest {
         assertEquals(ErrorCode.INVALID_ARGUMENT, failure(running).code());
         assertEquals(ErrorCode.ILLEGAL_STATE, failure(queued).code());
         assertEquals("nothing installed for the closed client", 0, installThreads.size());
-    }
-
-    private static Map<String, Object> appMap() {
-        return Map.of("carrier", "dev.m800", "applicationIdentifier", "org.m800.dev", "applicationKey", "dev-key",
-                "applicationSecret", "dev-secret", "developerKey", "dev-developer", "applicationVersion", "1.0");
     }
 }
